@@ -1,0 +1,56 @@
+package io.livechannel.storage;
+
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * Stores objects by bucket and key. The two implementations are the filesystem store (the embedded default)
+ * and the S3-compatible store.
+ *
+ * <p>Every method blocks on I/O: call it from a storage executor, never from a Netty event loop.
+ * Implementations are thread-safe.
+ *
+ * <p>Errors: a missing bucket or key is a {@link StorageException} whose {@link StorageException#kind()} says
+ * which; any other failure is {@link StorageException.Kind#IO}.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /** Creates the bucket's key space; does nothing when it exists. */
+    void createBucket(String bucket) throws StorageException;
+
+    /** Removes an empty bucket's key space; {@link StorageException.Kind#BUCKET_NOT_EMPTY} otherwise. */
+    void deleteBucket(String bucket) throws StorageException;
+
+    /**
+     * Stores an object atomically: readers see the old object or the whole new one, never part of it.
+     *
+     * @param data read to its end and not closed; {@code length} is its byte count, or -1 when unknown
+     * @return the stored object's attributes, with the ETag as the OSS SDKs expect (upper-case hex MD5)
+     */
+    StoredObject put(String bucket, String key, InputStream data, long length, PutOptions options)
+            throws StorageException;
+
+    /** Stores an object from memory; see {@link #put(String, String, InputStream, long, PutOptions)}. */
+    default StoredObject put(String bucket, String key, byte[] data, PutOptions options) throws StorageException {
+        return put(bucket, key, new java.io.ByteArrayInputStream(data), data.length, options);
+    }
+
+    /**
+     * Opens an object for reading, whole or one byte range. The caller closes the returned stream.
+     *
+     * @param range {@code null} for the whole object; a range past the end is clamped by {@link ByteRange}
+     */
+    ObjectStream get(String bucket, String key, ByteRange range) throws StorageException;
+
+    /** The object's attributes, or empty when the key does not exist. */
+    Optional<StoredObject> head(String bucket, String key) throws StorageException;
+
+    /** Lists keys in UTF-8 binary order (as OSS and S3 do), after {@code query.marker()}. */
+    ObjectListing list(String bucket, ListQuery query) throws StorageException;
+
+    /** Deletes an object; deleting a missing key succeeds (OSS answers 204 either way). */
+    void delete(String bucket, String key) throws StorageException;
+
+    @Override
+    void close();
+}

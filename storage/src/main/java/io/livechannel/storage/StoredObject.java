@@ -1,0 +1,25 @@
+package io.livechannel.storage;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the store knows of one object.
+ *
+ * @param etag upper-case hex MD5 of the content, without quotes (OSS SDKs strip the quotes they receive)
+ * @param userMetadata {@code x-oss-meta-*} values keyed by the lower-case suffix
+ */
+public record StoredObject(String key, long size, String etag, Instant lastModified, String contentType,
+                           Map<String, String> userMetadata) {
+    public StoredObject {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(etag, "etag");
+        Objects.requireNonNull(lastModified, "lastModified");
+        if (size < 0) {
+            throw new IllegalArgumentException("size < 0: " + size);
+        }
+        contentType = contentType == null ? "application/octet-stream" : contentType;
+        userMetadata = Map.copyOf(userMetadata == null ? Map.of() : userMetadata);
+    }
+}
