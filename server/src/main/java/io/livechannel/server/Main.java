@@ -69,6 +69,9 @@ public final class Main implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     String bucketAcl;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private final PrintStream out;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -103,7 +106,7 @@ public final class Main implements Callable<Integer> {
         try {
             config = config();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Wiring wiring = Wiring.start(config, new SecureRandom());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
