@@ -158,6 +158,22 @@ class VodPlaylistBuilderTest {
     }
 
     @Test
+    void keepsTheDiscontinuityOfADeletedFirstSegmentWhenSequenceNumbersRestart() {
+        // A re-created channel starts its counters again, so the sequence alone shows no gap here.
+        long ms = T0 * 1000;
+        List<SegmentRecord> segments = List.of(
+                segment(ms, 2_000_000, 0, true),            // old channel, one segment
+                segment(ms + 60_000, 2_000_000, 0, true),   // re-created channel, first publish; deleted
+                segment(ms + 62_000, 2_000_000, 1, false));
+        Set<String> deleted = Set.of(key(ms + 60_000));
+
+        VodPlaylist playlist = VodPlaylistBuilder.build(CHANNEL, RANGE, segments, k -> !deleted.contains(k));
+
+        assertThat(playlist.text()).contains("%d.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:2.000,\n%d.ts\n"
+                .formatted(ms, ms + 62_000));
+    }
+
+    @Test
     void marksADiscontinuityWhereASegmentIsMissingFromTheIndex() {
         // Sequence 1 was removed from the index (DeleteObject): timestamps jump by one segment.
         long ms = T0 * 1000;
