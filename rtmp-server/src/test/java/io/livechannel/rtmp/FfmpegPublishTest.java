@@ -1,0 +1,101 @@
+package io.livechannel.rtmp;
+
+import static io.livechannel.rtmp.support.TestRtmpServer.BUCKET;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aliyun.oss.OSS;
+import com.aliyun.oss.OSSClientBuilder;
+import com.aliyun.oss.model.GenerateRtmpUriRequest;
+import io.livechannel.rtmp.amf.AmfEcmaArray;
+import io.livechannel.rtmp.amf.AmfNumber;
+import io.livechannel.rtmp.support.Ffmpeg;
+import io.livechannel.rtmp.support.RecordingSink;
+import io.livechannel.rtmp.support.TestRtmpServer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pushes with the real ffmpeg to URLs made by the official Java SDK's {@code generateRtmpUri} and checks what
+ * the {@link MediaSink} received, and what ffmpeg was told on each refusal.
+ */
+class FfmpegPublishTest {
+    private static final String CHANNEL = "test-channel";
+    private TestRtmpServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new TestRtmpServer(RtmpLimits.defaults());
+        server.authorizer.putChannel(BUCKET, CHANNEL, true);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    /** What the Java SDK makes for endpoint http://127.0.0.1:port: rtmp://127.0.0.1:port/live/ch?... (no bucket). */
+    private String sdkUrl(String bucket, String channel, long expiresEpochSeconds) {
+        OSS oss = new OSSClientBuilder().build("http://127.0.0.1:" + server.port(), TestRtmpServer.KEY_ID,
+                TestRtmpServer.SECRET);
+        try {
+            return oss.generateRtmpUri(new GenerateRtmpUriRequest(bucket, channel, "playlist.m3u8", expiresEpochSeconds));
+        } finally {
+            oss.shutdown();
+        }
+    }
+
+    private long inOneHour() {
+        return server.clock.instant().getEpochSecond() + 3600;
+    }
+
+    @Test
+    void ffmpegPushToJavaSdkUrlDeliversH264AndAacFramesWithTimestamps() throws Exception {
+        String url = sdkUrl(BUCKET, CHANNEL, inOneHour());
+        assertThat(url).startsWith("rtmp://127.0.0.1:" + server.port() + "/live/" + CHANNEL + "?");
+        try (Ffmpeg ffmpeg = Ffmpeg.push(url, 3)) {
+            RecordingSink sink = server.listener.next(20);
+            assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
+            assertThat(sink.end.get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
+
+            assertThat(sink.info.bucket()).isEqualTo(BUCKET);
+            assertThat(sink.info.channel()).isEqualTo(CHANNEL);
+            assertThat(sink.info.playlistName()).isEqualTo("playlist.m3u8");
+            assertThat(sink.info.remoteAddress()).startsWith("127.0.0.1:");
+
+            List<RecordingSink.Frame> video = sink.frames('V');
+            // first: AVC sequence header (keyframe 1 | codec 7 = 0x17, AVCPacketType 0)
+            assertThat(video.get(0).firstByte()).isEqualTo(0x17);
+            assertThat(video.get(0).secondByte()).isEqualTo(0);
+            // last: AVC end of sequence (AVCPacketType 2), which ffmpeg's flv muxer writes on close
+            assertThat(video.get(video.size() - 1).secondByte()).isEqualTo(2);
+            List<RecordingSink.Frame> pictures = video.subList(1, video.size() - 1);
+            assertThat(pictures).hasSize(75); // 3 s at 25 fps
+            assertThat(pictures.get(0).firstByte()).isEqualTo(0x17); // starts on a keyframe
+            long first = pictures.get(0).timestampMillis();
+            assertThat(first).isBetween(0L, 50L); // ffmpeg offsets video by the AAC encoder delay (23 ms)
+            for (int i = 0; i < pictures.size(); i++) {
+                assertThat(pictures.get(i).timestampMillis()).as("frame %d", i).isEqualTo(first + 40L * i);
+                assertThat(pictures.get(i).secondByte()).isEqualTo(1); // AVC NALU
+            }
+            List<RecordingSink.Frame> audio = sink.frames('A');
+            // AAC sequence header: SoundFormat 10, 44 kHz, 16 bit, stereo flag = 0xAF; AACPacketType 0
+            assertThat(audio.get(0).firstByte()).isEqualTo(0xAF);
+            assertThat(audio.get(0).secondByte()).isEqualTo(0);
+            List<RecordingSink.Frame> aac = audio.subList(1, audio.size());
+            assertThat(aac.size()).isBetween(125, 131); // 3 s of 1024-sample frames at 44.1 kHz = 129.2
+            for (int i = 1; i < aac.size(); i++) {
+                long step = aac.get(i).timestampMillis() - aac.get(i - 1).timestampMillis();
+                assertThat(step).as("audio step %d", i).isBetween(22L, 24L);
+            }
+            assertThat(sink.metaData).hasSize(1);
+            AmfEcmaArray meta = (AmfEcmaArray) sink.metaData.get(0);
+            assertThat(meta.get("width")).contains(new AmfNumber(320));
+            assertThat(meta.get("height")).contains(new AmfNumber(240));
+            assertThat(sink.threads).allMatch(t -> t.startsWith("multiThreadIoEventLoopGroup"));
+            assertThat(server.registry.isLive(BUCKET, CHANNEL)).isFalse();
+        }
+    }
+}
