@@ -98,4 +98,163 @@ class FfmpegPublishTest {
             assertThat(server.registry.isLive(BUCKET, CHANNEL)).isFalse();
         }
     }
+
+    @Test
+    void bucketInApplicationPathAsOss2WritesIt() throws Exception {
+        String sdk = sdkUrl(BUCKET, CHANNEL, inOneHour());
+        String url = "rtmp://127.0.0.1:" + server.port() + "/" + BUCKET + "/live/" + CHANNEL + sdk.substring(sdk.indexOf('?'));
+        try (Ffmpeg ffmpeg = Ffmpeg.push(url, 1)) {
+            RecordingSink sink = server.listener.next(20);
+            assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
+            assertThat(sink.end.get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
+            assertThat(sink.info.bucket()).isEqualTo(BUCKET);
+            assertThat(sink.frames('V')).hasSizeGreaterThan(20);
+        }
+    }
+
+    @Test
+    void bucketAsFirstLabelOfTcUrlHostAsOnRealOss() throws Exception {
+        server.authorizer.putChannel("otherbucket", CHANNEL, true);
+        String sdk = sdkUrl("otherbucket", CHANNEL, inOneHour());
+        // the encoder connects to 127.0.0.1 but names the virtual host in tcUrl, as with a DNS name
+        try (Ffmpeg ffmpeg = Ffmpeg.push(sdk, 1, List.of(), "-rtmp_tcurl",
+                "rtmp://otherbucket.oss-cn-hangzhou.aliyuncs.com:" + server.port() + "/live")) {
+            RecordingSink sink = server.listener.next(20);
+            assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
+            assertThat(sink.info.bucket()).isEqualTo("otherbucket");
+        }
+    }
+
+    @Test
+    void sameChannelNameInTwoBucketsIsResolvedBySignature() throws Exception {
+        server.authorizer.putChannel("otherbucket", CHANNEL, true);
+        try (Ffmpeg ffmpeg = Ffmpeg.push(sdkUrl("otherbucket", CHANNEL, inOneHour()), 1)) {
+            RecordingSink sink = server.listener.next(20);
+            assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
+            assertThat(sink.info.bucket()).isEqualTo("otherbucket");
+        }
+    }
+
+    @Test
+    void badSignatureIsDenied() throws Exception {
+        String url = sdkUrl(BUCKET, CHANNEL, inOneHour()).replaceFirst("Signature=[^&]+", "Signature=AAAAAAAAAAAAAAAAAAAAAAAAAAA%3D");
+        assertRefused(url, "NetStream.Publish.Denied", "the signature does not match");
+    }
+
+    @Test
+    void expiredUrlIsDenied() throws Exception {
+        String url = sdkUrl(BUCKET, CHANNEL, server.clock.instant().getEpochSecond() - 1);
+        assertRefused(url, "NetStream.Publish.Denied", "the push URL has expired");
+    }
+
+    @Test
+    void unknownChannelIsBadName() throws Exception {
+        assertRefused(sdkUrl(BUCKET, "no-such-channel", inOneHour()), "NetStream.Publish.BadName",
+                "no live channel named no-such-channel");
+    }
+
+    @Test
+    void disabledChannelIsDenied() throws Exception {
+        server.authorizer.putChannel(BUCKET, CHANNEL, false);
+        assertRefused(sdkUrl(BUCKET, CHANNEL, inOneHour()), "NetStream.Publish.Denied",
+                "channel test-channel is disabled");
+    }
+
+    @Test
+    void nonH264VideoIsRefusedWithReason() throws Exception {
+        try (Ffmpeg ffmpeg = Ffmpeg.push(sdkUrl(BUCKET, CHANNEL, inOneHour()), 2,
+                List.of("-c:v", "flv", "-c:a", "aac"))) {
+            RecordingSink sink = server.listener.next(20);
+            assertThat(ffmpeg.await(30)).isNotZero();
+            assertThat(ffmpeg.output()).contains("video codec id 2 is not supported; send H.264");
+            assertThat(sink.end.get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.UNSUPPORTED_MEDIA);
+            assertThat(sink.frames('V')).isEmpty();
+        }
+    }
+
+    @Test
+    void nonAacAudioIsDroppedAndVideoContinues() throws Exception {
+        try (Ffmpeg ffmpeg = Ffmpeg.push(sdkUrl(BUCKET, CHANNEL, inOneHour()), 2,
+                List.of("-c:v", "libx264", "-preset", "ultrafast", "-c:a", "libmp3lame"))) {
+            RecordingSink sink = server.listener.next(20);
+            assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
+            assertThat(sink.end.get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
+            assertThat(sink.frames('A')).isEmpty();
+            assertThat(sink.frames('V')).hasSizeGreaterThan(45);
+        }
+    }
+
+    @Test
+    void secondPublisherIsRefusedAndDisablingTheChannelDisconnectsTheFirstWithinOneSecond() throws Exception {
+        String url = sdkUrl(BUCKET, CHANNEL, inOneHour());
+        try (Ffmpeg first = Ffmpeg.push(url, 30)) {
+            RecordingSink sink = server.listener.next(20);
+            awaitFrames(sink, 10);
+            assertThat(server.registry.isLive(BUCKET, CHANNEL)).isTrue();
+
+            try (Ffmpeg second = Ffmpeg.push(url, 2)) {
+                assertThat(second.await(30)).isNotZero();
+                assertThat(second.output()).contains("channel already has a live publisher");
+            }
+            assertThat(server.listener.sinks).isEmpty();
+            assertThat(sink.end).isNotDone();
+
+            server.authorizer.putChannel(BUCKET, CHANNEL, false);
+            long kickedAt = System.nanoTime();
+            var kicked = server.registry.kick(BUCKET, CHANNEL);
+            assertThat(sink.end.get(1, TimeUnit.SECONDS)).isEqualTo(EndReason.KICKED);
+            assertThat(kicked.get(1, TimeUnit.SECONDS)).isTrue();
+            assertThat(System.nanoTime() - kickedAt).isLessThan(TimeUnit.SECONDS.toNanos(1));
+            assertThat(first.await(10)).isNotZero();
+            assertThat(first.output()).contains("the channel was disabled or deleted");
+            assertThat(server.registry.isLive(BUCKET, CHANNEL)).isFalse();
+        }
+        assertRefused(url, "NetStream.Publish.Denied", "channel test-channel is disabled");
+    }
+
+    @Test
+    void frozenPublisherIsReplacedByAReconnectAfterTheIdleTimeout() throws Exception {
+        String url = sdkUrl(BUCKET, CHANNEL, inOneHour());
+        try (Ffmpeg frozen = Ffmpeg.push(url, 30)) {
+            RecordingSink old = server.listener.next(20);
+            awaitFrames(old, 10);
+            frozen.signal("STOP"); // the encoder hangs; its TCP connection stays open
+            awaitNoNewFrames(old);
+            server.clock.advance(RtmpLimits.DEFAULT_IDLE_PUBLISHER_TIMEOUT.plusSeconds(1));
+
+            try (Ffmpeg reconnect = Ffmpeg.push(url, 1)) {
+                RecordingSink fresh = server.listener.next(20);
+                assertThat(old.end).isCompletedWithValue(EndReason.REPLACED_IDLE); // delivered before the new start
+                assertThat(reconnect.await(30)).as(reconnect.output()).isZero();
+                assertThat(fresh.end.get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
+                assertThat(fresh.frames('V')).hasSizeGreaterThan(20);
+            } finally {
+                frozen.signal("CONT");
+            }
+        }
+    }
+
+    private static void awaitFrames(RecordingSink sink, int count) throws InterruptedException {
+        for (int i = 0; i < 200 && sink.frames('V').size() < count; i++) {
+            Thread.sleep(50); // waiting for a real encoder, not asserting a duration
+        }
+        assertThat(sink.frames('V')).hasSizeGreaterThanOrEqualTo(count);
+    }
+
+    private static void awaitNoNewFrames(RecordingSink sink) throws InterruptedException {
+        int before = -1;
+        while (before != sink.frames.size()) {
+            before = sink.frames.size();
+            Thread.sleep(300); // until the frozen encoder's last bytes are in
+        }
+    }
+
+    private void assertRefused(String url, String code, String description) throws Exception {
+        try (Ffmpeg ffmpeg = Ffmpeg.push(url, 2)) {
+            assertThat(ffmpeg.await(30)).isNotZero();
+            // ffmpeg prints "Server error: <description>" for an onStatus of level error
+            assertThat(ffmpeg.output()).contains(description);
+        }
+        assertThat(server.listener.sinks).as("no publish may start (%s)", code).isEmpty();
+    }
 }

@@ -27,6 +27,7 @@ import io.livechannel.rtmp.message.WindowAcknowledgementSize;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
@@ -35,6 +36,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +64,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     static final long WINDOW_ACKNOWLEDGEMENT_SIZE = 2_500_000;
     /** Our outbound chunk size (nginx-rtmp's default); fewer chunk headers for the rare large command. */
     static final int OUTBOUND_CHUNK_SIZE = 4096;
+    /** How long a refused or kicked connection stays open (input discarded) so the encoder reads the reason. */
+    static final long REFUSAL_LINGER_MILLIS = 500;
     /** The one message stream id we hand out in createStream. */
     static final int PUBLISH_STREAM_ID = 1;
 
@@ -268,12 +272,23 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         refuseAndClose(ctx, StatusCode.PUBLISH_DENIED, why, reason);
     }
 
-    /** Sends an error onStatus, ends any publish with {@code endReason}, and closes after the write. */
+    /**
+     * Sends an error onStatus, ends any publish with {@code endReason}, half-closes our side and closes the
+     * connection {@link #REFUSAL_LINGER_MILLIS} later. FFmpeg reads server messages only between its own writes
+     * (one non-blocking read per packet in {@code rtmp_write}); closing at once makes its next write fail with
+     * EPIPE before it has read why, so the reason would never reach the user.
+     */
     private void refuseAndClose(ChannelHandlerContext ctx, StatusCode code, String description, EndReason endReason) {
         endPublish(endReason == null ? EndReason.PROTOCOL_ERROR : endReason);
         state = State.CLOSED;
-        ctx.writeAndFlush(Replies.onStatus(PUBLISH_STREAM_ID, code, description))
-                .addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(Replies.onStatus(PUBLISH_STREAM_ID, code, description)).addListener(written -> {
+            if (written.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            }
+            ctx.executor().schedule(() -> {
+                ctx.close();
+            }, REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        });
     }
 
     private void endPublish(EndReason reason) {
