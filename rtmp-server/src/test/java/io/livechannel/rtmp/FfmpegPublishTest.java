@@ -191,6 +191,7 @@ class FfmpegPublishTest {
             RecordingSink sink = server.listener.next(20);
             awaitFrames(sink, 10);
             assertThat(server.registry.isLive(BUCKET, CHANNEL)).isTrue();
+            assertLiveStatistics();
 
             try (Ffmpeg second = Ffmpeg.push(url, 2)) {
                 assertThat(second.await(30)).isNotZero();
@@ -232,6 +233,24 @@ class FfmpegPublishTest {
                 frozen.signal("CONT");
             }
         }
+    }
+
+    /** What GetLiveChannelStat will report for the 320x240@25 H.264 + 44.1 kHz AAC 64 kbit/s push. */
+    private void assertLiveStatistics() throws InterruptedException {
+        for (int i = 0; i < 100 && server.registry.stats(BUCKET, CHANNEL).map(s -> s.video().frameRate()).orElse(0.0) == 0; i++) {
+            Thread.sleep(50); // the first one-second bucket
+        }
+        var stats = server.registry.stats(BUCKET, CHANNEL).orElseThrow();
+        assertThat(stats.remoteAddress()).startsWith("127.0.0.1:");
+        assertThat(stats.connectedAt()).isBeforeOrEqualTo(server.clock.instant());
+        assertThat(stats.video().width()).isEqualTo(320);
+        assertThat(stats.video().height()).isEqualTo(240);
+        assertThat(stats.video().codec()).isEqualTo("H264");
+        assertThat(stats.video().frameRate()).isBetween(15.0, 35.0); // 25 fps in real time; the first bucket is short
+        assertThat(stats.video().bandwidthBitsPerSecond()).isGreaterThan(50_000);
+        assertThat(stats.audio().sampleRate()).isEqualTo(44100);
+        assertThat(stats.audio().codec()).isEqualTo("AAC");
+        assertThat(stats.audio().bandwidthBitsPerSecond()).isBetween(30_000L, 120_000L); // -b:a 64k
     }
 
     private static void awaitFrames(RecordingSink sink, int count) throws InterruptedException {

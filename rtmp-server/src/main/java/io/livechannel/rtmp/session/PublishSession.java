@@ -1,5 +1,13 @@
 package io.livechannel.rtmp.session;
 
+import io.livechannel.codec.MalformedMediaException;
+import io.livechannel.codec.aac.AudioSpecificConfig;
+import io.livechannel.codec.h264.AvcDecoderConfigurationRecord;
+import io.livechannel.flv.AudioTagHeader;
+import io.livechannel.flv.FrameType;
+import io.livechannel.flv.SoundFormat;
+import io.livechannel.flv.VideoCodecId;
+import io.livechannel.flv.VideoTagHeader;
 import io.livechannel.rtmp.EndReason;
 import io.livechannel.rtmp.MediaSink;
 import io.livechannel.rtmp.PublishSessionInfo;
@@ -22,12 +30,14 @@ import org.slf4j.LoggerFactory;
  */
 final class PublishSession implements PublisherRegistry.Publisher {
     private static final Logger log = LoggerFactory.getLogger(PublishSession.class);
-    /** FLV video tag CodecID of AVC (FLV spec E.4.3.1). */
-    private static final int CODEC_AVC = 7;
-    /** FLV audio tag SoundFormat of AAC (FLV spec E.4.2.1). */
-    private static final int SOUND_FORMAT_AAC = 10;
-    /** FLV VideoTagHeader FrameType 5: video info/command frame, carries no picture. */
-    private static final int FRAME_TYPE_COMMAND = 5;
+    /*
+     * Per-frame dispatch peeks at the first body bytes and compares with the flv enums' wire values (their of()
+     * methods copy values() on each call); the hls-muxer parsers run only on sequence headers.
+     */
+    private static final int CODEC_AVC = VideoCodecId.AVC.value();
+    private static final int SOUND_FORMAT_AAC = SoundFormat.AAC.value();
+    private static final int FRAME_TYPE_COMMAND = FrameType.VIDEO_INFO.value();
+    private static final int SEQUENCE_HEADER = 0;
     /** Enhanced RTMP: bit 7 of the first video byte marks an extended header with a FourCC. */
     private static final int ENHANCED_RTMP_EX_HEADER = 0x80;
 
@@ -89,8 +99,12 @@ final class PublishSession implements PublisherRegistry.Publisher {
         if (first >>> 4 == FRAME_TYPE_COMMAND) {
             return null;
         }
+        boolean sequenceHeader = body.readableBytes() > 1 && body.getUnsignedByte(body.readerIndex() + 1) == SEQUENCE_HEADER;
+        if (sequenceHeader) {
+            readSequenceHeader(body);
+        }
         long timestamp = timestamps.unwrap(message.timestamp());
-        statistics.onVideo(body);
+        statistics.onVideo(body.readableBytes(), !sequenceHeader);
         sink.onVideo(timestamp, body);
         return null;
     }
@@ -109,9 +123,33 @@ final class PublishSession implements PublisherRegistry.Publisher {
             }
             return;
         }
+        if (body.readableBytes() > 1 && body.getUnsignedByte(body.readerIndex() + 1) == SEQUENCE_HEADER) {
+            readAudioSpecificConfig(body);
+        }
         long timestamp = timestamps.unwrap(message.timestamp());
-        statistics.onAudio(body);
+        statistics.onAudio(body.readableBytes());
         sink.onAudio(timestamp, body);
+    }
+
+    /** Picture size for the statistics; a bad record is the packager's to report, so only logged here. */
+    private void readSequenceHeader(ByteBuf body) {
+        ByteBuf record = body.duplicate();
+        try {
+            VideoTagHeader.read(record);
+            statistics.onVideoSequenceHeader(AvcDecoderConfigurationRecord.read(record).sps());
+        } catch (MalformedMediaException | IllegalArgumentException e) {
+            log.info("{} unreadable AVC sequence header: {}", info.logId(), e.getMessage());
+        }
+    }
+
+    private void readAudioSpecificConfig(ByteBuf body) {
+        ByteBuf config = body.duplicate();
+        try {
+            AudioTagHeader.read(config);
+            statistics.onAudioSequenceHeader(AudioSpecificConfig.read(config));
+        } catch (MalformedMediaException | IllegalArgumentException e) {
+            log.info("{} unreadable AAC sequence header: {}", info.logId(), e.getMessage());
+        }
     }
 
     void onMetaData(long timestamp32, AmfValue metaData) {
