@@ -90,6 +90,14 @@ public final class PrechunkedStream {
         return buffer.retainedSlice(offsets[i], lengths[i]);
     }
 
+    /**
+     * The chunk bytes of messages {@code from} (inclusive) to {@code to} (exclusive), which lie back to back, as a
+     * retained slice the caller releases.
+     */
+    public ByteBuf retainedMessages(int from, int to) {
+        return buffer.retainedSlice(offsets[from], offsets[to - 1] + lengths[to - 1] - offsets[from]);
+    }
+
     /** Bytes on the wire for message {@code i}, chunk headers included. */
     public int wireLength(int i) {
         return lengths[i];
