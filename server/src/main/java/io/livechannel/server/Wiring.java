@@ -101,7 +101,10 @@ public final class Wiring implements AutoCloseable {
         return ((InetSocketAddress) rtmpChannel.localAddress()).getPort();
     }
 
-    /** What a user needs next, printed once on start; the secret appears only when it was just generated. */
+    /**
+     * What a user needs next, printed once on start and ended by an empty line; the secret appears only when it
+     * was just generated.
+     */
     public String startupBanner(String version) {
         String host = config.primaryDomain();
         StringBuilder sb = new StringBuilder();
@@ -116,7 +119,7 @@ public final class Wiring implements AutoCloseable {
                     .append("   (generated now, shown once; kept in ")
                     .append(config.dataDir().resolve(BootstrapCredentials.FILE_NAME)).append(")\n");
         }
-        return sb.toString();
+        return sb.append('\n').toString();
     }
 
     /** Stops accepting, closes connections and releases the event loops; safe to call twice. */
