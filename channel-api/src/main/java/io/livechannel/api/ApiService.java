@@ -127,6 +127,11 @@ public final class ApiService {
             case BUCKET_NOT_EMPTY -> new OssException(OssErrorCode.BUCKET_NOT_EMPTY,
                     "The bucket you tried to delete is not empty.");
             case INVALID_KEY -> new OssException(OssErrorCode.INVALID_OBJECT_NAME, "The object name is not valid.");
+            case INVALID_BUCKET_NAME -> new OssException(OssErrorCode.INVALID_BUCKET_NAME,
+                    "The specified bucket is not valid.");
+            case INVALID_RANGE -> new OssException(OssErrorCode.INVALID_RANGE, "The requested range is not satisfiable.");
+            // A full write queue is transient: 503 makes the SDKs back off and retry, which is what we want.
+            case BACKLOG_FULL -> new OssException(OssErrorCode.SERVICE_UNAVAILABLE, "Please reduce your request rate.");
             case CONFLICT -> new OssException(OssErrorCode.INVALID_REQUEST,
                     "The object was changed concurrently; retry.");
             case IO -> {

@@ -3,11 +3,16 @@ package io.livechannel.api.route;
 import io.livechannel.api.ApiConfig;
 import io.livechannel.api.ApiResponse;
 import io.livechannel.api.OssRequest;
-import io.livechannel.api.error.OssErrorCode;
 import io.livechannel.api.error.OssException;
 import io.livechannel.storage.catalog.Bucket;
+import io.livechannel.vod.VodPlaylist;
+import io.netty.handler.codec.http.HttpResponseStatus;
 
-/** VoD playlist operation (wire spec §3.8/§3.9); wired to module vod-playlist once it lands. */
+/**
+ * {@code GET /<channel>?vod&startTime=&endTime=} (wire spec §3.9): the VoD playlist in the body,
+ * {@code application/x-mpegURL}, not stored. Java parses the answer like GetObject, so Last-Modified and ETag
+ * are sent too.
+ */
 final class GetVodPlaylist implements Route {
     private final ApiConfig config;
 
@@ -17,6 +22,9 @@ final class GetVodPlaylist implements Route {
 
     @Override
     public ApiResponse handle(OssRequest request, Bucket bucket) throws OssException {
-        throw new OssException(OssErrorCode.NOT_IMPLEMENTED, "VoD playlists are not available yet.");
+        VodPlaylist playlist = VodPlaylists.build(config, request, bucket.name(), request.key());
+        return ApiResponse.bytes(HttpResponseStatus.OK, VodPlaylist.CONTENT_TYPE, playlist.bytes())
+                .header("Last-Modified", GetObject.HTTP_DATE.format(config.clock().instant()))
+                .header("Cache-Control", "no-cache");
     }
 }
