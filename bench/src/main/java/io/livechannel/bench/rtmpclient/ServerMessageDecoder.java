@@ -19,8 +19,8 @@ import java.util.List;
  * </pre>
  *
  * <p>Limits: messages above {@value #MAX_MESSAGE_BYTES} bytes and chunk sizes above {@value #MAX_CHUNK_SIZE} are
- * refused before allocation. Not sharable; runs on the connection's event loop. Each context's partial message is
- * released when the handler is removed.
+ * refused before allocation; after such an error the decoder discards all further input. Not sharable; runs on
+ * the connection's event loop. Each context's partial message is released when the handler is removed.
  */
 public final class ServerMessageDecoder extends ByteToMessageDecoder {
     /** Server replies are at most a few hundred bytes; 1 MiB leaves room for any metadata a server might send. */
@@ -32,13 +32,25 @@ public final class ServerMessageDecoder extends ByteToMessageDecoder {
 
     private final java.util.Map<Integer, Context> contexts = new java.util.HashMap<>();
     private int chunkSize = DEFAULT_CHUNK_SIZE;
+    private boolean failed;
 
+    /** After the first error every further byte is discarded: the stream cannot be resynchronised. */
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        while (in.isReadable()) {
-            if (!readChunk(ctx, in, out)) {
-                return;
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            while (in.isReadable()) {
+                if (!readChunk(ctx, in, out)) {
+                    return;
+                }
             }
+        } catch (DecoderException e) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
         }
     }
 
