@@ -7,7 +7,7 @@ cmd=$1; prefix=$(realpath -m "$2")
 case "$cmd" in
   start)
     rtmp_port=$3; http_port=$4
-    mkdir -p "$prefix/hls" "$prefix/logs"
+    mkdir -p "$prefix/hls" "$prefix/static" "$prefix/logs"
     sed -e "s|@PREFIX@|$prefix|g" -e "s|@RTMP_PORT@|$rtmp_port|g" -e "s|@HTTP_PORT@|$http_port|g" \
       "$(dirname "$0")/nginx-rtmp.conf.template" > "$prefix/nginx.conf"
     nginx -c "$prefix/nginx.conf" -p "$prefix" -e "$prefix/error.log"

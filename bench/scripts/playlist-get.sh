@@ -19,8 +19,8 @@ cat > "$playlist" <<'M3U8'
 #EXTINF:2.000,
 1700000086000.ts
 M3U8
-cp "$playlist" "$prefix/hls/static.m3u8"
-nginx_url="http://127.0.0.1:$nginx_port/live/static.m3u8"
+mkdir -p "$prefix/static" && cp "$playlist" "$prefix/static/playlist.m3u8"
+nginx_url="http://127.0.0.1:$nginx_port/static/playlist.m3u8"
 ours_url="http://127.0.0.1:$ours_port/live/static/playlist.m3u8"
 curl -sf -X PUT -H 'Content-Type: application/vnd.apple.mpegurl' --data-binary @"$playlist" "$ours_url" >/dev/null \
   || { echo "PUT $ours_url failed" >&2; exit 1; }

@@ -6,7 +6,8 @@
 # Usage (from the repository root, after `./mvnw -q -B -pl server,bench -am package -DskipTests`):
 #   bench/scripts/side-by-side.sh [PUBLISHERS] [RAMP_S] [MEASURE_S]          defaults: 10 5 20
 # Environment: OUT_DIR (default bench/target/side-by-side), SERVER_JAVA_OPTS (default: none),
-#              ORDER (default livechannel,nginx-rtmp), FLV (default bench/target/load-2mbps.flv, made if missing)
+#              ORDER (default livechannel,nginx-rtmp), FLV (default bench/target/load-2mbps.flv, made if missing),
+#              WRK=0 skips the playlist GET comparison
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 publishers=${1:-10}; ramp=${2:-5}; measure=${3:-20}
@@ -47,6 +48,8 @@ java -cp bench/target/benchmarks.jar io.livechannel.bench.harness.SideBySideComm
   --nginx-pid "$nginx_pid" --nginx-rtmp-port $nginx_rtmp --nginx-http-port $nginx_http \
   --out "$out_dir/results.md" 2>&1 | tee "$out_dir/harness.log"
 
-echo "playlist GET (wrk -t1 -c32 -d10s, two rounds each): server requests/s p99" | tee -a "$out_dir/results.md"
-bench/scripts/playlist-get.sh "$out_dir/nginx" $nginx_http $ours_http 1 32 10 | tee -a "$out_dir/results.md"
-echo | tee -a "$out_dir/results.md"
+if [ "${WRK:-1}" = 1 ]; then
+  echo "playlist GET (wrk -t1 -c32 -d10s, two rounds each): server requests/s p99" | tee -a "$out_dir/results.md"
+  bench/scripts/playlist-get.sh "$out_dir/nginx" $nginx_http $ours_http 1 32 10 | tee -a "$out_dir/results.md"
+  echo | tee -a "$out_dir/results.md"
+fi
