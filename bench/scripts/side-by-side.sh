@@ -4,13 +4,14 @@
 # stops both servers and appends the results to $OUT_DIR/results.md.
 #
 # Usage (from the repository root, after `./mvnw -q -B -pl server,bench -am package -DskipTests`):
-#   bench/scripts/side-by-side.sh [PUBLISHERS] [RAMP_S] [MEASURE_S]          defaults: 10 5 20
+#   bench/scripts/side-by-side.sh [PUBLISHERS] [RAMP_S] [MEASURE_S] [WARMUP_PUBLISHERS] [WARMUP_S]
+#   defaults: 10 5 20 0 30 (a warm-up load on other channels precedes each target's measured load)
 # Environment: OUT_DIR (default bench/target/side-by-side), SERVER_JAVA_OPTS (default: none),
 #              ORDER (default livechannel,nginx-rtmp), FLV (default bench/target/load-2mbps.flv, made if missing),
 #              WRK=0 skips the playlist GET comparison
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-publishers=${1:-10}; ramp=${2:-5}; measure=${3:-20}
+publishers=${1:-10}; ramp=${2:-5}; measure=${3:-20}; warm_publishers=${4:-0}; warm_seconds=${5:-30}
 out_dir=$(realpath -m "${OUT_DIR:-bench/target/side-by-side}")
 flv=${FLV:-bench/target/load-2mbps.flv}
 order=${ORDER:-livechannel,nginx-rtmp}
@@ -43,6 +44,7 @@ for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$ours_http/" && b
 
 java -cp bench/target/benchmarks.jar io.livechannel.bench.harness.SideBySideCommand --flv "$flv" \
   --publishers "$publishers" --ramp-seconds "$ramp" --measure-seconds "$measure" --order "$order" \
+  --warmup-publishers "$warm_publishers" --warmup-seconds "$warm_seconds" \
   --ours-pid "$ours_pid" --ours-rtmp-port $ours_rtmp --ours-http-port $ours_http \
   --access-key-id $key_id --access-key-secret $key_secret \
   --nginx-pid "$nginx_pid" --nginx-rtmp-port $nginx_rtmp --nginx-http-port $nginx_http \

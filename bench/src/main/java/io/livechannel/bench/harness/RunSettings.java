@@ -17,11 +17,17 @@ import java.time.Duration;
  * @param fragDurationSeconds HLS fragment length given to both servers
  * @param fragCount           playlist window given to both servers
  * @param runId               makes stream names unique per run
+ * @param warmupPublishers    publishers of the unmeasured warm-up load run first against each target (0: none)
+ * @param warmup              how long the warm-up load publishes (the JVM's JIT compiles the hot paths then)
  */
 public record RunSettings(Path flv, int publishers, Duration ramp, Duration measure, Duration tail,
         int fastChannels, Duration fastPoll, Duration slowPoll, int fragDurationSeconds, int fragCount,
-        String runId) {
+        String runId, int warmupPublishers, Duration warmup) {
     public String streamPattern() {
         return "b" + runId + "-%d";
+    }
+
+    public String warmupPattern() {
+        return "w" + runId + "-%d";
     }
 }

@@ -28,6 +28,8 @@ public final class SideBySideCommand implements Callable<Integer> {
     @Option(names = "--latency-channels", defaultValue = "10") int latencyChannels;
     @Option(names = "--latency-poll-ms", defaultValue = "10") long latencyPollMillis;
     @Option(names = "--poll-ms", defaultValue = "500") long pollMillis;
+    @Option(names = "--warmup-publishers", defaultValue = "0") int warmupPublishers;
+    @Option(names = "--warmup-seconds", defaultValue = "30") long warmupSeconds;
     @Option(names = "--frag-duration", defaultValue = "2") int fragDuration;
     @Option(names = "--frag-count", defaultValue = "3") int fragCount;
     @Option(names = "--order", split = ",", defaultValue = "livechannel,nginx-rtmp",
@@ -52,16 +54,19 @@ public final class SideBySideCommand implements Callable<Integer> {
         RunSettings s = new RunSettings(flv, publishers, Duration.ofSeconds(rampSeconds),
                 Duration.ofSeconds(measureSeconds), Duration.ofSeconds(tailSeconds), latencyChannels,
                 Duration.ofMillis(latencyPollMillis), Duration.ofMillis(pollMillis), fragDuration, fragCount,
-                Long.toString(System.currentTimeMillis() / 1000 % 100000));
+                Long.toString(System.currentTimeMillis() / 1000 % 100000), warmupPublishers,
+                Duration.ofSeconds(warmupSeconds));
         List<TargetResult> results = new ArrayList<>();
         for (String name : order) {
             results.add(TargetRun.run(target(name), s));
             Thread.sleep(3000);
         }
         String header = String.format("Run %s: %d publishers, ramp %d s, window = ramp + %d s, FLV %s, "
-                        + "fragment %d s x %d, latency polled every %d ms on %d channels, others every %d ms%n%n",
+                        + "fragment %d s x %d, latency polled every %d ms on %d channels, others every %d ms; "
+                        + "warm-up before each target: %d publishers for %d s%n%n",
                 Instant.now(), publishers, rampSeconds, measureSeconds, flv.getFileName(), fragDuration, fragCount,
-                latencyPollMillis, Math.min(latencyChannels, publishers), pollMillis);
+                latencyPollMillis, Math.min(latencyChannels, publishers), pollMillis, warmupPublishers,
+                warmupPublishers == 0 ? 0 : warmupSeconds);
         String table = header + ResultTable.render(results);
         System.out.println(table);
         if (out != null) {

@@ -30,11 +30,9 @@ final class TargetRun {
 
     static TargetResult run(Target t, RunSettings s) throws IOException, InterruptedException {
         String pattern = s.streamPattern();
-        if (t.channels() != null) {
-            for (int i = 0; i < s.publishers(); i++) {
-                t.channels().create(String.format(pattern, i), s.fragDurationSeconds(), s.fragCount());
-            }
-            log.info("{}: created {} channels", t.name(), s.publishers());
+        createChannels(t, s, pattern, s.publishers());
+        if (s.warmupPublishers() > 0) {
+            warmUp(t, s);
         }
         long heapBaseline = t.isJvm() ? ProcessProbe.liveHeapBytes(t.pid()) : -1;
         long rssBaseline = ProcessProbe.sample(t.pid()).rssBytes();
@@ -69,6 +67,28 @@ final class TargetRun {
         } finally {
             poller.stop();
         }
+    }
+
+    private static void createChannels(Target t, RunSettings s, String pattern, int count)
+            throws IOException, InterruptedException {
+        if (t.channels() != null) {
+            for (int i = 0; i < count; i++) {
+                t.channels().create(String.format(pattern, i), s.fragDurationSeconds(), s.fragCount());
+            }
+            log.info("{}: created {} channels {}", t.name(), count, pattern);
+        }
+    }
+
+    /** An unmeasured load on other channels, so the measured one meets compiled code (nginx gets the same). */
+    private static void warmUp(Target t, RunSettings s) throws IOException, InterruptedException {
+        createChannels(t, s, s.warmupPattern(), s.warmupPublishers());
+        LoadConfig warm = new LoadConfig("127.0.0.1", t.rtmpPort(), t.app(), s.warmupPattern(),
+                s.warmupPublishers(), Duration.ofSeconds(2), s.warmup(), LoadConfig.obsChunkSize(), s.flv());
+        try (RtmpLoadGenerator g = RtmpLoadGenerator.start(warm)) {
+            g.awaitDone(s.warmup().plusSeconds(40));
+            log.info("{}: warm-up {}", t.name(), g.report());
+        }
+        Thread.sleep(3000);
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {
