@@ -76,6 +76,8 @@ public final class HlsPackager {
     private long lastKeyMillis = Long.MIN_VALUE;
     private long lastSegmentBytes;
     private boolean finished;
+    /** Whether a keyframe has been written: inter frames before it cannot be decoded and are dropped. */
+    private boolean videoStarted;
 
     /** A packager using the pooled allocator. */
     public HlsPackager(HlsSettings settings, HlsOutput output, LongSupplier wallClockMillis, PlaylistState restored) {
@@ -234,10 +236,11 @@ public final class HlsPackager {
         int nalFlags = NalUnits.scan(body, lengthSize);
         long dtsMillis = mediaMillis(timestampMillis);
         boolean keyframe = header.isKeyframe();
-        if ((segment == null || !segment.hasVideo()) && !keyframe) {
+        if (!keyframe && (!videoStarted || segment == null || !segment.hasVideo())) {
             drop(DropReason.AWAITING_KEYFRAME, "video before keyframe");
             return;
         }
+        videoStarted = true;
         prepareSegment(dtsMillis, keyframe);
         long ptsMillis = Math.max(dtsMillis, dtsMillis + header.compositionTimeMillis());
         boolean prependParameterSets = (nalFlags & NalUnits.HAS_IDR) != 0 && (nalFlags & NalUnits.HAS_SPS) == 0;
