@@ -137,7 +137,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onCommand(ChannelHandlerContext ctx, Command command) {
-        log.debug("{} command {}", logId, command);
+        // the command's name only: stream names and tcUrls may carry the signed query
+        log.debug("{} command {}", logId, command.getClass().getSimpleName());
         if (command instanceof Command.Connect c) {
             onConnect(ctx, c);
         } else if (command instanceof Command.ReleaseStream || command instanceof Command.FcPublish) {
