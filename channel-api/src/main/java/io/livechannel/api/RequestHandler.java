@@ -108,10 +108,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         RequestTarget target = RequestTarget.resolve(host, rawPath, config.domains());
         QueryParameters query = QueryParameters.parse(rawQuery);
         byte[] body = ByteBufUtil.getBytes(msg.content());
-        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        int localPort = ctx.channel().localAddress() instanceof InetSocketAddress local ? local.getPort() : 0;
         String remote = String.valueOf(ctx.channel().remoteAddress());
         return new OssRequest(msg.method(), target, query, new DefaultHttpHeaders().add(msg.headers()), body,
-                new OssRequest.RequestContext(requestId, remote, local == null ? 0 : local.getPort()));
+                new OssRequest.RequestContext(requestId, remote, localPort));
     }
 
     private void dispatch(ChannelHandlerContext ctx, OssRequest request) {
