@@ -68,7 +68,7 @@ public final class ApiService {
         authorize(op, auth, bucket);
         checkContentMd5(request);
         ApiResponse response = routes.get(op).handle(request, bucket);
-        if (bucket != null) {
+        if (bucket != null && op != Operation.CORS_PREFLIGHT) {
             CorsRules.addResponseHeaders(bucket, request, response);
         }
         return response;
