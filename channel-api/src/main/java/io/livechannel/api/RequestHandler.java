@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -192,6 +193,16 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     static String newRequestId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         return String.format("%08X%016X", r.nextInt(), r.nextLong());
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.debug("closing idle connection {}", ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override

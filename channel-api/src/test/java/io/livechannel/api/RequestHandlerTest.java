@@ -182,4 +182,15 @@ class RequestHandlerTest {
         assertThat(exchange("POST /pub/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"))
                 .startsWith("HTTP/1.1 405").containsIgnoringCase("<Code>MethodNotAllowed</Code>");
     }
+
+    @Test
+    void idleConnectionIsClosedAfterTheIdleTimeout() {
+        channel.freezeTime();
+        channel.advanceTimeBy(HttpLimits.DEFAULT_IDLE_TIMEOUT_SECONDS - 1, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        channel.advanceTimeBy(2, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+    }
 }
