@@ -191,15 +191,17 @@ public abstract class ObjectStoreContractTest {
 
     @Test
     void listsKeysInUtf8BinaryOrder() throws Exception {
-        // UTF-16 order would put the emoji (a surrogate pair, 0xD83C) before U+FFFD; UTF-8 order puts it after.
-        List<String> keys = List.of("B", "a", "a-b", "a/b", "a0", "\u00e9", "z", "\uFFFD", "\uD83C\uDFA5");
+        // Byte order, not case-insensitive or locale order. Two cases live in the filesystem test because S3Proxy
+        // deviates from S3 there: "a" beside "a/b" (its file-backed store cannot hold both) and U+FFFD before an
+        // emoji (S3Proxy sorts by UTF-16 units, S3 by UTF-8 bytes).
+        List<String> keys = List.of("B", "aa", "a-b", "a/b", "a0", "\u00e9", "z", "\u4e2d", "\u00ff");
         for (String key : keys) {
             store().put(bucket, key, key.getBytes(StandardCharsets.UTF_8), PutOptions.of(null));
         }
 
         List<String> listed = keysOf(store().list(bucket, ListQuery.prefix("", 100)));
 
-        assertThat(listed).containsExactly("B", "a", "a-b", "a/b", "a0", "z", "\u00e9", "\uFFFD", "\uD83C\uDFA5");
+        assertThat(listed).containsExactly("B", "a-b", "a/b", "a0", "aa", "z", "\u00e9", "\u00ff", "\u4e2d");
     }
 
     @Test
@@ -260,7 +262,9 @@ public abstract class ObjectStoreContractTest {
 
     @Test
     void unusualKeysMapToTheirOwnObjects() throws Exception {
-        List<String> keys = new ArrayList<>(List.of("..", ".", "a/../b", "a/./b", "a\\b", "a//b", "dir/", "%2F",
+        // Dot segments ("..", "a/../b"), "a//b" and "dir/" with content are in the filesystem test: S3Proxy
+        // refuses, normalises or empties them (its file-backed store), real S3 does not.
+        List<String> keys = new ArrayList<>(List.of("a\\b", "%2F",
                 "a%o", "a%c/x", ".hidden", ".tmp-x", "sp ace/t\tab", "\u4f60\u597d/\u4e16\u754c.ts", "x".repeat(300),
                 "\u00e9".repeat(511), "q?x=1&y=#frag", "a:b*c\"d<e>f|g"));
         for (int i = 0; i < keys.size(); i++) {

@@ -46,6 +46,33 @@ class FileSystemObjectStoreTest extends ObjectStoreContractTest {
     }
 
     @Test
+    void dotSegmentKeysAndAKeyBesideItsOwnPrefixAreDistinctObjects() throws Exception {
+        List<String> keys = List.of("..", ".", "a/../b", "a/./b", "a", "a/b", "a/b/c", "./a", "a//b", "a/");
+        for (int i = 0; i < keys.size(); i++) {
+            store.put(bucket, keys.get(i), new byte[] {(byte) i}, PutOptions.of(null));
+        }
+
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(read(keys.get(i))).as(keys.get(i)).containsExactly(i);
+        }
+        assertThat(keysOf(store.list(bucket, ListQuery.prefix("", 100))))
+                .containsExactly(".", "..", "./a", "a", "a/", "a/../b", "a/./b", "a//b", "a/b", "a/b/c");
+        assertThat(store.list(bucket, new ListQuery("a/", "", "/", 100)).commonPrefixes())
+                .containsExactly("a/../", "a/./", "a//", "a/b/");
+    }
+
+    @Test
+    void listingOrderIsUtf8BytesNotUtf16Units() throws Exception {
+        // U+FFFD is EF BF BD in UTF-8, the emoji F0 9F 8E A5; in UTF-16 the emoji's surrogate D83C sorts first.
+        for (String key : List.of("\uD83C\uDFA5", "\uFFFD", "\uE000", "z")) {
+            store.put(bucket, key, new byte[] {1}, PutOptions.of(null));
+        }
+
+        assertThat(keysOf(store.list(bucket, ListQuery.prefix("", 10))))
+                .containsExactly("z", "\uE000", "\uFFFD", "\uD83C\uDFA5");
+    }
+
+    @Test
     void everyFileNameFitsThe255ByteLimitAndIsAscii() throws Exception {
         String key = "\uD83C\uDFA5".repeat(150) + "/" + "long.name".repeat(40);
 
