@@ -122,4 +122,25 @@ class AuthenticatorTest {
         assertThat(at(JAVA_CAPTURE).authenticate(TestRequests.request("GET", "/examplebucket/a.ts")))
                 .isInstanceOf(AuthResult.Anonymous.class);
     }
+
+    @Test
+    void v4BodyThatDiffersFromTheSignedSha256IsInvalidDigest() throws Exception {
+        String sha = java.util.HexFormat.of().formatHex(Hmac.sha256Digest("abc"));
+        OssRequest unsigned = TestRequests.request("PUT", "/examplebucket/a.txt", "abc".getBytes(),
+                "x-oss-date", "20250417T103000Z", "x-oss-content-sha256", sha);
+        SignatureV4.Scope scope = new SignatureV4.Scope("20250417", "cn-hangzhou", "oss");
+        String canonical = SignatureV4.canonicalRequest("PUT", "examplebucket", "a.txt", java.util.Map.of(),
+                unsigned.headers(), java.util.Set.of());
+        String signature = SignatureV4.sign("exampleSecretKey123", scope,
+                SignatureV4.stringToSign("20250417T103000Z", scope, canonical));
+        String auth = "OSS4-HMAC-SHA256 Credential=LTAIexampleAK/" + scope + ",Signature=" + signature;
+        Authenticator authenticator = at(Instant.parse("2025-04-17T10:30:00Z"));
+
+        assertThat(authenticator.authenticate(TestRequests.request("PUT", "/examplebucket/a.txt", "abc".getBytes(),
+                "x-oss-date", "20250417T103000Z", "x-oss-content-sha256", sha, "Authorization", auth)))
+                .isInstanceOf(AuthResult.Signed.class);
+        assertThatThrownBy(() -> authenticator.authenticate(TestRequests.request("PUT", "/examplebucket/a.txt",
+                "abd".getBytes(), "x-oss-date", "20250417T103000Z", "x-oss-content-sha256", sha, "Authorization", auth)))
+                .isInstanceOfSatisfying(OssException.class, e -> assertThat(e.code().code()).isEqualTo("InvalidDigest"));
+    }
 }
