@@ -67,7 +67,7 @@ final class TargetRun {
             g.awaitDone(s.tail().plusSeconds(30));
             LoadReport report = g.report();
             LatencyAnalysis latency = LatencyAnalysis.of(poller.sightings(), g.keyframeTimestampsMillis(),
-                    g.stats(), poller.fastChannels());
+                    g.stats()::keyframeSentNanos, poller.fastChannels());
             TargetResult r = new TargetResult(t.name(), report, windowSeconds, windowBytes,
                     cpu1.cpuSeconds() - cpu0.cpuSeconds(), rssBaseline, rssPeak, heapBaseline, heapPeak, publishing,
                     latency, poller.requests(), poller.errors(), poller.gaps(), delta(threads0, threads1));
