@@ -67,7 +67,7 @@ public final class SideBySideCommand implements Callable<Integer> {
                 Instant.now(), publishers, rampSeconds, measureSeconds, flv.getFileName(), fragDuration, fragCount,
                 latencyPollMillis, Math.min(latencyChannels, publishers), pollMillis, warmupPublishers,
                 warmupPublishers == 0 ? 0 : warmupSeconds);
-        String table = header + ResultTable.render(results);
+        String table = header + ResultTable.render(results) + "\n" + TargetVerdicts.render(results);
         System.out.println(table);
         if (out != null) {
             Files.writeString(out, table + "\n", java.nio.file.StandardOpenOption.CREATE,
