@@ -34,11 +34,13 @@ import java.util.function.LongSupplier;
  * Every segment starts with PAT and PMT declaring only the tracks whose sequence headers are known. Video access
  * units get an access unit delimiter (required by iOS and video.js) and, before an IDR without in-band SPS, the SPS
  * and PPS of the AVC sequence header; AAC frames get an ADTS header. DTS comes from the RTMP timestamp, PTS from DTS
- * plus the signed composition time; timestamps are unwrapped to 64 bits ({@link Timeline}) and carried modulo 2^33.
+ * plus the signed composition time (a negative one is clamped to PTS = DTS, as MPEG forbids PTS below DTS);
+ * timestamps are unwrapped to 64 bits ({@link Timeline}) and carried modulo 2^33.
  * A new publish after earlier segments starts with a discontinuity.
  *
  * <p>Bad media never throws: malformed or unsupported tags are skipped and reported to
- * {@link HlsOutput#unitDropped} and {@link #droppedUnits(DropReason)}.
+ * {@link HlsOutput#unitDropped} and {@link #droppedUnits(DropReason)}. Exceptions thrown by the {@link HlsOutput}
+ * itself propagate to the caller.
  *
  * <p>Limits: {@link SegmenterLimits}. Buffers: each segment is one buffer from the allocator, pre-sized from the
  * previous segment and handed to {@code segmentReady} (ownership moves). Frames are copied once, straight from the
