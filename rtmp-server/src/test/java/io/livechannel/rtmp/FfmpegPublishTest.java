@@ -142,6 +142,38 @@ class FfmpegPublishTest {
     }
 
     @Test
+    void queryOnTheApplicationWithABareStreamKeyAsObsSendsIt() throws Exception {
+        String sdk = sdkUrl(BUCKET, CHANNEL, inOneHour());
+        String query = sdk.substring(sdk.indexOf('?'));
+        String server = "rtmp://127.0.0.1:" + this.server.port() + "/live" + query;
+        // OBS: Server = rtmp://host:port/live?<query>, Stream Key = <channel>
+        try (Ffmpeg ffmpeg = Ffmpeg.pushFast(server, 1, List.of(), "-rtmp_app", "live" + query, "-rtmp_tcurl", server,
+                "-rtmp_playpath", CHANNEL)) {
+            RecordingSink sink = this.server.listener.next(20);
+            assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
+            assertThat(sink.info.channel()).isEqualTo(CHANNEL);
+            assertThat(sink.frames('V')).hasSizeGreaterThan(20);
+        }
+    }
+
+    @Test
+    void timestampsPastTheExtendedTimestampThresholdArriveIntact() throws Exception {
+        // 16800 s = 16,800,000 ms > 0xFFFFFF: ffmpeg sends extended timestamps on fmt 0 and fmt 3 chunks
+        try (Ffmpeg ffmpeg = Ffmpeg.pushFast(sdkUrl(BUCKET, CHANNEL, inOneHour()), 2, List.of(), "-output_ts_offset",
+                "16800")) {
+            RecordingSink sink = server.listener.next(20);
+            assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
+            List<RecordingSink.Frame> pictures = sink.frames('V').stream().filter(f -> f.secondByte() == 1).toList();
+            assertThat(pictures).hasSize(50);
+            long first = pictures.get(0).timestampMillis();
+            assertThat(first).isBetween(16_800_000L, 16_800_050L);
+            for (int i = 0; i < pictures.size(); i++) {
+                assertThat(pictures.get(i).timestampMillis()).as("frame %d", i).isEqualTo(first + 40L * i);
+            }
+        }
+    }
+
+    @Test
     void sameChannelNameInTwoBucketsIsResolvedBySignature() throws Exception {
         server.authorizer.putChannel("otherbucket", CHANNEL, true);
         try (Ffmpeg ffmpeg = Ffmpeg.pushFast(sdkUrl("otherbucket", CHANNEL, inOneHour()), 1, List.of())) {
