@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.livechannel.server.cli.PushUrlCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
  * ({@link ConfigDefaults}).
  */
 @Command(name = "livechannel-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false, usageHelpAutoWidth = true, subcommands = PushUrlCommand.class,
         description = "Self-hosted OSS LiveChannel: RTMP in, HLS out, an OSS-compatible HTTP API.%n"
                 + "Each option may also be set by the environment variable LIVECHANNEL_<NAME> "
                 + "(e.g. LIVECHANNEL_HTTP_PORT) or by <name>=<value> in the --config file.")
@@ -69,6 +70,30 @@ public final class Main implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     String bucketAcl;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--store", paramLabel = "KIND", defaultValue = "filesystem",
+            description = "object storage: filesystem (under --data-dir) or s3 (default: ${DEFAULT-VALUE})")
+    ServerConfig.StoreKind store;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3-compatible endpoint, e.g. http://127.0.0.1:9000")
+    String s3Endpoint;
+
+    @Option(names = "--s3-region", paramLabel = "REGION", defaultValue = "us-east-1",
+            description = "S3 region (default: ${DEFAULT-VALUE})")
+    String s3Region;
+
+    @Option(names = "--s3-access-key-id", paramLabel = "ID", description = "S3 access key id")
+    String s3AccessKeyId;
+
+    @Option(names = "--s3-secret-access-key", paramLabel = "SECRET", description = "S3 secret access key")
+    String s3SecretAccessKey;
+
+    @Option(names = "--s3-path-style", paramLabel = "BOOL", defaultValue = "true", arity = "1",
+            description = "path-style S3 requests (default: ${DEFAULT-VALUE})")
+    boolean s3PathStyle;
+
     private final PrintStream out;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -82,7 +107,7 @@ public final class Main implements Callable<Integer> {
 
     /** Parses the command line and runs it; returns the process exit code. */
     static int run(String[] args, Map<String, String> environment, PrintStream out) {
-        CommandLine commandLine = new CommandLine(new Main(out));
+        CommandLine commandLine = commandLine(new Main(out));
         try {
             commandLine.setDefaultValueProvider(ConfigDefaults.from(args, environment));
         } catch (IOException e) {
@@ -92,9 +117,17 @@ public final class Main implements Callable<Integer> {
         return commandLine.execute(args);
     }
 
+    /** The command line for {@code main}, configured as the jar runs it. */
+    static CommandLine commandLine(Main main) {
+        return new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
     ServerConfig config() {
+        ServerConfig.S3Settings s3 = store == ServerConfig.StoreKind.S3
+                ? new ServerConfig.S3Settings(s3Endpoint, s3Region, s3AccessKeyId, s3SecretAccessKey, s3PathStyle)
+                : null;
         return new ServerConfig(dataDir, bind, httpPort, rtmpPort, domains, accessKeyId, accessKeySecret, bucket,
-                bucketAcl);
+                bucketAcl, s3);
     }
 
     @Override
@@ -103,7 +136,7 @@ public final class Main implements Callable<Integer> {
         try {
             config = config();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Wiring wiring = Wiring.start(config, new SecureRandom());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,0 +1,154 @@
+package io.livechannel.it.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real server jar ({@code server/target/livechannel-server.jar}) running as a child process on free
+ * ports ({@code --http-port 0 --rtmp-port 0}); the ports are read from the startup banner (which ends with an
+ * empty line). stdout and stderr go to files beside the data dir ({@code server.out}, {@code server.err}), kept
+ * for assertions and for reading after a failed run: reading a child's pipes races with the JDK closing them
+ * when the child exits, and lines would be lost.
+ */
+public final class RunningServer implements AutoCloseable {
+    private static final Pattern HTTP_LINE = Pattern.compile("HTTP API\\s+http://[^:]+:(\\d+)");
+    private static final Pattern RTMP_LINE = Pattern.compile("RTMP ingest\\s+rtmp://[^:]+:(\\d+)");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final long POLL_MILLIS = 20;
+
+    private final Process process;
+    private final Path dataDir;
+    private final Path stdoutFile;
+    private final Path stderrFile;
+    private int httpPort = -1;
+    private int rtmpPort = -1;
+
+    private RunningServer(Process process, Path dataDir, Path stdoutFile, Path stderrFile) {
+        this.process = process;
+        this.dataDir = dataDir;
+        this.stdoutFile = stdoutFile;
+        this.stderrFile = stderrFile;
+    }
+
+    /** Starts the jar with {@code --data-dir dataDir --http-port 0 --rtmp-port 0 --bind 127.0.0.1} plus args. */
+    public static RunningServer start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString(),
+                "--data-dir", dataDir.toString(), "--http-port", "0", "--rtmp-port", "0", "--bind", "127.0.0.1"));
+        command.addAll(List.of(extraArgs));
+        Path parent = dataDir.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path out = Files.createTempFile(parent, "server", ".out");
+        Path err = Files.createTempFile(parent, "server", ".err");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("LIVECHANNEL_"));
+        RunningServer server = new RunningServer(builder.start(), dataDir, out, err);
+        server.awaitBanner();
+        return server;
+    }
+
+    private void awaitBanner() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            List<String> lines = stdout();
+            int end = lines.indexOf("");
+            if (end >= 0) {
+                for (String line : lines.subList(0, end)) {
+                    Matcher h = HTTP_LINE.matcher(line);
+                    if (h.find()) {
+                        httpPort = Integer.parseInt(h.group(1));
+                    }
+                    Matcher r = RTMP_LINE.matcher(line);
+                    if (r.find()) {
+                        rtmpPort = Integer.parseInt(r.group(1));
+                    }
+                }
+                if (httpPort > 0 && rtmpPort > 0) {
+                    return;
+                }
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+        process.destroyForcibly().waitFor();
+        throw new IOException("server did not start; stdout=" + stdout() + " stderr=" + stderr());
+    }
+
+    /** The shaded jar; the build's {@code package} phase makes it, so run these tests with {@code ./mvnw verify}. */
+    public static Path jar() {
+        Path jar = Path.of(System.getProperty("livechannel.jar", "../server/target/livechannel-server.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build it first with "
+                    + "`./mvnw verify` (the README's test command), not `./mvnw test`");
+        }
+        return jar;
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int rtmpPort() {
+        return rtmpPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String httpEndpoint() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** Every line printed on stdout so far. */
+    public List<String> stdout() throws IOException {
+        return Files.readAllLines(stdoutFile, StandardCharsets.UTF_8);
+    }
+
+    /** Every line printed on stderr (the log) so far. */
+    public List<String> stderr() throws IOException {
+        return Files.readAllLines(stderrFile, StandardCharsets.UTF_8);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Sends SIGTERM and waits for the exit; returns the exit code. */
+    public int stop() throws InterruptedException, IOException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("server ignored SIGTERM for 30 s; stderr=" + stderr());
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL, as a crash would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException, IOException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.livechannel.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainOptionsTest {
+    @TempDir
+    Path temp;
+
+    private ServerConfig parse(Map<String, String> env, String... args) throws IOException {
+        Main main = new Main(System.out);
+        CommandLine commandLine = Main.commandLine(main);
+        commandLine.setDefaultValueProvider(ConfigDefaults.from(args, env));
+        commandLine.parseArgs(args);
+        return main.config();
+    }
+
+    @Test
+    void noArgumentsGiveTheEmbeddedDefaults() throws IOException {
+        ServerConfig config = parse(Map.of());
+
+        assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(config.httpPort()).isEqualTo(8080);
+        assertThat(config.rtmpPort()).isEqualTo(1935);
+        assertThat(config.bind()).isEqualTo("0.0.0.0");
+        assertThat(config.domains()).containsExactly("localhost");
+        assertThat(config.bucket()).isEqualTo("live");
+        assertThat(config.bucketAcl()).isEqualTo("private");
+        assertThat(config.accessKeyId()).isNull();
+    }
+
+    @Test
+    void commandLineBeatsEnvironmentWhichBeatsConfigFileWhichBeatsDefault() throws IOException {
+        Path file = temp.resolve("livechannel.properties");
+        Files.writeString(file, "http-port=9001\nrtmp-port=9002\nbucket=from-file\ndomain=a.example,b.example\n");
+        Map<String, String> env = Map.of("LIVECHANNEL_RTMP_PORT", "9102", "LIVECHANNEL_BUCKET", "from-env");
+
+        ServerConfig config = parse(env, "--config", file.toString(), "--bucket", "from-cli");
+
+        assertThat(config.bucket()).isEqualTo("from-cli");
+        assertThat(config.rtmpPort()).isEqualTo(9102);
+        assertThat(config.httpPort()).isEqualTo(9001);
+        assertThat(config.domains()).containsExactly("a.example", "b.example");
+        assertThat(config.primaryDomain()).isEqualTo("a.example");
+        assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+    }
+
+    @Test
+    void s3StoreOptionsComeTogether() throws IOException {
+        ServerConfig config = parse(Map.of("LIVECHANNEL_S3_SECRET_ACCESS_KEY", "s3secret"), "--store", "s3",
+                "--s3-endpoint", "http://127.0.0.1:9000", "--s3-access-key-id", "minio");
+
+        assertThat(config.s3()).isNotNull();
+        assertThat(config.s3().endpoint()).isEqualTo("http://127.0.0.1:9000");
+        assertThat(config.s3().region()).isEqualTo("us-east-1");
+        assertThat(config.s3().pathStyle()).isTrue();
+        assertThat(config.s3().secretAccessKey()).isEqualTo("s3secret");
+        assertThat(config.toString()).doesNotContain("s3secret");
+        assertThat(parse(Map.of()).s3()).isNull();
+    }
+
+    @Test
+    void s3StoreWithoutEndpointIsAUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine(new Main(System.out)).setErr(new PrintWriter(err));
+
+        int exit = commandLine.execute("--store", "s3", "--data-dir", temp.toString());
+
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--store s3 needs --s3-endpoint");
+    }
+
+    @Test
+    void configFileCanBeNamedByEnvironment() throws IOException {
+        Path file = temp.resolve("other.properties");
+        Files.writeString(file, "data-dir=/srv/lc\n");
+
+        ServerConfig config = parse(Map.of("LIVECHANNEL_CONFIG", file.toString()));
+
+        assertThat(config.dataDir()).isEqualTo(Path.of("/srv/lc"));
+    }
+
+    @Test
+    void versionAndHelpPrintAndExitZero() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream savedOut = System.out;
+        int version;
+        int help;
+        try {
+            System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            version = Main.run(new String[] {"--version"}, Map.of(), System.out);
+            help = Main.run(new String[] {"--help"}, Map.of(), System.out);
+        } finally {
+            System.setOut(savedOut);
+        }
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(version).isZero();
+        assertThat(help).isZero();
+        assertThat(printed).contains("livechannel 0.1.0");
+        assertThat(printed).contains("--data-dir", "--http-port", "--rtmp-port", "--bind", "--domain",
+                "--access-key-id", "--access-key-secret", "--bucket", "--bucket-acl", "--config", "LIVECHANNEL_");
+    }
+
+    @Test
+    void badPortIsAUsageErrorThatNamesTheOption() {
+        StringWriter err = new StringWriter();
+        Main main = new Main(System.out);
+        CommandLine commandLine = Main.commandLine(main).setErr(new PrintWriter(err));
+
+        int exit = commandLine.execute("--http-port", "70000", "--data-dir", temp.toString());
+
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--http-port 70000");
+    }
+
+    @Test
+    void keyIdWithoutSecretIsRefused() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine(new Main(System.out)).setErr(new PrintWriter(err));
+
+        int exit = commandLine.execute("--access-key-id", "AK", "--data-dir", temp.toString());
+
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--access-key-id and --access-key-secret go together");
+        assertThat(List.of(temp.toFile().list())).isEmpty();
+    }
+}
