@@ -193,4 +193,13 @@ class RequestHandlerTest {
         channel.runScheduledPendingTasks();
         assertThat(channel.isOpen()).isFalse();
     }
+
+    @Test
+    void requestLineOverTheLimitIsInvalidArgumentNotACrash() {
+        String response = exchange("GET /pub/" + "a".repeat(HttpLimits.DEFAULT_MAX_INITIAL_LINE_BYTES)
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 400 Bad Request").containsIgnoringCase("<Code>InvalidArgument</Code>")
+                .containsIgnoringCase("x-oss-request-id: ");
+        assertThat(channel.isOpen()).isFalse();
+    }
 }
