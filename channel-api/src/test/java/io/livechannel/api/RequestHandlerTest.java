@@ -179,6 +179,8 @@ class RequestHandlerTest {
     void unsupportedSubResourceIsNotImplementedAndOtherMethodsAreNotAllowed() {
         assertThat(exchange("POST /pub/x?uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"))
                 .startsWith("HTTP/1.1 501").containsIgnoringCase("<Code>NotImplemented</Code>");
+        assertThat(exchange("GET /pub/x?acl HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+                .startsWith("HTTP/1.1 501").containsIgnoringCase("<Code>NotImplemented</Code>");
         assertThat(exchange("POST /pub/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"))
                 .startsWith("HTTP/1.1 405").containsIgnoringCase("<Code>MethodNotAllowed</Code>");
     }
