@@ -166,10 +166,13 @@ class HlsPackagerTest {
 
     @Test
     void ptsWrapsAt33BitsWithoutBreakingSegmentDurations() {
+        // PTS follow the wall clock (see republishContinuesTimestampsAfterThePreviousPublish): start 4 s before a
+        // multiple of 2^33 ticks (every 26.5 h), so the stream's 6 s cross the wrap.
+        long wrapIndex = T0 * 90 / (1L << 33) + 1;
+        now.set((wrapIndex * (1L << 33) - 4 * 90_000) / 90);
         HlsPackager packager = packager(2, 10, PlaylistState.INITIAL);
         headers(packager);
-        long wrapMillis = (1L << 33) / 90; // 95443717 ms, about 26.5 h
-        video(packager, 0, 6_000, 2_000, wrapMillis - 3_000);
+        video(packager, 0, 6_000, 2_000, 0);
 
         packager.finish();
 
@@ -206,7 +209,7 @@ class HlsPackagerTest {
         assertThat(output.playlists).extracting(p -> p.text().contains("#EXT-X-ENDLIST")).containsExactly(
                 false, false, false, false, false, true);
         assertThat(output.lastPlaylist().objectKey()).isEqualTo("ch/playlist.m3u8");
-        assertThat(output.lastPlaylist().counters()).isEqualTo(new PlaylistState(6, 0));
+        assertThat(output.lastPlaylist().counters()).isEqualTo(new PlaylistState(6, 0, T0 + 6_000));
     }
 
     @Test
@@ -257,7 +260,7 @@ class HlsPackagerTest {
         video(first, 0, 3_000, 1_000, 0);
         first.finish();
         PlaylistState persisted = output.lastPlaylist().counters();
-        assertThat(persisted).isEqualTo(new PlaylistState(3, 0));
+        assertThat(persisted).isEqualTo(new PlaylistState(3, 0, T0 + 3_000));
 
         HlsPackager second = packager(1, 2, persisted);
         headers(second);
@@ -273,7 +276,31 @@ class HlsPackagerTest {
         // once the discontinuous segment slid out, the discontinuity sequence counts it
         assertThat(output.lastPlaylist().text()).contains("#EXT-X-MEDIA-SEQUENCE:4\n#EXT-X-DISCONTINUITY-SEQUENCE:1\n")
                 .doesNotContain("#EXT-X-DISCONTINUITY\n");
-        assertThat(output.lastPlaylist().counters()).isEqualTo(new PlaylistState(6, 1));
+        assertThat(output.lastPlaylist().counters()).isEqualTo(new PlaylistState(6, 1, T0 + 6_000));
+    }
+
+    @Test
+    void republishContinuesTimestampsAfterThePreviousPublish() {
+        // The wall clock stands still, so only the previous publish's end keeps the second one's PTS ahead.
+        HlsPackager first = new HlsPackager(new HlsSettings("ch", "playlist.m3u8", 1, 5), output, () -> T0,
+                PlaylistState.INITIAL, allocator);
+        headers(first);
+        video(first, 0, 3_000, 1_000, 0);
+        first.finish();
+        HlsPackager second = new HlsPackager(new HlsSettings("ch", "playlist.m3u8", 1, 5), output, () -> T0,
+                output.lastPlaylist().counters(), allocator);
+        headers(second);
+        video(second, 0, 3_000, 1_000, 0); // encoder timestamps start at 0 again
+        second.finish();
+
+        List<TsInspector.Pes> video = new TsInspector().inspect(output.concatenated()).pesOf(0x100);
+        assertThat(video).hasSize(150);
+        assertThat(video.get(0).dts()).isEqualTo((T0 * 90 + 90_000) & ((1L << 33) - 1));
+        for (int i = 1; i < video.size(); i++) {
+            long step = (video.get(i).dts() - video.get(i - 1).dts()) & ((1L << 33) - 1);
+            assertThat(step).as("DTS step into frame %d", i).isEqualTo(3_600);
+        }
+        assertThat(output.lastPlaylist().counters().nextTimestampMillis()).isEqualTo(T0 + 6_000);
     }
 
     @Test
@@ -324,6 +351,31 @@ class HlsPackagerTest {
         assertThat(new TsInspector().inspect(output.segments.get(1).data()).pmtStreams).containsOnlyKeys(0x100, 0x101);
         // audio at 1110..1470 ms waits for the keyframe at 1500 ms that opens a segment declaring audio
         assertThat(packager.droppedUnits(DropReason.AWAITING_KEYFRAME)).isEqualTo(10);
+    }
+
+    @Test
+    void videoJoiningAnAudioOnlyStreamStartsAtItsFirstKeyframe() {
+        HlsPackager packager = packager(2, 5, PlaylistState.INITIAL);
+        FlvFile.feed(packager, tags.audioSequenceHeader);
+        for (long t = 0; t < 3_000; t += 23) {
+            FlvFile.feed(packager, tags.audio(t));
+        }
+        FlvFile.feed(packager, tags.videoSequenceHeader.withTimestamp(3_000));
+        for (long t = 3_000; t < 6_000; t += 40) {
+            FlvFile.feed(packager, tags.video(t, t == 3_400)); // first keyframe 400 ms after the header
+            FlvFile.feed(packager, tags.audio(t + 5));
+        }
+
+        packager.finish();
+
+        assertThat(output.infos()).extracting(SegmentInfo::cutReason)
+                .containsExactly(CutReason.FRAG_DURATION, CutReason.TRACKS_CHANGED, CutReason.PUBLISH_END);
+        assertThat(output.infos()).extracting(SegmentInfo::discontinuity).containsExactly(false, false, true);
+        assertThat(packager.droppedUnits(DropReason.AWAITING_KEYFRAME)).isEqualTo(10); // video 3000..3360 ms
+        TsInspector last = new TsInspector().inspect(output.segments.get(2).data());
+        assertThat(last.pmtStreams).containsOnlyKeys(0x100, 0x101);
+        assertThat(last.pcrPid).isEqualTo(0x100);
+        assertThat(last.pesOf(0x100).get(0).randomAccess()).isTrue();
     }
 
     @Test
