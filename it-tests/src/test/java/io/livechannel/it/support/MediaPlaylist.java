@@ -74,6 +74,24 @@ public record MediaPlaylist(int version, int targetDurationSeconds, long mediaSe
         return new MediaPlaylist(version, target, sequence, segments, endList, text);
     }
 
+    /**
+     * Every segment listed by any of {@code versions} (successive reads of one live playlist), by media
+     * sequence; fails if one sequence number named two different segments (RFC 8216 §6.2.1 forbids it).
+     */
+    public static List<Segment> union(List<MediaPlaylist> versions) {
+        java.util.TreeMap<Long, Segment> bySequence = new java.util.TreeMap<>();
+        for (MediaPlaylist version : versions) {
+            for (Segment segment : version.segments()) {
+                Segment before = bySequence.putIfAbsent(segment.sequence(), segment);
+                if (before != null && !before.uri().equals(segment.uri())) {
+                    throw new AssertionError("media sequence " + segment.sequence() + " names both " + before.uri()
+                            + " and " + segment.uri() + " (in" + version + ")");
+                }
+            }
+        }
+        return List.copyOf(bySequence.values());
+    }
+
     /** The sum of the EXTINF durations. */
     public double totalDurationSeconds() {
         return segments.stream().mapToDouble(Segment::durationSeconds).sum();
