@@ -1,21 +1,54 @@
 package io.livechannel.rtmp;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.livechannel.rtmp.chunk.ChunkDecoder;
+import io.livechannel.rtmp.chunk.ChunkEncoder;
+import io.livechannel.rtmp.handshake.HandshakeDecoder;
+import io.livechannel.rtmp.message.MessageDecoder;
+import io.livechannel.rtmp.message.MessageEncoder;
+import io.livechannel.rtmp.session.SessionHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Adds the RTMP handlers to a connection's pipeline (RTMP port, or HTTP port after sniffing). */
+/**
+ * Assembles the RTMP pipeline of one connection, one layer per handler:
+ * <pre>
+ * rtmp-read-timeout   ReadTimeoutHandler (RtmpLimits.readIdleTimeout)
+ * rtmp-handshake      HandshakeDecoder   (removes itself after C2)
+ * rtmp-chunk-decoder  ChunkDecoder       bytes → RawMessage
+ * rtmp-chunk-encoder  ChunkEncoder       RawMessage → bytes
+ * rtmp-message-decoder MessageDecoder    RawMessage → RtmpMessage
+ * rtmp-message-encoder MessageEncoder    RtmpMessage → RawMessage
+ * rtmp-session        SessionHandler     commands, publish, media → MediaSink
+ * </pre>
+ * Used on the RTMP port (from a {@code ChannelInitializer}) and on the HTTP port after the protocol sniffer saw
+ * byte 0x03: the handlers work when added to an already active channel, and bytes the sniffer buffered flow into
+ * the handshake decoder when it removes itself.
+ *
+ * <p>Threading: {@link #addHandlers} may be called from any thread; one instance serves every connection.
+ */
 public final class RtmpChannelInitializer {
-    /** Appends the RTMP handlers to {@code pipeline}. */
+    private final RtmpConfig config;
+    private final AtomicLong connections = new AtomicLong();
+
+    public RtmpChannelInitializer(RtmpConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Appends the RTMP handlers to the end of {@code pipeline}. */
     public void addHandlers(ChannelPipeline pipeline) {
-        pipeline.addLast("rtmp-timeout", new ReadTimeoutHandler(10));
-        pipeline.addLast("rtmp-discard", new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ((ByteBuf) msg).release();
-            }
-        });
+        RtmpLimits limits = config.limits();
+        String id = Long.toHexString(connections.incrementAndGet());
+        pipeline.addLast("rtmp-read-timeout",
+                new ReadTimeoutHandler(limits.readIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        pipeline.addLast("rtmp-handshake", new HandshakeDecoder(limits.handshakeTimeout(), ThreadLocalRandom.current()));
+        pipeline.addLast("rtmp-chunk-decoder", new ChunkDecoder(limits));
+        pipeline.addLast("rtmp-chunk-encoder", new ChunkEncoder());
+        pipeline.addLast("rtmp-message-decoder", new MessageDecoder(limits.maxAmfDepth()));
+        pipeline.addLast("rtmp-message-encoder", new MessageEncoder());
+        pipeline.addLast("rtmp-session", new SessionHandler(config, id));
     }
 }

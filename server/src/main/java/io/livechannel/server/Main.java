@@ -72,6 +72,27 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--store", paramLabel = "KIND", defaultValue = "filesystem",
+            description = "object storage: filesystem (under --data-dir) or s3 (default: ${DEFAULT-VALUE})")
+    ServerConfig.StoreKind store;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3-compatible endpoint, e.g. http://127.0.0.1:9000")
+    String s3Endpoint;
+
+    @Option(names = "--s3-region", paramLabel = "REGION", defaultValue = "us-east-1",
+            description = "S3 region (default: ${DEFAULT-VALUE})")
+    String s3Region;
+
+    @Option(names = "--s3-access-key-id", paramLabel = "ID", description = "S3 access key id")
+    String s3AccessKeyId;
+
+    @Option(names = "--s3-secret-access-key", paramLabel = "SECRET", description = "S3 secret access key")
+    String s3SecretAccessKey;
+
+    @Option(names = "--s3-path-style", paramLabel = "BOOL", defaultValue = "true", arity = "1",
+            description = "path-style S3 requests (default: ${DEFAULT-VALUE})")
+    boolean s3PathStyle;
+
     private final PrintStream out;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -85,7 +106,7 @@ public final class Main implements Callable<Integer> {
 
     /** Parses the command line and runs it; returns the process exit code. */
     static int run(String[] args, Map<String, String> environment, PrintStream out) {
-        CommandLine commandLine = new CommandLine(new Main(out));
+        CommandLine commandLine = commandLine(new Main(out));
         try {
             commandLine.setDefaultValueProvider(ConfigDefaults.from(args, environment));
         } catch (IOException e) {
@@ -95,9 +116,17 @@ public final class Main implements Callable<Integer> {
         return commandLine.execute(args);
     }
 
+    /** The command line for {@code main}, configured as the jar runs it. */
+    static CommandLine commandLine(Main main) {
+        return new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
     ServerConfig config() {
+        ServerConfig.S3Settings s3 = store == ServerConfig.StoreKind.S3
+                ? new ServerConfig.S3Settings(s3Endpoint, s3Region, s3AccessKeyId, s3SecretAccessKey, s3PathStyle)
+                : null;
         return new ServerConfig(dataDir, bind, httpPort, rtmpPort, domains, accessKeyId, accessKeySecret, bucket,
-                bucketAcl);
+                bucketAcl, s3);
     }
 
     @Override

@@ -10,9 +10,37 @@ import java.util.Objects;
  *
  * @param domains the server's own host names: requests to them are path-style, others virtual-hosted
  * @param accessKeyId {@code null} when the bootstrap key is to be loaded or generated in the data dir
+ * @param s3 {@code null} for the filesystem object store under the data dir
  */
 public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort, List<String> domains,
-                           String accessKeyId, String accessKeySecret, String bucket, String bucketAcl) {
+                           String accessKeyId, String accessKeySecret, String bucket, String bucketAcl,
+                           S3Settings s3) {
+
+    /** Which object store holds the segments and playlists ({@code --store}). */
+    public enum StoreKind {
+        FILESYSTEM, S3;
+    }
+
+    /** The S3-compatible store's connection ({@code --s3-*}); our bucket names map 1:1 to S3 bucket names. */
+    public record S3Settings(String endpoint, String region, String accessKeyId, String secretAccessKey,
+                             boolean pathStyle) {
+        public S3Settings {
+            if (endpoint == null || endpoint.isBlank()) {
+                throw new IllegalArgumentException("--store s3 needs --s3-endpoint");
+            }
+            if (accessKeyId == null || secretAccessKey == null) {
+                throw new IllegalArgumentException("--store s3 needs --s3-access-key-id and --s3-secret-access-key");
+            }
+            Objects.requireNonNull(region, "region");
+        }
+
+        @Override
+        public String toString() {
+            return "S3Settings[endpoint=" + endpoint + ", region=" + region + ", accessKeyId=" + accessKeyId
+                    + ", pathStyle=" + pathStyle + "]";
+        }
+    }
+
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(bind, "bind");
@@ -42,6 +70,6 @@ public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort
     public String toString() {
         return "ServerConfig[dataDir=" + dataDir + ", bind=" + bind + ", httpPort=" + httpPort + ", rtmpPort="
                 + rtmpPort + ", domains=" + domains + ", accessKeyId=" + accessKeyId + ", bucket=" + bucket
-                + ", bucketAcl=" + bucketAcl + "]";
+                + ", bucketAcl=" + bucketAcl + ", s3=" + s3 + "]";
     }
 }

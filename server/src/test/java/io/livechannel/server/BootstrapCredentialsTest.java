@@ -16,7 +16,7 @@ class BootstrapCredentialsTest {
     Path dataDir;
 
     private ServerConfig config(String id, String secret) {
-        return new ServerConfig(dataDir, "127.0.0.1", 0, 0, List.of("localhost"), id, secret, "live", "private");
+        return new ServerConfig(dataDir, "127.0.0.1", 0, 0, List.of("localhost"), id, secret, "live", "private", null);
     }
 
     @Test

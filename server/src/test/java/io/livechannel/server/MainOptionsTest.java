@@ -22,7 +22,7 @@ class MainOptionsTest {
 
     private ServerConfig parse(Map<String, String> env, String... args) throws IOException {
         Main main = new Main(System.out);
-        CommandLine commandLine = new CommandLine(main);
+        CommandLine commandLine = Main.commandLine(main);
         commandLine.setDefaultValueProvider(ConfigDefaults.from(args, env));
         commandLine.parseArgs(args);
         return main.config();
@@ -56,6 +56,31 @@ class MainOptionsTest {
         assertThat(config.domains()).containsExactly("a.example", "b.example");
         assertThat(config.primaryDomain()).isEqualTo("a.example");
         assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+    }
+
+    @Test
+    void s3StoreOptionsComeTogether() throws IOException {
+        ServerConfig config = parse(Map.of("LIVECHANNEL_S3_SECRET_ACCESS_KEY", "s3secret"), "--store", "s3",
+                "--s3-endpoint", "http://127.0.0.1:9000", "--s3-access-key-id", "minio");
+
+        assertThat(config.s3()).isNotNull();
+        assertThat(config.s3().endpoint()).isEqualTo("http://127.0.0.1:9000");
+        assertThat(config.s3().region()).isEqualTo("us-east-1");
+        assertThat(config.s3().pathStyle()).isTrue();
+        assertThat(config.s3().secretAccessKey()).isEqualTo("s3secret");
+        assertThat(config.toString()).doesNotContain("s3secret");
+        assertThat(parse(Map.of()).s3()).isNull();
+    }
+
+    @Test
+    void s3StoreWithoutEndpointIsAUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine(new Main(System.out)).setErr(new PrintWriter(err));
+
+        int exit = commandLine.execute("--store", "s3", "--data-dir", temp.toString());
+
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--store s3 needs --s3-endpoint");
     }
 
     @Test
@@ -94,7 +119,7 @@ class MainOptionsTest {
     void badPortIsAUsageErrorThatNamesTheOption() {
         StringWriter err = new StringWriter();
         Main main = new Main(System.out);
-        CommandLine commandLine = new CommandLine(main).setErr(new PrintWriter(err));
+        CommandLine commandLine = Main.commandLine(main).setErr(new PrintWriter(err));
 
         int exit = commandLine.execute("--http-port", "70000", "--data-dir", temp.toString());
 
@@ -105,7 +130,7 @@ class MainOptionsTest {
     @Test
     void keyIdWithoutSecretIsRefused() {
         StringWriter err = new StringWriter();
-        CommandLine commandLine = new CommandLine(new Main(System.out)).setErr(new PrintWriter(err));
+        CommandLine commandLine = Main.commandLine(new Main(System.out)).setErr(new PrintWriter(err));
 
         int exit = commandLine.execute("--access-key-id", "AK", "--data-dir", temp.toString());
 

@@ -6,7 +6,13 @@ public class StorageException extends Exception {
 
     /** What went wrong, as callers branch on it. */
     public enum Kind {
-        NO_SUCH_BUCKET, NO_SUCH_KEY, BUCKET_NOT_EMPTY, INVALID_KEY, CONFLICT, IO
+        NO_SUCH_BUCKET, NO_SUCH_KEY, BUCKET_NOT_EMPTY, INVALID_KEY, CONFLICT, IO,
+        /** The bucket name breaks the OSS naming rules (3..63 of {@code a-z 0-9 -}); OSS answers InvalidBucketName. */
+        INVALID_BUCKET_NAME,
+        /** The range starts at or past the end of the object; HTTP answers 416 InvalidRange. */
+        INVALID_RANGE,
+        /** The write queue's backlog is full; the write was refused, never silently dropped. */
+        BACKLOG_FULL
     }
 
     private final Kind kind;

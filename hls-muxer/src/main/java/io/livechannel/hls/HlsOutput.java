@@ -1,0 +1,34 @@
+package io.livechannel.hls;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Where a {@link HlsPackager} delivers its work; implemented by the server, which stores the objects and the
+ * counters. Called on the packager's thread (the publish session's event loop): implementations must not block,
+ * only hand off (for example to the {@code storage-io} executor).
+ *
+ * <p>Order per segment: {@link #segmentReady} then {@link #playlistReady}; the implementation must store the
+ * segment before the playlist that lists it (research §0.8).
+ */
+public interface HlsOutput {
+    /**
+     * A segment is finished.
+     *
+     * @param tsData the segment's bytes (readable bytes, {@code segment.sizeBytes()} of them). Ownership moves to
+     *               the callee at the call: it releases the buffer on every path, including when it throws.
+     */
+    void segmentReady(SegmentInfo segment, ByteBuf tsData);
+
+    /**
+     * The live playlist changed: after every segment, and once more with {@code #EXT-X-ENDLIST} at the end.
+     *
+     * @param objectKey          {@code <channel>/<playlistName>}
+     * @param m3u8Text           the whole playlist
+     * @param countersToPersist  the counters to store with the channel and pass to the next publish's packager
+     */
+    void playlistReady(String objectKey, String m3u8Text, PlaylistState countersToPersist);
+
+    /** A tag was skipped; for metrics (counted per reason) and rate-limited DEBUG logs. Default: ignore. */
+    default void unitDropped(DropReason reason, String detail) {
+    }
+}

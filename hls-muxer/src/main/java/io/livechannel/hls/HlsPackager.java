@@ -1,0 +1,354 @@
+package io.livechannel.hls;
+
+import io.livechannel.codec.MalformedMediaException;
+import io.livechannel.codec.aac.AdtsHeader;
+import io.livechannel.codec.aac.AudioSpecificConfig;
+import io.livechannel.codec.h264.AvcDecoderConfigurationRecord;
+import io.livechannel.codec.h264.NalUnits;
+import io.livechannel.flv.AacPacketType;
+import io.livechannel.flv.AudioTagHeader;
+import io.livechannel.flv.AvcPacketType;
+import io.livechannel.flv.SoundFormat;
+import io.livechannel.flv.VideoCodecId;
+import io.livechannel.flv.VideoTagHeader;
+import io.livechannel.ts.TsClock;
+import io.livechannel.ts.TsWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Packages one publish session into HLS: FLV audio/video tag bodies in, MPEG-TS segments and live playlist text out
+ * through {@link HlsOutput} (spec {@code livechannel.md}, "HLS output"; RFC 8216).
+ *
+ * <p>Lifecycle: construct when a publish starts, with the counters restored from the catalog; call
+ * {@link #onVideoTag}/{@link #onAudioTag} for every RTMP video/audio message; call {@link #finish()} exactly once
+ * when the publisher stops, the connection drops or the server shuts down. Each finished segment produces
+ * {@code segmentReady} then {@code playlistReady}; {@code finish()} emits the last partial segment and a playlist
+ * ending in {@code #EXT-X-ENDLIST}, so nothing received is lost.
+ *
+ * <p>What is written: the first segment opens on the first video keyframe (video before it is dropped) or, while no
+ * AVC sequence header has been seen, on the first AAC frame (audio-only stream). Cuts follow {@link Segmenter}.
+ * Every segment starts with PAT and PMT declaring only the tracks whose sequence headers are known. Video access
+ * units get an access unit delimiter (required by iOS and video.js) and, before an IDR without in-band SPS, the SPS
+ * and PPS of the AVC sequence header; AAC frames get an ADTS header. DTS comes from the RTMP timestamp, PTS from DTS
+ * plus the signed composition time; timestamps are unwrapped to 64 bits ({@link Timeline}) and carried modulo 2^33.
+ * A new publish after earlier segments starts with a discontinuity.
+ *
+ * <p>Bad media never throws: malformed or unsupported tags are skipped and reported to
+ * {@link HlsOutput#unitDropped} and {@link #droppedUnits(DropReason)}.
+ *
+ * <p>Limits: {@link SegmenterLimits}. Buffers: each segment is one buffer from the allocator, handed to
+ * {@code segmentReady} (ownership moves); one scratch buffer per packager holds the access unit being converted and
+ * is released by {@code finish()}. Tag bodies are never retained and their indexes are left unchanged.
+ *
+ * <p>Threading: not thread-safe; confined to the publish session's event loop. Never blocks, never reads a clock
+ * other than the injected wall clock.
+ */
+public final class HlsPackager {
+    /** Offset added to every media timestamp so PCR (DTS − 100 ms) stays positive at the start: 1 s. */
+    static final long TIMESTAMP_OFFSET_TICKS = TsClock.HZ;
+    private static final int MIN_SEGMENT_CAPACITY = 64 * 1024;
+    /** Access unit delimiter NAL with start code: primary_pic_type 7 (any slice type), stop bit. */
+    private static final int AUD_START = 0x00000001;
+    private static final short AUD_BODY = 0x09F0;
+
+    private final HlsSettings settings;
+    private final HlsOutput output;
+    private final LongSupplier wallClockMillis;
+    private final ByteBufAllocator allocator;
+    private final Timeline timeline;
+    private final Segmenter segmenter;
+    private final LivePlaylist playlist;
+    private final TsWriter ts = new TsWriter();
+    private final Tracks tracks = new Tracks();
+    private final long[] drops = new long[DropReason.values().length];
+
+    private OpenSegment segment;
+    private ByteBuf scratch;
+    private boolean nextIsDiscontinuity;
+    private int lastTrackMask;
+    private long lastKeyMillis = Long.MIN_VALUE;
+    private long lastSegmentBytes;
+    private boolean finished;
+
+    /** A packager using the pooled allocator. */
+    public HlsPackager(HlsSettings settings, HlsOutput output, LongSupplier wallClockMillis, PlaylistState restored) {
+        this(settings, output, wallClockMillis, restored, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /**
+     * @param settings        channel, playlist name, FragDuration, FragCount and limits
+     * @param output          receives segments, playlists and drop reports, on the calling thread
+     * @param wallClockMillis epoch milliseconds, read once per segment (segment name, PROGRAM-DATE-TIME)
+     * @param restored        counters persisted by the previous publish ({@link PlaylistState#INITIAL} if none)
+     * @param allocator       source of segment and scratch buffers (for example the channel's allocator)
+     */
+    public HlsPackager(HlsSettings settings, HlsOutput output, LongSupplier wallClockMillis, PlaylistState restored,
+                       ByteBufAllocator allocator) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.output = Objects.requireNonNull(output, "output");
+        this.wallClockMillis = Objects.requireNonNull(wallClockMillis, "wallClockMillis");
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        this.timeline = new Timeline(settings.limits());
+        this.segmenter = new Segmenter(settings);
+        this.playlist = new LivePlaylist(settings, Objects.requireNonNull(restored, "restored"));
+        this.nextIsDiscontinuity = restored.nextMediaSequence() > 0;
+    }
+
+    /**
+     * Packages one FLV VIDEODATA body (an RTMP video message). Does not retain {@code body} and leaves its indexes
+     * unchanged; the caller releases it.
+     *
+     * @param timestampMillis the RTMP message timestamp (DTS), 32-bit milliseconds
+     */
+    public void onVideoTag(long timestampMillis, ByteBuf body) {
+        if (finished) {
+            drop(DropReason.AFTER_FINISH, "video tag after finish");
+            return;
+        }
+        int readerIndex = body.readerIndex();
+        try {
+            VideoTagHeader header = VideoTagHeader.read(body);
+            if (header.codecId() != VideoCodecId.AVC) {
+                drop(DropReason.UNSUPPORTED_CODEC, "video codec is not H.264");
+            } else if (header.avcPacketType() == AvcPacketType.SEQUENCE_HEADER) {
+                onAvcSequenceHeader(AvcDecoderConfigurationRecord.read(body));
+            } else if (header.avcPacketType() == AvcPacketType.NALU) {
+                onAvcFrame(timestampMillis, header, body);
+            }
+        } catch (MalformedMediaException e) {
+            drop(DropReason.MALFORMED, e.getMessage());
+        } finally {
+            body.readerIndex(readerIndex);
+        }
+    }
+
+    /**
+     * Packages one FLV AUDIODATA body (an RTMP audio message). Does not retain {@code body} and leaves its indexes
+     * unchanged; the caller releases it.
+     *
+     * @param timestampMillis the RTMP message timestamp, 32-bit milliseconds
+     */
+    public void onAudioTag(long timestampMillis, ByteBuf body) {
+        if (finished) {
+            drop(DropReason.AFTER_FINISH, "audio tag after finish");
+            return;
+        }
+        int readerIndex = body.readerIndex();
+        try {
+            AudioTagHeader header = AudioTagHeader.read(body);
+            if (header.soundFormat() != SoundFormat.AAC) {
+                drop(DropReason.UNSUPPORTED_CODEC, "audio codec is not AAC");
+            } else if (header.aacPacketType() == AacPacketType.SEQUENCE_HEADER) {
+                onAacSequenceHeader(AudioSpecificConfig.read(body));
+            } else {
+                onAacFrame(timestampMillis, body);
+            }
+        } catch (MalformedMediaException e) {
+            drop(DropReason.MALFORMED, e.getMessage());
+        } finally {
+            body.readerIndex(readerIndex);
+        }
+    }
+
+    /**
+     * The publisher stopped: emits the open segment (cut reason {@link CutReason#PUBLISH_END}) and a final playlist
+     * with {@code #EXT-X-ENDLIST}, then releases the scratch buffer. Later tags are dropped; calling it again does
+     * nothing. If nothing was ever packaged, nothing is emitted.
+     */
+    public void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        try {
+            if (segment != null) {
+                OpenSegment last = segment;
+                segment = null;
+                emit(last, last.endMillis(), CutReason.PUBLISH_END, true);
+            } else if (playlist.hasSegments()) {
+                playlist.end();
+                output.playlistReady(settings.playlistObjectKey(), playlist.render(), playlist.state());
+            }
+        } finally {
+            if (scratch != null) {
+                scratch.release();
+                scratch = null;
+            }
+        }
+    }
+
+    /** Tags skipped for {@code reason} so far. */
+    public long droppedUnits(DropReason reason) {
+        return drops[reason.ordinal()];
+    }
+
+    /** Counters as they would be persisted now. */
+    public PlaylistState playlistState() {
+        return playlist.state();
+    }
+
+    private void onAvcSequenceHeader(AvcDecoderConfigurationRecord record) {
+        if (record.equals(tracks.video)) {
+            return;
+        }
+        boolean changed = tracks.video != null;
+        tracks.video = record;
+        if (segment != null && (changed || !segment.hasVideo())) {
+            segmenter.tracksChanged();
+        }
+    }
+
+    private void onAacSequenceHeader(AudioSpecificConfig config) {
+        if (!config.isAdtsCompatible()) {
+            tracks.audio = null;
+            tracks.audioUnsupported = true;
+            drop(DropReason.UNSUPPORTED_CODEC, "AAC config cannot be carried in ADTS: " + config);
+            return;
+        }
+        if (config.equals(tracks.audio)) {
+            return;
+        }
+        boolean changed = tracks.audio != null;
+        tracks.setAudio(config);
+        if (segment != null && (changed || !segment.hasAudio())) {
+            segmenter.tracksChanged();
+        }
+    }
+
+    private void onAvcFrame(long timestampMillis, VideoTagHeader header, ByteBuf body) {
+        if (tracks.video == null) {
+            drop(DropReason.MISSING_SEQUENCE_HEADER, "video frame before AVC sequence header");
+            return;
+        }
+        if (body.readableBytes() > settings.limits().maxAccessUnitBytes()) {
+            drop(DropReason.OVERSIZED, "access unit of " + body.readableBytes() + " bytes exceeds maxAccessUnitBytes "
+                    + settings.limits().maxAccessUnitBytes());
+            return;
+        }
+        int lengthSize = tracks.video.nalUnitLengthSize();
+        int nalFlags = NalUnits.scan(body, lengthSize);
+        long dtsMillis = mediaMillis(timestampMillis);
+        boolean keyframe = header.isKeyframe();
+        if ((segment == null || !segment.hasVideo()) && !keyframe) {
+            drop(DropReason.AWAITING_KEYFRAME, "video before keyframe");
+            return;
+        }
+        prepareSegment(dtsMillis, keyframe);
+        long ptsMillis = Math.max(dtsMillis, dtsMillis + header.compositionTimeMillis());
+        ByteBuf accessUnit = scratch();
+        accessUnit.writeInt(AUD_START).writeShort(AUD_BODY);
+        if ((nalFlags & NalUnits.HAS_IDR) != 0 && (nalFlags & NalUnits.HAS_SPS) == 0) {
+            tracks.video.writeParameterSetsAnnexB(accessUnit);
+        }
+        NalUnits.writeAnnexB(body, lengthSize, accessUnit);
+        ts.writeVideo(segment.buffer, accessUnit, ticks(ptsMillis), ticks(dtsMillis), keyframe);
+        segment.extendTo(dtsMillis + tracks.videoFrameDuration(dtsMillis));
+    }
+
+    private void onAacFrame(long timestampMillis, ByteBuf body) {
+        if (tracks.audio == null) {
+            drop(tracks.audioUnsupported ? DropReason.UNSUPPORTED_CODEC : DropReason.MISSING_SEQUENCE_HEADER,
+                    "audio frame without usable AAC sequence header");
+            return;
+        }
+        int rawBytes = body.readableBytes();
+        if (rawBytes == 0) {
+            drop(DropReason.MALFORMED, "empty AAC frame");
+            return;
+        }
+        if (rawBytes + AdtsHeader.LENGTH_BYTES > AdtsHeader.MAX_FRAME_LENGTH_BYTES) {
+            drop(DropReason.OVERSIZED, "AAC frame of " + rawBytes + " bytes does not fit an ADTS frame");
+            return;
+        }
+        long dtsMillis = mediaMillis(timestampMillis);
+        boolean audioLeads = tracks.video == null;
+        if (segment == null ? !audioLeads : !segment.hasAudio()) {
+            drop(DropReason.AWAITING_KEYFRAME, "audio before the segment that declares it");
+            return;
+        }
+        prepareSegment(dtsMillis, audioLeads);
+        ByteBuf frame = scratch();
+        AdtsHeader.write(frame, tracks.adtsProfile, tracks.adtsFrequencyIndex, tracks.audio.channelConfiguration(),
+                rawBytes);
+        frame.writeBytes(body, body.readerIndex(), rawBytes);
+        long ptsTicks = tracks.audioClock.ptsOf(ticks(dtsMillis), tracks.audio.samplesPerFrame(),
+                tracks.audio.samplingFrequencyHz());
+        ts.writeAudio(segment.buffer, frame, ptsTicks);
+        segment.extendTo(dtsMillis + tracks.audioFrameMillis());
+    }
+
+    private long mediaMillis(long timestampMillis) {
+        long media = timeline.toMediaMillis(timestampMillis);
+        if (timeline.takeJump()) {
+            segmenter.jumped();
+        }
+        return media;
+    }
+
+    /** Cuts the open segment if the rule says so, and opens one if none is open. */
+    private void prepareSegment(long dtsMillis, boolean isRandomAccess) {
+        if (segment != null) {
+            CutReason reason = segmenter.cutBefore(dtsMillis, isRandomAccess, segment.buffer.readableBytes());
+            if (reason == null) {
+                return;
+            }
+            OpenSegment done = segment;
+            segment = null;
+            emit(done, dtsMillis, reason, false);
+            nextIsDiscontinuity |= reason.nextIsDiscontinuity();
+        }
+        open(dtsMillis);
+    }
+
+    private void open(long firstMillis) {
+        long wallMillis = wallClockMillis.getAsLong();
+        // Segment names must strictly increase even if two segments start within one millisecond.
+        long keyMillis = Math.max(wallMillis, lastKeyMillis + 1);
+        lastKeyMillis = keyMillis;
+        int trackMask = tracks.mask();
+        boolean discontinuity = nextIsDiscontinuity || (lastTrackMask != 0 && lastTrackMask != trackMask);
+        int capacity = (int) Math.min(Math.max(MIN_SEGMENT_CAPACITY, lastSegmentBytes + lastSegmentBytes / 8),
+                settings.limits().maxSegmentBytes());
+        ByteBuf buffer = allocator.buffer(capacity);
+        segment = new OpenSegment(buffer, settings.segmentObjectKey(keyMillis), wallMillis, firstMillis,
+                playlist.nextMediaSequence(), discontinuity, trackMask);
+        ts.writeTables(buffer, segment.hasVideo(), segment.hasAudio());
+        segmenter.started(firstMillis);
+        nextIsDiscontinuity = false;
+        lastTrackMask = trackMask;
+    }
+
+    /** Hands a finished segment and the updated playlist to the output; the segment buffer leaves our ownership. */
+    private void emit(OpenSegment done, long endMillis, CutReason reason, boolean endOfPublish) {
+        long durationMicros = Math.max(0, endMillis - done.firstMillis) * 1000;
+        SegmentInfo info = new SegmentInfo(settings.channelName(), done.objectKey, done.startTimeMillis,
+                durationMicros, done.mediaSequence, done.discontinuity, done.buffer.readableBytes(), reason);
+        lastSegmentBytes = info.sizeBytes();
+        playlist.add(info);
+        if (endOfPublish) {
+            playlist.end();
+        }
+        output.segmentReady(info, done.buffer);
+        output.playlistReady(settings.playlistObjectKey(), playlist.render(), playlist.state());
+    }
+
+    private ByteBuf scratch() {
+        if (scratch == null) {
+            scratch = allocator.buffer(MIN_SEGMENT_CAPACITY);
+        }
+        return scratch.clear();
+    }
+
+    private static long ticks(long mediaMillis) {
+        return TsClock.ticksOfMillis(mediaMillis) + TIMESTAMP_OFFSET_TICKS;
+    }
+
+    private void drop(DropReason reason, String detail) {
+        drops[reason.ordinal()]++;
+        output.unitDropped(reason, detail);
+    }
+}

@@ -1,0 +1,79 @@
+package io.livechannel.hls;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An {@link HlsOutput} that keeps everything it is given, in order, as a storage implementation would see it. */
+final class RecordingOutput implements HlsOutput {
+    record Segment(SegmentInfo info, byte[] data) {
+    }
+
+    record Playlist(String objectKey, String text, PlaylistState counters) {
+    }
+
+    record Drop(DropReason reason, String detail) {
+    }
+
+    final List<Segment> segments = new ArrayList<>();
+    final List<Playlist> playlists = new ArrayList<>();
+    final List<Drop> drops = new ArrayList<>();
+    /** "segment" / "playlist" in call order. */
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public void segmentReady(SegmentInfo segment, ByteBuf tsData) {
+        try {
+            segments.add(new Segment(segment, ByteBufUtil.getBytes(tsData)));
+            calls.add("segment");
+        } finally {
+            tsData.release();
+        }
+    }
+
+    @Override
+    public void playlistReady(String objectKey, String m3u8Text, PlaylistState countersToPersist) {
+        playlists.add(new Playlist(objectKey, m3u8Text, countersToPersist));
+        calls.add("playlist");
+    }
+
+    @Override
+    public void unitDropped(DropReason reason, String detail) {
+        drops.add(new Drop(reason, detail));
+    }
+
+    List<SegmentInfo> infos() {
+        return segments.stream().map(Segment::info).toList();
+    }
+
+    Playlist lastPlaylist() {
+        return playlists.get(playlists.size() - 1);
+    }
+
+    /** Writes every segment under its file name and the last playlist into {@code dir}. */
+    Path writeTo(Path dir, String playlistName) throws IOException {
+        for (Segment segment : segments) {
+            String key = segment.info().objectKey();
+            Files.write(dir.resolve(key.substring(key.indexOf('/') + 1)), segment.data());
+        }
+        Path playlist = dir.resolve(playlistName);
+        Files.writeString(playlist, lastPlaylist().text());
+        return playlist;
+    }
+
+    /** All segments back to back, as one continuous transport stream. */
+    byte[] concatenated() {
+        int size = segments.stream().mapToInt(s -> s.data().length).sum();
+        byte[] all = new byte[size];
+        int p = 0;
+        for (Segment segment : segments) {
+            System.arraycopy(segment.data(), 0, all, p, segment.data().length);
+            p += segment.data().length;
+        }
+        return all;
+    }
+}

@@ -1,0 +1,94 @@
+package io.livechannel.rtmp;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Every limit of the RTMP ingest, in one place, with the reason for each default.
+ *
+ * <table>
+ *   <caption>limits and defaults</caption>
+ *   <tr><th>component</th><th>default</th><th>why</th></tr>
+ *   <tr><td>maxMessageSizeBytes</td><td>{@value #DEFAULT_MAX_MESSAGE_SIZE_BYTES}</td>
+ *       <td>an H.264 keyframe at 50 Mbit/s with a 1 s GOP rarely exceeds 4 MiB; twice that leaves room</td></tr>
+ *   <tr><td>maxChunkStreams</td><td>{@value #DEFAULT_MAX_CHUNK_STREAMS}</td>
+ *       <td>ffmpeg, OBS and GStreamer use at most 6 chunk stream ids</td></tr>
+ *   <tr><td>maxBufferedBytesPerConnection</td><td>{@value #DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION}</td>
+ *       <td>partial messages across all chunk streams: one keyframe plus interleaved audio</td></tr>
+ *   <tr><td>maxChunkSizeBytes</td><td>{@value #DEFAULT_MAX_CHUNK_SIZE_BYTES}</td>
+ *       <td>RTMP spec §5.4.1 caps chunk size at 0xFFFFFF (a message can be no longer)</td></tr>
+ *   <tr><td>handshakeTimeout</td><td>10 s</td><td>the issue's rule; a stalled handshake holds a socket</td></tr>
+ *   <tr><td>readIdleTimeout</td><td>30 s</td><td>a connection that sends nothing at all is closed</td></tr>
+ *   <tr><td>idlePublisherTimeout</td><td>5 s</td><td>a publisher that sent nothing for this long is
+ *       replaced by a new one for the same channel (encoder reconnects must not be locked out)</td></tr>
+ *   <tr><td>maxAmfDepth</td><td>{@value #DEFAULT_MAX_AMF_DEPTH}</td>
+ *       <td>commands nest 2 levels; deep nesting is only a stack-exhaustion attack</td></tr>
+ * </table>
+ */
+public record RtmpLimits(
+        int maxMessageSizeBytes,
+        int maxChunkStreams,
+        int maxBufferedBytesPerConnection,
+        int maxChunkSizeBytes,
+        Duration handshakeTimeout,
+        Duration readIdleTimeout,
+        Duration idlePublisherTimeout,
+        int maxAmfDepth) {
+
+    public static final int DEFAULT_MAX_MESSAGE_SIZE_BYTES = 8 * 1024 * 1024;
+    public static final int DEFAULT_MAX_CHUNK_STREAMS = 64;
+    public static final int DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION = 16 * 1024 * 1024;
+    public static final int DEFAULT_MAX_CHUNK_SIZE_BYTES = 0xFFFFFF;
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_READ_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_IDLE_PUBLISHER_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_AMF_DEPTH = 16;
+
+    public RtmpLimits {
+        positive("maxMessageSizeBytes", maxMessageSizeBytes);
+        positive("maxChunkStreams", maxChunkStreams);
+        positive("maxBufferedBytesPerConnection", maxBufferedBytesPerConnection);
+        positive("maxAmfDepth", maxAmfDepth);
+        if (maxChunkSizeBytes < 1 || maxChunkSizeBytes > DEFAULT_MAX_CHUNK_SIZE_BYTES) {
+            throw new IllegalArgumentException("maxChunkSizeBytes must be in [1, 16777215]: " + maxChunkSizeBytes);
+        }
+        positive("handshakeTimeout", handshakeTimeout);
+        positive("readIdleTimeout", readIdleTimeout);
+        positive("idlePublisherTimeout", idlePublisherTimeout);
+    }
+
+    /** The defaults of the table above. */
+    public static RtmpLimits defaults() {
+        return new RtmpLimits(DEFAULT_MAX_MESSAGE_SIZE_BYTES, DEFAULT_MAX_CHUNK_STREAMS,
+                DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION, DEFAULT_MAX_CHUNK_SIZE_BYTES, DEFAULT_HANDSHAKE_TIMEOUT,
+                DEFAULT_READ_IDLE_TIMEOUT, DEFAULT_IDLE_PUBLISHER_TIMEOUT, DEFAULT_MAX_AMF_DEPTH);
+    }
+
+    public RtmpLimits withMaxMessageSizeBytes(int value) {
+        return new RtmpLimits(value, maxChunkStreams, maxBufferedBytesPerConnection, maxChunkSizeBytes,
+                handshakeTimeout, readIdleTimeout, idlePublisherTimeout, maxAmfDepth);
+    }
+
+    public RtmpLimits withIdlePublisherTimeout(Duration value) {
+        return new RtmpLimits(maxMessageSizeBytes, maxChunkStreams, maxBufferedBytesPerConnection, maxChunkSizeBytes,
+                handshakeTimeout, readIdleTimeout, value, maxAmfDepth);
+    }
+
+    public RtmpLimits withHandshakeTimeout(Duration value) {
+        return new RtmpLimits(maxMessageSizeBytes, maxChunkStreams, maxBufferedBytesPerConnection, maxChunkSizeBytes,
+                value, readIdleTimeout, idlePublisherTimeout, maxAmfDepth);
+    }
+
+    private static void positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0: " + value);
+        }
+    }
+
+    private static void positive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be > 0: " + value);
+        }
+    }
+}

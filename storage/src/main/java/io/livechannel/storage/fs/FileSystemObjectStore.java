@@ -1,0 +1,282 @@
+package io.livechannel.storage.fs;
+
+import io.livechannel.storage.ByteRange;
+import io.livechannel.storage.ListQuery;
+import io.livechannel.storage.ObjectKey;
+import io.livechannel.storage.ObjectListing;
+import io.livechannel.storage.ObjectStore;
+import io.livechannel.storage.ObjectStream;
+import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.StorageException;
+import io.livechannel.storage.StoredObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The embedded object store: {@code <root>/<bucket>/<encoded key path>}, one file per object (see
+ * {@link KeyPathCodec} for the name mapping and {@link ObjectFile} for the format).
+ *
+ * <p>Lifecycle of a put: write header and content to {@code .tmp-<uuid>} beside the target (hidden from
+ * listings), fsync, rename atomically over the target, fsync the directory. Readers open the file once and keep
+ * it, so they see the old object or the whole new one. A crash or {@code kill -9} at any moment leaves at most a
+ * temporary file, which listings ignore and the next {@link #FileSystemObjectStore(Path, Clock) open} deletes.
+ * Empty directories left by deletes are harmless and removed with the bucket.
+ *
+ * <p>Threading: thread-safe and blocking; call it from a storage executor, never a Netty event loop. Only one
+ * process may use a root at a time (opening deletes other writers' temporary files).
+ *
+ * <p>Limits: keys as {@link ObjectKey} (1..1023 UTF-8 bytes), metadata as {@link PutOptions}; the root path
+ * should stay under 900 bytes (see {@link KeyPathCodec}).
+ */
+public final class FileSystemObjectStore implements ObjectStore {
+    private static final Logger log = LoggerFactory.getLogger(FileSystemObjectStore.class);
+    private static final String TEMP_PREFIX = ".tmp-";
+
+    private final Path root;
+    private final Clock clock;
+
+    /** Opens (creating when missing) the store at {@code root}, deleting temporary files of killed writes. */
+    public FileSystemObjectStore(Path root, Clock clock) throws StorageException {
+        this.root = root.toAbsolutePath().normalize();
+        this.clock = clock;
+        try {
+            Files.createDirectories(this.root);
+            int removed = removeTemporaryFiles(this.root);
+            log.info("filesystem object store at {} ({} leftover temporary files removed)", this.root, removed);
+        } catch (IOException | UncheckedIOException e) {
+            throw new StorageException(StorageException.Kind.IO, "cannot open object store at " + this.root, e);
+        }
+    }
+
+    public FileSystemObjectStore(Path root) throws StorageException {
+        this(root, Clock.systemUTC());
+    }
+
+    @Override
+    public void createBucket(String bucket) throws StorageException {
+        ObjectKey.checkBucketName(bucket);
+        try {
+            Files.createDirectories(root.resolve(bucket));
+        } catch (IOException e) {
+            throw io("create bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void deleteBucket(String bucket) throws StorageException {
+        Path dir = bucketDir(bucket);
+        try {
+            if (!list(bucket, ListQuery.prefix("", 1)).objects().isEmpty()) {
+                throw new StorageException(StorageException.Kind.BUCKET_NOT_EMPTY, "bucket " + bucket + " is not empty");
+            }
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (DirectoryNotEmptyException e) {
+            throw new StorageException(StorageException.Kind.BUCKET_NOT_EMPTY, "bucket " + bucket + " is not empty", e);
+        } catch (IOException | UncheckedIOException e) {
+            throw io("delete bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public StoredObject put(String bucket, String key, InputStream data, long length, PutOptions options)
+            throws StorageException {
+        Path target = objectFile(bucketDir(bucket), key);
+        Path dir = target.getParent();
+        Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
+        try {
+            Files.createDirectories(dir);
+            StoredObject stored = ObjectFile.write(temp, key, data, length, options, clock.instant());
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(dir);
+            log.debug("put {}/{} ({} bytes)", bucket, key, stored.size());
+            return stored;
+        } catch (IOException e) {
+            throw io("put " + bucket + "/" + key, e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    @Override
+    public ObjectStream get(String bucket, String key, ByteRange range) throws StorageException {
+        Path file = objectFile(bucketDir(bucket), key);
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+            ObjectFile.Header header = ObjectFile.read(ch);
+            StoredObject object = header.object();
+            ByteRange served = clamp(range, object, key);
+            long first = served == null ? 0 : served.first();
+            long length = served == null ? object.size() : served.length();
+            ObjectStream stream = new ObjectStream(object, served,
+                    new RangeInputStream(ch, header.contentOffset() + first, length));
+            ch = null; // ownership moved to the stream
+            return stream;
+        } catch (NoSuchFileException e) {
+            throw new StorageException(StorageException.Kind.NO_SUCH_KEY, "no such key " + key + " in " + bucket, e);
+        } catch (IOException e) {
+            throw io("get " + bucket + "/" + key, e);
+        } finally {
+            closeQuietly(ch);
+        }
+    }
+
+    private static ByteRange clamp(ByteRange range, StoredObject object, String key) throws StorageException {
+        if (range == null) {
+            return null;
+        }
+        if (range.first() >= object.size()) {
+            throw new StorageException(StorageException.Kind.INVALID_RANGE, "range starts at " + range.first()
+                    + " but " + key + " has " + object.size() + " bytes");
+        }
+        return new ByteRange(range.first(), Math.min(range.last(), object.size() - 1));
+    }
+
+    @Override
+    public Optional<StoredObject> head(String bucket, String key) throws StorageException {
+        Path file = objectFile(bucketDir(bucket), key);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return Optional.of(ObjectFile.read(ch).object());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw io("head " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public ObjectListing list(String bucket, ListQuery query) throws StorageException {
+        Path dir = bucketDir(bucket);
+        try {
+            List<BucketLister.Entry> all = new BucketLister(query).list(dir);
+            List<StoredObject> objects = new ArrayList<>();
+            List<String> prefixes = new ArrayList<>();
+            int taken = 0;
+            for (BucketLister.Entry entry : all) {
+                if (taken == query.maxKeys()) {
+                    break;
+                }
+                taken++;
+                if (entry.isCommonPrefix()) {
+                    prefixes.add(entry.name());
+                } else {
+                    headOfListed(entry).ifPresent(objects::add);
+                }
+            }
+            boolean truncated = all.size() > taken;
+            String nextMarker = truncated ? all.get(taken - 1).name() : null;
+            return new ObjectListing(objects, prefixes, truncated, nextMarker);
+        } catch (IOException | UncheckedIOException e) {
+            throw io("list " + bucket, e);
+        }
+    }
+
+    /** Empty when the object was deleted since the directory was read. */
+    private static Optional<StoredObject> headOfListed(BucketLister.Entry entry) throws IOException {
+        try (FileChannel ch = FileChannel.open(entry.file(), StandardOpenOption.READ)) {
+            return Optional.of(ObjectFile.read(ch).object());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void delete(String bucket, String key) throws StorageException {
+        Path file = objectFile(bucketDir(bucket), key);
+        try {
+            if (Files.deleteIfExists(file)) {
+                syncDirectory(file.getParent());
+                log.debug("deleted {}/{}", bucket, key);
+            }
+        } catch (IOException e) {
+            throw io("delete " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // nothing is held open between calls
+    }
+
+    private Path bucketDir(String bucket) throws StorageException {
+        ObjectKey.checkBucketName(bucket);
+        Path dir = root.resolve(bucket);
+        if (!Files.isDirectory(dir)) {
+            throw new StorageException(StorageException.Kind.NO_SUCH_BUCKET, "no such bucket " + bucket);
+        }
+        return dir;
+    }
+
+    private static Path objectFile(Path bucketDir, String key) throws StorageException {
+        Path file = bucketDir;
+        for (String name : KeyPathCodec.objectPath(ObjectKey.checkedUtf8(key))) {
+            file = file.resolve(name);
+        }
+        return file;
+    }
+
+    /** Makes a rename durable (POSIX: the directory entry is only on disk after the directory is synced). */
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (!System.getProperty("os.name", "").startsWith("Windows")) {
+                throw e;
+            }
+        }
+    }
+
+    private static int removeTemporaryFiles(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            List<Path> temps = paths.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).toList();
+            for (Path p : temps) {
+                Files.deleteIfExists(p);
+            }
+            return temps.size();
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            log.warn("cannot delete temporary file {}: {}", temp, e.toString());
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                log.debug("closing {} failed: {}", ch, e.toString());
+            }
+        }
+    }
+
+    private static StorageException io(String what, Exception e) {
+        return new StorageException(StorageException.Kind.IO, what + " failed: " + e.getMessage(), e);
+    }
+}

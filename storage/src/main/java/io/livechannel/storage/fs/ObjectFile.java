@@ -1,0 +1,163 @@
+package io.livechannel.storage.fs;
+
+import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.StorageException;
+import io.livechannel.storage.StoredObject;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The on-disk format of one object: a header with its attributes, then the content. Big-endian:
+ *
+ * <pre>
+ *  0  8 bytes  magic "LCOBJ\0\0\1"
+ *  8  int      header length H (content starts at H)
+ * 12  long     content length          } written after the content,
+ * 20  16 bytes MD5 of the content      } before the fsync and the rename
+ * 36  long     last modified, epoch ms
+ * 44  UTF      key (java.io.DataOutput modified UTF-8)
+ *     UTF      content type ("" when none)
+ *     short    n, then n pairs of UTF name, UTF value (user metadata)
+ *  H  content
+ * </pre>
+ *
+ * A file is only ever read after the rename that published it, so a reader never sees the placeholders.
+ */
+final class ObjectFile {
+    private static final byte[] MAGIC = {'L', 'C', 'O', 'B', 'J', 0, 0, 1};
+    private static final int SIZE_OFFSET = 12;
+    /** Bounds what a reader allocates for a header: key 1023 bytes + metadata 8 KB + content type, with room. */
+    static final int MAX_HEADER_BYTES = 32 * 1024;
+    private static final int COPY_BUFFER_BYTES = 64 * 1024;
+
+    /** A decoded header; {@code contentOffset} is where the content starts. */
+    record Header(StoredObject object, int contentOffset) {
+    }
+
+    private ObjectFile() {
+    }
+
+    /**
+     * Writes header and content to {@code file} (a new temporary file), fills in size and MD5, and forces it to
+     * disk. Streams {@code data}: memory use is one copy buffer whatever the object size.
+     *
+     * @param length the expected byte count, or -1 when unknown
+     */
+    static StoredObject write(Path file, String key, InputStream data, long length, PutOptions options,
+                              Instant lastModified) throws IOException, StorageException {
+        byte[] header = encodeHeader(key, options, lastModified);
+        MessageDigest md5 = md5();
+        long count = 0;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            writeFully(ch, ByteBuffer.wrap(header));
+            byte[] buf = new byte[COPY_BUFFER_BYTES];
+            int n;
+            while ((n = data.read(buf)) > 0) {
+                md5.update(buf, 0, n);
+                writeFully(ch, ByteBuffer.wrap(buf, 0, n));
+                count += n;
+            }
+            if (length >= 0 && count != length) {
+                throw new StorageException(StorageException.Kind.IO,
+                        "content of " + key + " had " + count + " bytes, expected " + length);
+            }
+            byte[] digest = md5.digest();
+            ByteBuffer fixed = ByteBuffer.allocate(8 + digest.length).putLong(count).put(digest).flip();
+            while (fixed.hasRemaining()) {
+                ch.write(fixed, SIZE_OFFSET + fixed.position());
+            }
+            ch.force(true);
+            return new StoredObject(key, count, HexFormat.of().withUpperCase().formatHex(digest), lastModified,
+                    options.contentType(), options.userMetadata());
+        }
+    }
+
+    private static byte[] encodeHeader(String key, PutOptions options, Instant lastModified) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(MAGIC);
+        out.writeInt(0); // header length, patched below
+        out.writeLong(0);
+        out.write(new byte[16]);
+        out.writeLong(lastModified.toEpochMilli());
+        out.writeUTF(key);
+        out.writeUTF(options.contentType() == null ? "" : options.contentType());
+        out.writeShort(options.userMetadata().size());
+        for (Map.Entry<String, String> e : options.userMetadata().entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
+        byte[] header = bytes.toByteArray();
+        ByteBuffer.wrap(header).putInt(MAGIC.length, header.length);
+        return header;
+    }
+
+    /** Reads the header of an open object file with positional reads (the channel's position is untouched). */
+    static Header read(FileChannel ch) throws IOException {
+        ByteBuffer fixed = ByteBuffer.allocate(MAGIC.length + 4);
+        readFully(ch, fixed, 0);
+        byte[] magic = Arrays.copyOf(fixed.array(), MAGIC.length);
+        int headerLength = fixed.getInt(MAGIC.length);
+        if (!Arrays.equals(magic, MAGIC) || headerLength < 44 || headerLength > MAX_HEADER_BYTES) {
+            throw new IOException("not an object file (bad magic or header length " + headerLength + ")");
+        }
+        ByteBuffer headerBytes = ByteBuffer.allocate(headerLength);
+        readFully(ch, headerBytes, 0);
+        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(headerBytes.array()));
+        in.skipNBytes(SIZE_OFFSET);
+        long size = in.readLong();
+        byte[] digest = in.readNBytes(16);
+        Instant lastModified = Instant.ofEpochMilli(in.readLong());
+        String key = in.readUTF();
+        String contentType = in.readUTF();
+        int pairs = in.readUnsignedShort();
+        Map<String, String> metadata = new HashMap<>();
+        for (int i = 0; i < pairs; i++) {
+            metadata.put(in.readUTF(), in.readUTF());
+        }
+        if (ch.size() != headerLength + size) {
+            throw new IOException("object file of " + key + " has " + ch.size() + " bytes, header says "
+                    + (headerLength + size));
+        }
+        StoredObject object = new StoredObject(key, size, HexFormat.of().withUpperCase().formatHex(digest),
+                lastModified, contentType.isEmpty() ? null : contentType, metadata);
+        return new Header(object, headerLength);
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, position + buf.position()) < 0) {
+                throw new IOException("object file ends inside its header");
+            }
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
+    }
+}

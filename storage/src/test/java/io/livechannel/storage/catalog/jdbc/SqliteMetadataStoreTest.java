@@ -1,0 +1,89 @@
+package io.livechannel.storage.catalog.jdbc;
+
+import io.livechannel.storage.catalog.CatalogException;
+import io.livechannel.storage.catalog.MetadataStore;
+import io.livechannel.storage.catalog.MetadataStoreContractTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The metadata contract on real SQLite files, plus schema migration and SQLite settings. */
+class SqliteMetadataStoreTest extends MetadataStoreContractTest {
+    @TempDir
+    Path tmp;
+
+    private Path dbFile() {
+        return tmp.resolve("data/catalog.db");
+    }
+
+    @Override
+    protected MetadataStore openStore() {
+        return JdbcMetadataStore.openSqlite(dbFile());
+    }
+
+    @Override
+    protected MetadataStore reopenStore() {
+        return JdbcMetadataStore.openSqlite(dbFile());
+    }
+
+    @Test
+    void databaseIsInWalModeWithEveryMigrationRecordedOnce() throws Exception {
+        store().close();
+        JdbcMetadataStore.openSqlite(dbFile()).close(); // a second open applies nothing again
+
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
+             Statement s = c.createStatement()) {
+            try (ResultSet mode = s.executeQuery("PRAGMA journal_mode")) {
+                assertThat(mode.next()).isTrue();
+                assertThat(mode.getString(1)).isEqualToIgnoringCase("wal");
+            }
+            try (ResultSet versions = s.executeQuery("SELECT version FROM schema_version ORDER BY version")) {
+                assertThat(versions.next()).isTrue();
+                assertThat(versions.getInt(1)).isEqualTo(1);
+                assertThat(versions.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void segmentRangeQueryUsesTheChannelTimeIndex() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
+             Statement s = c.createStatement();
+             ResultSet plan = s.executeQuery("EXPLAIN QUERY PLAN SELECT object_key FROM segment WHERE bucket = 'b' "
+                     + "AND channel = 'c' AND start_millis >= 1 AND start_millis <= 2 ORDER BY start_millis, sequence")) {
+            StringBuilder text = new StringBuilder();
+            while (plan.next()) {
+                text.append(plan.getString("detail")).append('\n');
+            }
+            assertThat(text.toString()).contains("USING INDEX segment_by_channel_time");
+        }
+    }
+
+    @Test
+    void aDatabaseFromANewerServerIsRefused() throws Exception {
+        store().close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO schema_version (version, applied_millis) VALUES (99, 0)");
+        }
+
+        assertThatThrownBy(() -> JdbcMetadataStore.openSqlite(dbFile()))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("schema version 99 is newer than this server's 1");
+    }
+
+    @Test
+    void migrationScriptsSplitIntoStatementsWithoutComments() {
+        assertThat(SchemaMigrations.statements("-- note\nCREATE TABLE a (x INT);\n\nCREATE INDEX i\n  ON a (x);\n"))
+                .isEqualTo(List.of("CREATE TABLE a (x INT)", "CREATE INDEX i\n  ON a (x)"));
+    }
+}
