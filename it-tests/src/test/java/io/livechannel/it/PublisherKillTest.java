@@ -58,7 +58,7 @@ class PublisherKillTest {
             Instant firstStarted = Instant.now();
             double sentAtKill;
             try (Push first = Ffmpeg.push(url, Duration.ofSeconds(60), run.testDir())) {
-                recorder.await("3 segments listed", Duration.ofSeconds(30), p -> p.last().sequence() >= 2);
+                recorder.awaitSegments(3, Duration.ofSeconds(30));
                 Polling.await("ffmpeg to have sent " + KILL_AT, Duration.ofSeconds(20), first::sentMedia,
                         sent -> sent.compareTo(KILL_AT) >= 0);
                 sentAtKill = first.sentMedia().toMillis() / 1000.0;

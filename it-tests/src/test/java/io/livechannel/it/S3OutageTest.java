@@ -52,7 +52,7 @@ class S3OutageTest {
             try (PlaylistRecorder recorder = PlaylistRecorder.start(
                     () -> deployment.playlist(BUCKET, CHANNEL + "/playlist.m3u8"));
                     Push push = Ffmpeg.push(url, PUSH, run.testDir())) {
-                recorder.await("2 segments listed", Duration.ofSeconds(30), p -> p.last().sequence() >= 1);
+                recorder.awaitSegments(2, Duration.ofSeconds(30));
                 Duration outageStart = push.sentMedia();
                 deployment.stopS3();
                 try {

@@ -65,7 +65,7 @@ class ServerCrashTest {
             try (PlaylistRecorder recorder = PlaylistRecorder.start(() -> deployment.playlist(BUCKET, PLAYLIST_KEY));
                     Push push = Ffmpeg.push(deployment.signedPushUrl(BUCKET, CHANNEL, "playlist.m3u8",
                             Duration.ofHours(1)), Duration.ofSeconds(60), run.testDir())) {
-                recorder.await("3 segments listed", Duration.ofSeconds(30), p -> p.last().sequence() >= 2);
+                recorder.awaitSegments(3, Duration.ofSeconds(30));
                 completed = MediaPlaylist.union(recorder.versions());
                 deployment.killServer();
                 assertThat(push.awaitExit(Duration.ofSeconds(15))).as("ffmpeg, cut off by the crash").isNotZero();

@@ -54,7 +54,7 @@ class ServerShutdownTest {
             double sentAtStop;
             try (PlaylistRecorder recorder = PlaylistRecorder.start(() -> deployment.playlist(BUCKET, PLAYLIST_KEY));
                     Push push = Ffmpeg.push(url, Duration.ofSeconds(60), run.testDir())) {
-                recorder.await("2 segments listed", Duration.ofSeconds(30), p -> p.last().sequence() >= 1);
+                recorder.awaitSegments(2, Duration.ofSeconds(30));
                 Polling.await("ffmpeg to have sent " + STOP_AT, Duration.ofSeconds(20), push::sentMedia,
                         sent -> sent.compareTo(STOP_AT) >= 0);
                 sentAtStop = push.sentMedia().toMillis() / 1000.0;

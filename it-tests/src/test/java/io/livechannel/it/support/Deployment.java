@@ -60,6 +60,8 @@ public final class Deployment implements AutoCloseable {
                 "--access-key-secret", AccessKey.SERVER.secret(), "--bucket", BUCKET, "--bucket-acl", "public-read"));
         if (s3 != null) {
             args.addAll(s3.serverArgs());
+        } else {
+            args.addAll(List.of("--store", "filesystem"));
         }
         server = RunningServer.start(dir.resolve("data"), args.toArray(String[]::new));
         if (oss != null) {

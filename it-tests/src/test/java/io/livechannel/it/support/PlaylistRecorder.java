@@ -23,7 +23,7 @@ public final class PlaylistRecorder implements AutoCloseable {
         return t;
     });
     private final List<MediaPlaylist> versions = new ArrayList<>();
-    private final List<Exception> errors = new ArrayList<>();
+    private final List<Throwable> errors = new ArrayList<>();
 
     private PlaylistRecorder(Callable<Optional<MediaPlaylist>> fetch) {
         this.fetch = fetch;
@@ -45,7 +45,8 @@ public final class PlaylistRecorder implements AutoCloseable {
                     versions.add(current.get());
                 }
             }
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
+            // Also an AssertionError (an unexpected HTTP status): a scheduled task that throws is never run again.
             synchronized (this) {
                 errors.add(e);
             }
@@ -58,13 +59,19 @@ public final class PlaylistRecorder implements AutoCloseable {
     }
 
     /** Failed reads (a non-200/404 answer, an unparsable playlist, a refused connection). */
-    public synchronized List<Exception> errors() {
+    public synchronized List<Throwable> errors() {
         return List.copyOf(errors);
     }
 
     /** Waits until the newest version satisfies {@code condition} and returns it. */
     public MediaPlaylist await(String what, Duration timeout, Predicate<MediaPlaylist> condition) {
         return Polling.await(what, timeout, this::latestOrNull, p -> p != null && condition.test(p));
+    }
+
+    /** Waits until the versions seen so far list {@code count} distinct segments; returns them all. */
+    public List<MediaPlaylist.Segment> awaitSegments(int count, Duration timeout) {
+        return Polling.await(count + " segments listed", timeout, () -> MediaPlaylist.union(versions()),
+                segments -> segments.size() >= count);
     }
 
     private synchronized MediaPlaylist latestOrNull() {

@@ -33,7 +33,7 @@ public final class Polling {
             boolean tolerateErrors) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T last = null;
-        Exception lastError = null;
+        Throwable lastError = null;
         while (true) {
             try {
                 last = probe.call();
@@ -41,8 +41,11 @@ public final class Polling {
                 if (done.test(last)) {
                     return last;
                 }
-            } catch (Exception e) {
+            } catch (Exception | AssertionError e) {
                 if (!tolerateErrors) {
+                    if (e instanceof AssertionError assertion) {
+                        throw assertion;
+                    }
                     throw new AssertionError("while waiting for " + what + ": " + e, e);
                 }
                 lastError = e;
