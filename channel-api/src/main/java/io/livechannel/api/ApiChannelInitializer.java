@@ -1,20 +1,37 @@
 package io.livechannel.api;
 
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import java.util.Objects;
 
-/** Adds the HTTP API handlers to a connection's pipeline (on the HTTP port, after protocol sniffing). */
+/**
+ * Adds the HTTP API handlers to a connection's pipeline; the server's protocol sniffer calls
+ * {@link #addHandlers} on the HTTP port. One instance serves every connection.
+ *
+ * <p>Pipeline: {@code http-codec} (limits from {@link HttpLimits}) → {@code http-keepalive} →
+ * {@code http-aggregator} (bodies up to {@link HttpLimits#maxBodyBytes()}, larger: 413 EntityTooLarge) →
+ * {@code api} ({@link RequestHandler}: parse on the event loop, run the operation on the storage executor,
+ * write back on the event loop, stream object bodies in pieces).
+ *
+ * <p>Threading: {@link #addHandlers} may be called from any event loop; the initializer is immutable.
+ */
 public final class ApiChannelInitializer {
-    /** Largest request body accepted (PutLiveChannel XML, small PutObject); larger gets EntityTooLarge. */
-    static final int MAX_BODY_BYTES = 5 * 1024 * 1024;
+    private final ApiConfig config;
+    private final ApiService service;
+
+    public ApiChannelInitializer(ApiConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.service = new ApiService(config);
+    }
 
     /** Appends the HTTP codec and the request handler to {@code pipeline}. */
     public void addHandlers(ChannelPipeline pipeline) {
-        pipeline.addLast("http-codec", new HttpServerCodec());
+        HttpLimits limits = config.limits();
+        pipeline.addLast("http-codec", new HttpServerCodec(limits.maxInitialLineBytes(), limits.maxHeaderBytes(),
+                8192));
         pipeline.addLast("http-keepalive", new HttpServerKeepAliveHandler());
-        pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_BODY_BYTES));
-        pipeline.addLast("api", new RequestHandler());
+        pipeline.addLast("http-aggregator", new BodyAggregator(limits.maxBodyBytes(), config));
+        pipeline.addLast("api", new RequestHandler(config, service));
     }
 }

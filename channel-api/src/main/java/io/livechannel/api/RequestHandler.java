@@ -1,42 +1,208 @@
 package io.livechannel.api;
 
-import io.livechannel.api.error.ErrorResponses;
 import io.livechannel.api.error.OssErrorCode;
+import io.livechannel.api.error.OssException;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Answers every request; until routing exists, every request is refused with AccessDenied. */
+/**
+ * Terminates API requests on one connection. Lifecycle of a request:
+ * <ol>
+ *   <li>event loop: parse the aggregated request into an {@link OssRequest} (addressing, query, copies of
+ *       headers and body) and release Netty's message;</li>
+ *   <li>storage executor: {@link ApiService#handle} (blocking catalog/store calls);</li>
+ *   <li>event loop: write the response; an object body is streamed by {@link ObjectBodyWriter}.</li>
+ * </ol>
+ * Requests on one connection are answered in order: while one is in flight, later (pipelined) ones wait in a
+ * queue of at most {@link HttpLimits#maxPendingRequests()}; past that the connection is closed.
+ *
+ * <p>Keep-alive and {@code Connection: close} are left to {@link io.netty.handler.codec.http.HttpServerKeepAliveHandler}.
+ *
+ * <p>Not sharable; all fields are confined to the channel's event loop.
+ */
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String requestId = newRequestId();
-        byte[] body = ErrorResponses.render(OssErrorCode.ACCESS_DENIED,
-                "Anonymous access is forbidden for this operation.", requestId,
-                request.headers().get(HttpHeaderNames.HOST, ""));
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(OssErrorCode.ACCESS_DENIED.httpStatus()), Unpooled.wrappedBuffer(body));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "application/xml")
-                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set("x-oss-request-id", requestId)
-                .set(HttpHeaderNames.DATE, DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
-        HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(request));
-        ctx.writeAndFlush(response);
+    private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
+    /** RFC 1123 with a two-digit day, as the SDKs' parsers expect ({@code Sat, 05 Dec 2015 11:10:29 GMT}). */
+    static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+
+    private final ApiConfig config;
+    private final ApiService service;
+    private final ArrayDeque<OssRequest> pending = new ArrayDeque<>();
+    private boolean busy;
+
+    RequestHandler(ApiConfig config, ApiService service) {
+        this.config = config;
+        this.service = service;
     }
 
-    private static String newRequestId() {
-        return String.format("%024X", ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        String requestId = newRequestId();
+        OssRequest request;
+        try {
+            request = parse(ctx, msg, requestId);
+        } catch (OssException e) {
+            boolean head = msg.method().equals(HttpMethod.HEAD);
+            String host = msg.headers().get(HttpHeaderNames.HOST, config.domains().get(0));
+            ApiResponse error = ApiService.errorResponse(e, requestId, host);
+            // A request we could not parse leaves the stream in an unknown state: answer and close.
+            send(ctx, error, requestId, head).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (busy) {
+            if (pending.size() >= config.limits().maxPendingRequests()) {
+                log.debug("{} closing {}: more than {} pipelined requests", requestId, ctx.channel().remoteAddress(),
+                        config.limits().maxPendingRequests());
+                ctx.close();
+                return;
+            }
+            pending.add(request);
+            return;
+        }
+        dispatch(ctx, request);
+    }
+
+    private OssRequest parse(ChannelHandlerContext ctx, FullHttpRequest msg, String requestId) throws OssException {
+        if (msg.decoderResult().isFailure()) {
+            throw new OssException(OssErrorCode.INVALID_ARGUMENT,
+                    "Malformed HTTP request: " + msg.decoderResult().cause().getMessage());
+        }
+        String uri = msg.uri();
+        String host = msg.headers().get(HttpHeaderNames.HOST);
+        if (uri.startsWith("http://") || uri.startsWith("https://")) {
+            // absolute-form (RFC 9112 §3.2.2), as sent through a proxy: the authority replaces Host
+            int start = uri.indexOf("//") + 2;
+            int slash = uri.indexOf('/', start);
+            host = uri.substring(start, slash < 0 ? uri.length() : slash);
+            uri = slash < 0 ? "/" : uri.substring(slash);
+        }
+        int q = uri.indexOf('?');
+        String rawPath = q < 0 ? uri : uri.substring(0, q);
+        String rawQuery = q < 0 ? null : uri.substring(q + 1);
+        RequestTarget target = RequestTarget.resolve(host, rawPath, config.domains());
+        QueryParameters query = QueryParameters.parse(rawQuery);
+        byte[] body = ByteBufUtil.getBytes(msg.content());
+        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        String remote = String.valueOf(ctx.channel().remoteAddress());
+        return new OssRequest(msg.method(), target, query, new DefaultHttpHeaders().add(msg.headers()), body,
+                new OssRequest.RequestContext(requestId, remote, local == null ? 0 : local.getPort()));
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, OssRequest request) {
+        busy = true;
+        CompletableFuture<ApiResponse> future;
+        try {
+            future = CompletableFuture.supplyAsync(() -> service.handle(request), config.storageExecutor());
+        } catch (RejectedExecutionException e) {
+            future = CompletableFuture.completedFuture(service.error(request,
+                    new OssException(OssErrorCode.SERVICE_UNAVAILABLE, "Please reduce your request rate.")));
+        }
+        future.whenComplete((response, failure) -> {
+            ApiResponse r = failure == null ? response : service.error(request,
+                    new OssException(OssErrorCode.SERVICE_UNAVAILABLE, "Please reduce your request rate."));
+            try {
+                ctx.executor().execute(() -> respond(ctx, request, r));
+            } catch (RejectedExecutionException e) {
+                r.closeStream(); // event loop shut down: nobody will write this response
+            }
+        });
+    }
+
+    private void respond(ChannelHandlerContext ctx, OssRequest request, ApiResponse response) {
+        boolean head = request.method().equals(HttpMethod.HEAD);
+        if (!ctx.channel().isActive()) {
+            response.closeStream();
+            return;
+        }
+        if (response.stream() != null && !head) {
+            HttpResponse start = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status());
+            start.headers().add(response.headers());
+            addCommonHeaders(start, request.requestId(), config.clock());
+            new ObjectBodyWriter(ctx, response.stream(), config.storageExecutor(), () -> next(ctx)).start(start);
+            return;
+        }
+        response.closeStream();
+        send(ctx, response, request.requestId(), head).addListener(f -> next(ctx));
+    }
+
+    private io.netty.channel.ChannelFuture send(ChannelHandlerContext ctx, ApiResponse response, String requestId,
+                                                boolean head) {
+        byte[] body = response.body();
+        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        out.headers().add(response.headers());
+        if (!out.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            out.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        }
+        if (head && response.status().code() >= 300 && body.length > 0) {
+            // HEAD answers have no body: convey the error document in x-oss-err (wire spec §7.3)
+            out.headers().set("x-oss-err", Base64.getEncoder().encodeToString(body));
+            out.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        }
+        addCommonHeaders(out, requestId, config.clock());
+        return ctx.writeAndFlush(out);
+    }
+
+    private void next(ChannelHandlerContext ctx) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> next(ctx));
+            return;
+        }
+        busy = false;
+        OssRequest queued = pending.poll();
+        if (queued != null && ctx.channel().isActive()) {
+            dispatch(ctx, queued);
+        }
+    }
+
+    static void addCommonHeaders(HttpResponse response, String requestId, Clock clock) {
+        response.headers()
+                .set("x-oss-request-id", requestId)
+                .set(HttpHeaderNames.DATE, HTTP_DATE.format(clock.instant()))
+                .set(HttpHeaderNames.SERVER, "livechannel");
+    }
+
+    /** 24 upper-case hex digits, the shape of OSS request ids. */
+    static String newRequestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return String.format("%08X%016X", r.nextInt(), r.nextLong());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        pending.clear();
+        super.channelInactive(ctx);
     }
 }

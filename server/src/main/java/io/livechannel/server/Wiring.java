@@ -1,7 +1,17 @@
 package io.livechannel.server;
 
 import io.livechannel.api.ApiChannelInitializer;
+import io.livechannel.api.ApiConfig;
+import io.livechannel.api.HttpLimits;
 import io.livechannel.rtmp.RtmpChannelInitializer;
+import io.livechannel.rtmp.RtmpConfig;
+import io.livechannel.rtmp.RtmpLimits;
+import io.livechannel.rtmp.auth.PushSignature;
+import io.livechannel.rtmp.session.PublisherRegistry;
+import io.livechannel.server.ingest.CatalogPushAuthorizer;
+import io.livechannel.server.ingest.HlsPublishListener;
+import io.livechannel.server.ingest.PlaylistCountersCache;
+import io.livechannel.server.ingest.RegistryLiveSessions;
 import io.livechannel.server.portsharing.ProtocolSniffer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -16,25 +26,43 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the running server from a {@link ServerConfig}: the event loops, the HTTP listener (which also
- * accepts RTMP, see {@link ProtocolSniffer}) and the RTMP listener. The only class that knows every module.
+ * Builds the running server from a {@link ServerConfig}: storage ({@link Storage}), the publisher registry, the
+ * HTTP listener (which also accepts RTMP, see {@link ProtocolSniffer}) and the RTMP listener. The only class that
+ * knows every module.
  *
- * <p>Threads: one acceptor thread, {@code 2 × cores} event-loop threads shared by HTTP and RTMP connections.
+ * <p>Threads: one acceptor thread and {@code 2 × cores} event-loop threads shared by HTTP and RTMP connections;
+ * the storage threads are {@link Storage}'s.
+ *
+ * <p>Shutdown ({@link #close}): stop accepting; end every publish normally so each packager finishes its last
+ * segment and playlist; drain the write queue; then close connections, executors and stores.
  */
 public final class Wiring implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
+    /** How long shutdown waits for live publishes to end and for their last writes to be stored. */
+    static final Duration SHUTDOWN_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration SHUTDOWN_WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ServerConfig config;
     private final BootstrapCredentials.Result credentials;
+    private final Clock clock = Clock.systemUTC();
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
+    private final PublisherRegistry registry = new PublisherRegistry();
+    private Storage storage;
     private Channel httpChannel;
     private Channel rtmpChannel;
+    private boolean closed;
 
     private Wiring(ServerConfig config, BootstrapCredentials.Result credentials) {
         this.config = config;
@@ -43,11 +71,13 @@ public final class Wiring implements AutoCloseable {
         this.ioGroup = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
     }
 
-    /** Creates the data dir and the bootstrap key when missing, then binds both listeners. */
+    /** Creates the data dir, storage and bootstrap key/bucket when missing, then binds both listeners. */
     public static Wiring start(ServerConfig config, SecureRandom random) throws IOException, InterruptedException {
         Files.createDirectories(config.dataDir());
         Wiring wiring = new Wiring(config, BootstrapCredentials.resolve(config, random));
         try {
+            wiring.storage = Storage.open(config, wiring.clock);
+            wiring.storage.bootstrap(config, wiring.credentials.id(), wiring.credentials.secret());
             wiring.bind();
         } catch (IOException | InterruptedException | RuntimeException e) {
             wiring.close();
@@ -57,8 +87,17 @@ public final class Wiring implements AutoCloseable {
     }
 
     private void bind() throws IOException, InterruptedException {
-        ApiChannelInitializer api = new ApiChannelInitializer();
-        RtmpChannelInitializer rtmp = new RtmpChannelInitializer();
+        PlaylistCountersCache counters = new PlaylistCountersCache();
+        Set<String> ownHosts = new HashSet<>(config.domains());
+        RtmpChannelInitializer rtmp = new RtmpChannelInitializer(new RtmpConfig(RtmpLimits.defaults(),
+                new CatalogPushAuthorizer(storage.metadata(), storage.catalogExecutor(), new PushSignature(clock),
+                        counters),
+                new HlsPublishListener(storage.writes(), storage.metadata(), storage.catalogExecutor(), counters,
+                        clock),
+                registry, ownHosts, clock));
+        ApiChannelInitializer api = new ApiChannelInitializer(new ApiConfig(config.domains(), config.rtmpPort(),
+                storage.objects(), storage.metadata(), storage.catalogExecutor(), new RegistryLiveSessions(registry),
+                clock, HttpLimits.defaults()));
         httpChannel = listen(config.httpPort(), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
@@ -112,6 +151,7 @@ public final class Wiring implements AutoCloseable {
         sb.append("  HTTP API     http://").append(host).append(':').append(httpPort()).append('\n');
         sb.append("  RTMP ingest  rtmp://").append(host).append(':').append(rtmpPort())
                 .append("/live/<channel>   (also on port ").append(httpPort()).append(")\n");
+        sb.append("  storage      ").append(storage.describe()).append('\n');
         sb.append("  bucket       ").append(config.bucket()).append(" (").append(config.bucketAcl()).append(")\n");
         sb.append("  access key   ").append(credentials.id()).append('\n');
         if (credentials.generated()) {
@@ -119,20 +159,54 @@ public final class Wiring implements AutoCloseable {
                     .append("   (generated now, shown once; kept in ")
                     .append(config.dataDir().resolve(BootstrapCredentials.FILE_NAME)).append(")\n");
         }
+        sb.append("  push URL     java -jar livechannel-server.jar push-url <channel> --data-dir ")
+                .append(config.dataDir()).append("   (creates the channel, prints a signed URL)\n");
         return sb.append('\n').toString();
     }
 
-    /** Stops accepting, closes connections and releases the event loops; safe to call twice. */
+    /** Stops accepting, finishes live publishes and their writes, then releases everything; safe to call twice. */
     @Override
-    public void close() {
-        if (httpChannel != null) {
-            httpChannel.close().awaitUninterruptibly();
+    public synchronized void close() {
+        if (closed) {
+            return;
         }
-        if (rtmpChannel != null) {
-            rtmpChannel.close().awaitUninterruptibly();
+        closed = true;
+        closeListener(httpChannel);
+        closeListener(rtmpChannel);
+        endLivePublishes();
+        if (storage != null) {
+            storage.drainWrites(SHUTDOWN_WRITE_TIMEOUT);
         }
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         ioGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (storage != null) {
+            storage.close();
+        }
         log.info("stopped");
+    }
+
+    private static void closeListener(Channel listener) {
+        if (listener != null) {
+            listener.close().awaitUninterruptibly();
+        }
+    }
+
+    private void endLivePublishes() {
+        int live = registry.liveCount();
+        if (live == 0) {
+            registry.closeAll();
+            return;
+        }
+        log.info("ending {} live publishes", live);
+        try {
+            registry.closeAll().get(SHUTDOWN_PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.error("live publishes did not end within {}; their last segments may be missing",
+                    SHUTDOWN_PUBLISH_TIMEOUT);
+        } catch (ExecutionException e) {
+            log.error("ending live publishes failed: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

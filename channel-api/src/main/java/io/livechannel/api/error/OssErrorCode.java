@@ -1,6 +1,9 @@
 package io.livechannel.api.error;
 
-/** OSS error codes with their HTTP status (wire spec §8); the code string and status are written only here. */
+/**
+ * OSS error codes with their HTTP status (wire spec §8); the code string and status are written only here.
+ * Deterministic failures are never 5xx: the Java SDK retries 500/502/503 three times.
+ */
 public enum OssErrorCode {
     ACCESS_DENIED("AccessDenied", 403),
     INVALID_ACCESS_KEY_ID("InvalidAccessKeyId", 403),
@@ -18,10 +21,17 @@ public enum OssErrorCode {
     CHANNEL_STILL_LIVE("ChannelStillLive", 409),
     BUCKET_ALREADY_EXISTS("BucketAlreadyExists", 409),
     BUCKET_NOT_EMPTY("BucketNotEmpty", 409),
+    NO_SUCH_CORS_CONFIGURATION("NoSuchCORSConfiguration", 404),
     INVALID_RANGE("InvalidRange", 416),
+    PRECONDITION_FAILED("PreconditionFailed", 412),
+    NOT_MODIFIED("NotModified", 304),
+    CORS_FORBIDDEN("AccessForbidden", 403),
+    INVALID_REQUEST("InvalidRequest", 400),
     METHOD_NOT_ALLOWED("MethodNotAllowed", 405),
     ENTITY_TOO_LARGE("EntityTooLarge", 400),
     NOT_IMPLEMENTED("NotImplemented", 501),
+    /** The storage executor is saturated; clients retry 503 with back-off. */
+    SERVICE_UNAVAILABLE("ServiceUnavailable", 503),
     INTERNAL_ERROR("InternalError", 500);
 
     private final String code;

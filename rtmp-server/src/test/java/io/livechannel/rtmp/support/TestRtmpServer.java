@@ -13,6 +13,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +25,8 @@ public final class TestRtmpServer implements AutoCloseable {
     public static final String KEY_ID = "LTAIexampleAK";
     public static final String SECRET = "exampleSecretKey123";
 
+    /** {@code -Dcapture=<file>} appends every client byte to the file: how the test vectors were captured. */
+    private static final String CAPTURE = System.getProperty("capture");
     public final MutableClock clock = new MutableClock();
     public final PublisherRegistry registry = new PublisherRegistry();
     public final RecordingSink.Listener listener = new RecordingSink.Listener();
@@ -40,6 +43,9 @@ public final class TestRtmpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (CAPTURE != null) {
+                            ch.pipeline().addLast(new InboundCapture(Path.of(CAPTURE)));
+                        }
                         rtmp.addHandlers(ch.pipeline());
                     }
                 })

@@ -1,0 +1,158 @@
+package io.livechannel.api;
+
+import io.livechannel.api.auth.AuthResult;
+import io.livechannel.api.auth.Authenticator;
+import io.livechannel.api.error.ErrorResponses;
+import io.livechannel.api.error.OssErrorCode;
+import io.livechannel.api.error.OssException;
+import io.livechannel.api.route.CorsRules;
+import io.livechannel.api.route.Operation;
+import io.livechannel.api.route.OperationSelector;
+import io.livechannel.api.route.Route;
+import io.livechannel.api.route.Routes;
+import io.livechannel.storage.StorageException;
+import io.livechannel.storage.catalog.Bucket;
+import io.livechannel.storage.catalog.BucketAcl;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one parsed request: select the operation, authenticate, look up the bucket, authorize by ACL,
+ * check Content-MD5, run the route, add CORS headers. Every failure becomes an OSS error response here;
+ * deterministic failures are never 5xx (the Java SDK retries those).
+ *
+ * <p>Threading: {@link #handle} blocks (catalog, store) and runs on the storage executor only. Thread-safe.
+ */
+public final class ApiService {
+    private static final Logger log = LoggerFactory.getLogger(ApiService.class);
+
+    private final ApiConfig config;
+    private final Authenticator authenticator;
+    private final Map<Operation, Route> routes;
+
+    public ApiService(ApiConfig config) {
+        this.config = config;
+        this.authenticator = new Authenticator(config.metadata().accessKeys(), config.clock());
+        this.routes = Routes.create(config);
+    }
+
+    /** Never throws; the result's stream (if any) is owned by the caller. */
+    public ApiResponse handle(OssRequest request) {
+        try {
+            return execute(request);
+        } catch (OssException e) {
+            log.debug("{} {} -> {} {}", request.requestId(), request, e.code().code(), e.getMessage());
+            return error(request, e);
+        } catch (StorageException e) {
+            return error(request, storageError(request, e));
+        } catch (RuntimeException e) { // CatalogException included: database down is a 500 the SDKs retry
+            log.error("{} {} failed", request.requestId(), request, e);
+            return error(request, new OssException(OssErrorCode.INTERNAL_ERROR,
+                    "We encountered an internal error. Please try again."));
+        }
+    }
+
+    private ApiResponse execute(OssRequest request) throws OssException, StorageException {
+        Operation op = OperationSelector.select(request);
+        AuthResult auth = authenticator.authenticate(request);
+        Bucket bucket = null;
+        if (op.needsBucket()) {
+            bucket = config.metadata().buckets().find(request.bucket())
+                    .orElseThrow(() -> noSuchBucket(request.bucket()));
+        }
+        authorize(op, auth, bucket);
+        checkContentMd5(request);
+        ApiResponse response = routes.get(op).handle(request, bucket);
+        if (bucket != null) {
+            CorsRules.addResponseHeaders(bucket, request, response);
+        }
+        return response;
+    }
+
+    static OssException noSuchBucket(String bucket) {
+        return new OssException(OssErrorCode.NO_SUCH_BUCKET, "The specified bucket does not exist.",
+                OssException.ErrorDetails.of("BucketName", bucket));
+    }
+
+    private static void authorize(Operation op, AuthResult auth, Bucket bucket) throws OssException {
+        if (auth instanceof AuthResult.Signed) {
+            return;
+        }
+        BucketAcl acl = bucket == null ? BucketAcl.PRIVATE : bucket.acl();
+        boolean allowed = switch (op.permission()) {
+            case ANYONE -> true;
+            case READ -> acl != BucketAcl.PRIVATE;
+            case WRITE -> acl == BucketAcl.PUBLIC_READ_WRITE;
+            case OWNER -> false;
+        };
+        if (!allowed) {
+            throw new OssException(OssErrorCode.ACCESS_DENIED, bucket == null || op.permission() == Operation.Permission.OWNER
+                    ? "Anonymous access is forbidden for this operation."
+                    : "You have no right to access this object because of bucket acl.");
+        }
+    }
+
+    private static void checkContentMd5(OssRequest request) throws OssException {
+        String md5 = request.headers().get("Content-MD5");
+        if (md5 == null) {
+            return;
+        }
+        byte[] expected;
+        try {
+            expected = Base64.getDecoder().decode(md5.trim());
+        } catch (IllegalArgumentException e) {
+            throw new OssException(OssErrorCode.INVALID_DIGEST, "The Content-MD5 you specified is not valid.");
+        }
+        try {
+            byte[] actual = MessageDigest.getInstance("MD5").digest(request.body());
+            if (!MessageDigest.isEqual(expected, actual)) {
+                throw new OssException(OssErrorCode.INVALID_DIGEST,
+                        "The Content-MD5 you specified did not match what we received.");
+            }
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has MD5", e);
+        }
+    }
+
+    private static OssException storageError(OssRequest request, StorageException e) {
+        return switch (e.kind()) {
+            case NO_SUCH_BUCKET -> noSuchBucket(request.bucket());
+            case NO_SUCH_KEY -> new OssException(OssErrorCode.NO_SUCH_KEY, "The specified key does not exist.",
+                    OssException.ErrorDetails.of("Key", request.key()));
+            case BUCKET_NOT_EMPTY -> new OssException(OssErrorCode.BUCKET_NOT_EMPTY,
+                    "The bucket you tried to delete is not empty.");
+            case INVALID_KEY -> new OssException(OssErrorCode.INVALID_OBJECT_NAME, "The object name is not valid.");
+            case INVALID_BUCKET_NAME -> new OssException(OssErrorCode.INVALID_BUCKET_NAME,
+                    "The specified bucket is not valid.");
+            case INVALID_RANGE -> new OssException(OssErrorCode.INVALID_RANGE, "The requested range is not satisfiable.");
+            // A full write queue is transient: 503 makes the SDKs back off and retry, which is what we want.
+            case BACKLOG_FULL -> new OssException(OssErrorCode.SERVICE_UNAVAILABLE, "Please reduce your request rate.");
+            case CONFLICT -> new OssException(OssErrorCode.INVALID_REQUEST,
+                    "The object was changed concurrently; retry.");
+            case IO -> {
+                log.error("{} {}: storage failure", request.requestId(), request, e);
+                yield new OssException(OssErrorCode.INTERNAL_ERROR, "We encountered an internal error. Please try again.");
+            }
+        };
+    }
+
+    /** The error document for {@code e}, as an API response (the handler strips the body of HEAD answers). */
+    public ApiResponse error(OssRequest request, OssException e) {
+        return errorResponse(e, request.requestId(), hostId(request));
+    }
+
+    static ApiResponse errorResponse(OssException e, String requestId, String hostId) {
+        byte[] body = ErrorResponses.render(e, requestId, hostId);
+        return ApiResponse.bytes(HttpResponseStatus.valueOf(e.code().httpStatus()), "application/xml", body);
+    }
+
+    private String hostId(OssRequest request) {
+        String host = request.target().hostName();
+        return host.isEmpty() ? config.domains().get(0) : host;
+    }
+}

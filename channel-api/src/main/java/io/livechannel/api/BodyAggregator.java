@@ -1,0 +1,48 @@
+package io.livechannel.api;
+
+import io.livechannel.api.error.OssErrorCode;
+import io.livechannel.api.error.OssException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * Netty's aggregator with an OSS answer for bodies over the limit: 400 {@code EntityTooLarge} as an XML error
+ * document (as OSS answers, instead of a bare 413), then the connection is closed because the rest of the body is unread.
+ * The limit is checked on {@code Content-Length} before any byte is buffered, and while a chunked body grows.
+ */
+final class BodyAggregator extends HttpObjectAggregator {
+    private final ApiConfig config;
+
+    BodyAggregator(int maxBodyBytes, ApiConfig config) {
+        super(maxBodyBytes);
+        this.config = config;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        String requestId = RequestHandler.newRequestId();
+        String host = oversized.headers().get("Host", config.domains().get(0));
+        OssException e = new OssException(OssErrorCode.ENTITY_TOO_LARGE, "Your proposed upload exceeds the maximum "
+                + "allowed size of " + maxContentLength() + " bytes.");
+        ApiResponse error = ApiService.errorResponse(e, requestId, host);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                error.status(),
+                Unpooled.wrappedBuffer(error.body()));
+        response.headers().add(error.headers());
+        RequestHandler.addCommonHeaders(response, requestId, config.clock());
+        response.headers().set("Connection", "close");
+        if (oversized instanceof HttpRequest) {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            response.release();
+            ctx.close();
+        }
+    }
+}

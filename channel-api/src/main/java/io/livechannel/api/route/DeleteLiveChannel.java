@@ -1,0 +1,31 @@
+package io.livechannel.api.route;
+
+import io.livechannel.api.ApiConfig;
+import io.livechannel.api.ApiResponse;
+import io.livechannel.api.OssRequest;
+import io.livechannel.api.error.OssException;
+import io.livechannel.storage.catalog.Bucket;
+import io.livechannel.storage.catalog.Channel;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * {@code DELETE /<channel>?live} (wire spec §3.7): 204; 409 ChannelStillLive while a client pushes. The
+ * generated playlist and segments are kept (OSS DeleteLiveChannel).
+ */
+final class DeleteLiveChannel implements Route {
+    private final ApiConfig config;
+
+    DeleteLiveChannel(ApiConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public ApiResponse handle(OssRequest request, Bucket bucket) throws OssException {
+        Channel c = LiveChannels.require(config.metadata().channels(), bucket.name(), request.key());
+        if (config.liveSessions().isLive(bucket.name(), c.name())) {
+            throw LiveChannels.stillLive(c.name());
+        }
+        config.metadata().channels().delete(bucket.name(), c.name());
+        return ApiResponse.empty(HttpResponseStatus.NO_CONTENT);
+    }
+}

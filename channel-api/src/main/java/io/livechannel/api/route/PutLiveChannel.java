@@ -1,0 +1,44 @@
+package io.livechannel.api.route;
+
+import io.livechannel.api.ApiConfig;
+import io.livechannel.api.ApiResponse;
+import io.livechannel.api.OssRequest;
+import io.livechannel.api.error.OssException;
+import io.livechannel.storage.catalog.Bucket;
+import io.livechannel.api.xml.CreateLiveChannelResult;
+import io.livechannel.api.xml.LiveChannelConfiguration;
+import io.livechannel.api.xml.OssXml;
+import io.livechannel.api.xml.UrlList;
+import io.livechannel.api.error.OssErrorCode;
+import io.livechannel.storage.catalog.Channel;
+
+/**
+ * {@code PUT /<channel>?live} (wire spec §3.1): creates the channel or replaces an idle one's configuration;
+ * refused with 409 ChannelStillLive while a client pushes. Answers the unsigned PublishUrls and PlayUrls.
+ */
+final class PutLiveChannel implements Route {
+    private final ApiConfig config;
+    private final ChannelUrls urls;
+
+    PutLiveChannel(ApiConfig config, ChannelUrls urls) {
+        this.config = config;
+        this.urls = urls;
+    }
+
+    @Override
+    public ApiResponse handle(OssRequest request, Bucket bucket) throws OssException {
+        if (request.body().length > config.limits().maxXmlBodyBytes()) {
+            throw new OssException(OssErrorCode.ENTITY_TOO_LARGE, "LiveChannelConfiguration is larger than "
+                    + config.limits().maxXmlBodyBytes() + " bytes.");
+        }
+        LiveChannelConfiguration doc = OssXml.read(request.body(), LiveChannelConfiguration.class);
+        Channel channel = ChannelConfigParser.parse(bucket.name(), request.key(), doc, config.clock().instant());
+        if (config.liveSessions().isLive(bucket.name(), channel.name())) {
+            throw LiveChannels.stillLive(channel.name());
+        }
+        config.metadata().channels().put(channel);
+        return ApiResponse.xml(OssXml.write(new CreateLiveChannelResult(
+                UrlList.of(urls.publishUrl(request, channel.name())),
+                UrlList.of(urls.playUrl(request, channel.name(), channel.playlistName())))));
+    }
+}

@@ -1,0 +1,42 @@
+package io.livechannel.api.xml;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlElementWrapper;
+import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
+import java.util.List;
+
+/**
+ * {@code <LiveChannelStat>} (wire spec §3.4). Status is capitalised ({@code Idle}, {@code Live},
+ * {@code Disabled}); the other elements are omitted, not empty, when unknown (Go cannot parse an empty
+ * {@code <ConnectedTime/>}).
+ */
+@JacksonXmlRootElement(localName = "LiveChannelStat")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"Status", "ConnectedTime", "RemoteAddr", "Video", "Audio"})
+public record LiveChannelStat(
+        @JsonProperty("Status") String status,
+        @JsonProperty("ConnectedTime") String connectedTime,
+        @JsonProperty("RemoteAddr") String remoteAddr,
+        @JsonProperty("Video") Video video,
+        @JsonProperty("Audio") Audio audio) {
+
+    /** {@code <Video>}. */
+    @JsonPropertyOrder({"Width", "Height", "FrameRate", "Bandwidth", "Codec"})
+    public record Video(
+            @JsonProperty("Width") int width,
+            @JsonProperty("Height") int height,
+            @JsonProperty("FrameRate") int frameRate,
+            @JsonProperty("Bandwidth") long bandwidth,
+            @JsonProperty("Codec") String codec) {
+    }
+
+    /** {@code <Audio>}. */
+    @JsonPropertyOrder({"Bandwidth", "SampleRate", "Codec"})
+    public record Audio(
+            @JsonProperty("Bandwidth") long bandwidth,
+            @JsonProperty("SampleRate") int sampleRate,
+            @JsonProperty("Codec") String codec) {
+    }
+}

@@ -1,0 +1,169 @@
+package io.livechannel.server;
+
+import io.livechannel.storage.ObjectStore;
+import io.livechannel.storage.StorageException;
+import io.livechannel.storage.catalog.AccessKey;
+import io.livechannel.storage.catalog.Bucket;
+import io.livechannel.storage.catalog.BucketAcl;
+import io.livechannel.storage.catalog.MetadataStore;
+import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
+import io.livechannel.storage.fs.FileSystemObjectStore;
+import io.livechannel.storage.s3.S3ObjectStore;
+import io.livechannel.storage.s3.S3StoreConfig;
+import io.livechannel.storage.write.ObjectWriteQueue;
+import io.livechannel.storage.write.WriteQueueConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's storage side and the threads that may block on it. Layout under the data dir:
+ * {@code objects/} (filesystem store: one directory per bucket), {@code catalog.db} (SQLite metadata),
+ * {@code spool/} (S3 store only: writes waiting for the store to come back).
+ *
+ * <table>
+ *   <caption>executors</caption>
+ *   <tr><td>{@code storage-write-N}</td><td>{@value #WRITE_THREADS} threads</td><td>the write queue's lanes; at
+ *   most one task per channel, so its queue is bounded by the number of channels</td></tr>
+ *   <tr><td>{@code catalog-N}</td><td>{@value #CATALOG_THREADS} threads, queue of {@value #CATALOG_QUEUE}</td>
+ *   <td>API requests, push authorization, history; a full queue is refused (the API answers 503)</td></tr>
+ * </table>
+ */
+final class Storage implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Storage.class);
+    static final int WRITE_THREADS = 4;
+    static final int CATALOG_THREADS = 8;
+    static final int CATALOG_QUEUE = 10_000;
+
+    private final ObjectStore objects;
+    private final MetadataStore metadata;
+    private final ExecutorService writeExecutor;
+    private final ExecutorService catalogExecutor;
+    private final ObjectWriteQueue writes;
+    private final String description;
+
+    private Storage(ObjectStore objects, MetadataStore metadata, ExecutorService writeExecutor,
+                    ExecutorService catalogExecutor, ObjectWriteQueue writes, String description) {
+        this.objects = objects;
+        this.metadata = metadata;
+        this.writeExecutor = writeExecutor;
+        this.catalogExecutor = catalogExecutor;
+        this.writes = writes;
+        this.description = description;
+    }
+
+    static Storage open(ServerConfig config, Clock clock) throws IOException {
+        Path dataDir = config.dataDir();
+        ObjectStore objects;
+        String description;
+        Path spool = null;
+        try {
+            if (config.s3() == null) {
+                objects = new FileSystemObjectStore(dataDir.resolve("objects"), clock);
+                description = "filesystem " + dataDir.resolve("objects");
+            } else {
+                ServerConfig.S3Settings s3 = config.s3();
+                spool = dataDir.resolve("spool");
+                objects = new S3ObjectStore(new S3StoreConfig(URI.create(s3.endpoint()), s3.region(),
+                        s3.accessKeyId(), s3.secretAccessKey(), s3.pathStyle(), spool, null), clock);
+                description = "s3 " + s3.endpoint() + " (spool " + spool + ")";
+            }
+        } catch (StorageException e) {
+            throw new IOException("cannot open the object store: " + e.getMessage(), e);
+        }
+        MetadataStore metadata = JdbcMetadataStore.openSqlite(dataDir.resolve("catalog.db"));
+        ExecutorService writeExecutor = Executors.newFixedThreadPool(WRITE_THREADS, named("storage-write"));
+        ExecutorService catalogExecutor = new ThreadPoolExecutor(CATALOG_THREADS, CATALOG_THREADS, 0,
+                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(CATALOG_QUEUE), named("catalog"));
+        ObjectWriteQueue writes = new ObjectWriteQueue(objects, writeExecutor, WriteQueueConfig.defaults(spool));
+        return new Storage(objects, metadata, writeExecutor, catalogExecutor, writes, description);
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Makes the bootstrap key usable and creates the default bucket (with its ACL) when it does not exist. */
+    void bootstrap(ServerConfig config, String accessKeyId, String accessKeySecret) throws IOException {
+        metadata.accessKeys().put(new AccessKey(accessKeyId, accessKeySecret));
+        BucketAcl acl;
+        try {
+            acl = BucketAcl.ofWireValue(config.bucketAcl());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("--bucket-acl " + config.bucketAcl()
+                    + " is not one of private, public-read, public-read-write", e);
+        }
+        try {
+            objects.createBucket(config.bucket());
+        } catch (StorageException e) {
+            throw new IOException("cannot create bucket " + config.bucket() + ": " + e.getMessage(), e);
+        }
+        if (metadata.buckets().create(new Bucket(config.bucket(), acl, java.time.Instant.now(), List.of()))) {
+            log.info("created bucket {} ({})", config.bucket(), acl.wireValue());
+        }
+    }
+
+    ObjectStore objects() {
+        return objects;
+    }
+
+    MetadataStore metadata() {
+        return metadata;
+    }
+
+    ObjectWriteQueue writes() {
+        return writes;
+    }
+
+    ExecutorService catalogExecutor() {
+        return catalogExecutor;
+    }
+
+    String describe() {
+        return description;
+    }
+
+    /** Waits for queued segment and playlist writes; logs what could not be stored in time. */
+    void drainWrites(Duration timeout) {
+        try {
+            if (!writes.drain(timeout)) {
+                log.error("writes still pending after {}: {}", timeout, writes.metrics());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        writes.close();
+        catalogExecutor.shutdown();
+        try {
+            if (!catalogExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("catalog tasks still running at shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writeExecutor.shutdown();
+        metadata.close();
+        objects.close();
+    }
+}

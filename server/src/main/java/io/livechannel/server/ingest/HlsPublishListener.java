@@ -1,0 +1,95 @@
+package io.livechannel.server.ingest;
+
+import io.livechannel.hls.HlsPackager;
+import io.livechannel.hls.HlsSettings;
+import io.livechannel.rtmp.EndReason;
+import io.livechannel.rtmp.MediaSink;
+import io.livechannel.rtmp.PublishListener;
+import io.livechannel.rtmp.PublishSessionInfo;
+import io.livechannel.storage.catalog.MetadataStore;
+import io.livechannel.storage.write.ObjectWriteQueue;
+import io.netty.buffer.ByteBuf;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns each admitted publish into an {@link HlsPackager} writing through {@link StoredHlsOutput}, and records
+ * the session in the push history (start at publish, end when it ends, however it ends).
+ *
+ * <p>Threading: {@link #onPublishStart} and the returned sink run on the publishing event loop; history writes
+ * run on the storage executor.
+ */
+public final class HlsPublishListener implements PublishListener {
+    private static final Logger log = LoggerFactory.getLogger(HlsPublishListener.class);
+
+    private final ObjectWriteQueue writes;
+    private final MetadataStore metadata;
+    private final Executor storageExecutor;
+    private final PlaylistCountersCache counters;
+    private final Clock clock;
+
+    public HlsPublishListener(ObjectWriteQueue writes, MetadataStore metadata, Executor storageExecutor,
+                              PlaylistCountersCache counters, Clock clock) {
+        this.writes = writes;
+        this.metadata = metadata;
+        this.storageExecutor = storageExecutor;
+        this.counters = counters;
+        this.clock = clock;
+    }
+
+    @Override
+    public MediaSink onPublishStart(PublishSessionInfo info) {
+        ChannelKey key = new ChannelKey(info.bucket(), info.channel());
+        HlsSettings settings = new HlsSettings(info.channel(), info.playlistName(), info.fragDurationSeconds(),
+                info.fragCount());
+        StoredHlsOutput output = new StoredHlsOutput(key, info.logId(), writes, metadata, counters);
+        HlsPackager packager = new HlsPackager(settings, output, clock::millis, counters.get(key));
+        CompletableFuture<Long> historyId = CompletableFuture.supplyAsync(() -> metadata.history()
+                .recordStart(info.bucket(), info.channel(), info.startedAt(), info.remoteAddress()), storageExecutor);
+        log.info("{} publish started: playlist {}, FragDuration {} s, FragCount {}", info.logId(),
+                settings.playlistObjectKey(), info.fragDurationSeconds(), info.fragCount());
+        return new PackagingSink(info, packager, historyId);
+    }
+
+    /** Feeds one publish's frames to its packager; finishes it exactly once. */
+    private final class PackagingSink implements MediaSink {
+        private final PublishSessionInfo info;
+        private final HlsPackager packager;
+        private final CompletableFuture<Long> historyId;
+
+        PackagingSink(PublishSessionInfo info, HlsPackager packager, CompletableFuture<Long> historyId) {
+            this.info = info;
+            this.packager = packager;
+            this.historyId = historyId;
+        }
+
+        @Override
+        public void onVideo(long timestampMillis, ByteBuf body) {
+            packager.onVideoTag(timestampMillis, body);
+        }
+
+        @Override
+        public void onAudio(long timestampMillis, ByteBuf body) {
+            packager.onAudioTag(timestampMillis, body);
+        }
+
+        @Override
+        public void onPublishEnd(EndReason reason) {
+            try {
+                packager.finish();
+            } finally {
+                var end = clock.instant();
+                historyId.thenAcceptAsync(id -> metadata.history().recordEnd(id, end), storageExecutor)
+                        .exceptionally(failure -> {
+                            log.error("{} push history not recorded: {}", info.logId(), failure.toString());
+                            return null;
+                        });
+                log.info("{} publish ended ({}), next media sequence {}", info.logId(), reason,
+                        packager.playlistState().nextMediaSequence());
+            }
+        }
+    }
+}

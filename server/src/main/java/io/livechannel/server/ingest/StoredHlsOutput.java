@@ -1,0 +1,82 @@
+package io.livechannel.server.ingest;
+
+import io.livechannel.hls.HlsOutput;
+import io.livechannel.hls.PlaylistState;
+import io.livechannel.hls.SegmentInfo;
+import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.catalog.MetadataStore;
+import io.livechannel.storage.catalog.PlaylistCounters;
+import io.livechannel.storage.catalog.SegmentRecord;
+import io.livechannel.storage.write.ObjectWriteQueue;
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores one publish's HLS output: each segment, then the playlist that lists it, through the channel's lane of
+ * the {@link ObjectWriteQueue} (so the order holds and outages are retried); once a segment is stored it is
+ * added to the segment index, once a playlist is stored its counters are saved with the channel.
+ *
+ * <p>Threading: called on the publishing event loop; it only hands off. The catalog writes run in the write
+ * queue's completion, on the storage executor, in lane order — so counters are saved in the order produced.
+ */
+final class StoredHlsOutput implements HlsOutput {
+    private static final Logger log = LoggerFactory.getLogger(StoredHlsOutput.class);
+    static final PutOptions SEGMENT_OPTIONS = PutOptions.of("video/MP2T");
+    static final PutOptions PLAYLIST_OPTIONS = PutOptions.of("application/x-mpegURL");
+
+    private final ChannelKey channel;
+    private final String logId;
+    private final ObjectWriteQueue writes;
+    private final MetadataStore metadata;
+    private final PlaylistCountersCache counters;
+
+    StoredHlsOutput(ChannelKey channel, String logId, ObjectWriteQueue writes, MetadataStore metadata,
+                    PlaylistCountersCache counters) {
+        this.channel = channel;
+        this.logId = logId;
+        this.writes = writes;
+        this.metadata = metadata;
+        this.counters = counters;
+    }
+
+    /** Takes ownership of {@code tsData}: the write queue releases it once the bytes are stored or spooled. */
+    @Override
+    public void segmentReady(SegmentInfo segment, ByteBuf tsData) {
+        ByteBuffer bytes;
+        try {
+            bytes = tsData.nioBuffer();
+        } catch (RuntimeException e) {
+            tsData.release();
+            throw e;
+        }
+        SegmentRecord record = new SegmentRecord(channel.bucket(), channel.channel(), segment.objectKey(),
+                segment.startTimeMillis(), segment.durationMicros(), segment.mediaSequence(),
+                segment.discontinuity(), segment.sizeBytes());
+        log.debug("{} segment {} ({} bytes, {} us, cut {})", logId, segment.objectKey(), segment.sizeBytes(),
+                segment.durationMicros(), segment.cutReason());
+        writes.submit(channel.orderingKey(), channel.bucket(), segment.objectKey(), bytes, SEGMENT_OPTIONS,
+                        tsData::release)
+                .thenAccept(stored -> metadata.segments().add(record))
+                .exceptionally(failure -> {
+                    log.error("{} segment {} was not stored: {}", logId, segment.objectKey(), failure.toString());
+                    return null;
+                });
+    }
+
+    @Override
+    public void playlistReady(String objectKey, String m3u8Text, PlaylistState countersToPersist) {
+        counters.update(channel, countersToPersist);
+        ByteBuffer bytes = ByteBuffer.wrap(m3u8Text.getBytes(StandardCharsets.UTF_8));
+        PlaylistCounters saved = new PlaylistCounters(countersToPersist.nextMediaSequence(),
+                countersToPersist.discontinuitySequence());
+        writes.submit(channel.orderingKey(), channel.bucket(), objectKey, bytes, PLAYLIST_OPTIONS, () -> { })
+                .thenAccept(stored -> metadata.channels().saveCounters(channel.bucket(), channel.channel(), saved))
+                .exceptionally(failure -> {
+                    log.error("{} playlist {} was not stored: {}", logId, objectKey, failure.toString());
+                    return null;
+                });
+    }
+}

@@ -1,0 +1,393 @@
+package io.livechannel.storage.write;
+
+import io.livechannel.storage.ObjectStore;
+import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.StorageException;
+import io.livechannel.storage.StoredObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes live output (segments, playlists) to an {@link ObjectStore}: in submission order per ordering key (the
+ * channel, so a segment is stored before the playlist that lists it), retried with exponential backoff until it
+ * succeeds, with a bounded backlog.
+ *
+ * <p>Lifecycle of a write: {@link #submit} accepts it (or refuses it, see below) without blocking; the write
+ * waits in its channel's lane; one task at a time per lane runs on {@code executor} and calls the store. On
+ * success the future completes and {@code release} runs. On failure the lane pauses for the backoff
+ * ({@link WriteQueueConfig#backoff}), and, when a spool directory is configured (remote stores), the failed write
+ * and every write behind it in the lane are first copied to the spool and their buffers released, so memory
+ * holds at most one backoff interval of submissions. Spooled writes survive a restart: a new queue on the same
+ * spool directory writes them first, in order. Writes that retrying cannot fix ({@code INVALID_KEY},
+ * {@code INVALID_BUCKET_NAME}, {@code NO_SUCH_BUCKET}) fail their future at once, are logged at ERROR and counted,
+ * and the lane moves on.
+ *
+ * <p>Backlog full: when {@link WriteQueueConfig#maxBacklogWrites()} or {@link WriteQueueConfig#maxBacklogBytes()}
+ * would be exceeded, {@code submit} refuses: the returned future is already failed with
+ * {@link StorageException.Kind#BACKLOG_FULL}, {@code release} has run, the refusal is counted and logged. Nothing
+ * accepted is ever dropped; a caller that gets a refusal for a segment must not list it in a playlist.
+ *
+ * <p>Logs: WARN once when a backlog starts, ERROR once when a write has failed
+ * {@link WriteQueueConfig#errorAfterAttempts()} times, INFO when the backlog has drained. Counts are in
+ * {@link #metrics()}.
+ *
+ * <p>Threading: {@code submit} and {@code metrics} may be called from any thread, including a Netty event loop
+ * (they take a short lock and never do I/O). Store calls, spooling and recovery run on {@code executor} (owned by
+ * the caller; this queue does not shut it down) and on one internal timer thread that only re-dispatches retries.
+ */
+public final class ObjectWriteQueue implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ObjectWriteQueue.class);
+
+    /** The writes of one ordering key; {@code active} while a task runs or a retry is scheduled for it. */
+    private static final class Lane {
+        final String orderingKey;
+        final ArrayDeque<PendingWrite> writes = new ArrayDeque<>();
+        boolean active;
+        boolean running;
+
+        Lane(String orderingKey) {
+            this.orderingKey = orderingKey;
+        }
+    }
+
+    private final ObjectStore store;
+    private final Executor executor;
+    private final WriteQueueConfig config;
+    private final WriteSpool spool;
+    private final ScheduledExecutorService timer;
+    private final Map<String, Lane> lanes = new HashMap<>();
+    private final WriteQueueState state = new WriteQueueState();
+
+    /**
+     * Creates the queue and, when {@code config} has a spool directory, queues the writes an earlier run spooled.
+     *
+     * @throws IOException when the spool directory cannot be created or read
+     */
+    public ObjectWriteQueue(ObjectStore store, Executor executor, WriteQueueConfig config) throws IOException {
+        this.store = Objects.requireNonNull(store, "store");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.config = Objects.requireNonNull(config, "config");
+        this.spool = config.spoolDir() == null ? null : new WriteSpool(config.spoolDir());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "storage-write-retry");
+            t.setDaemon(true);
+            return t;
+        });
+        if (spool != null) {
+            requeueSpooled(spool.recover());
+        }
+    }
+
+    private void requeueSpooled(List<PendingWrite> recovered) {
+        if (recovered.isEmpty()) {
+            return;
+        }
+        List<Lane> toStart = new ArrayList<>();
+        long bytes = 0;
+        synchronized (this) {
+            for (PendingWrite w : recovered) {
+                Lane lane = lanes.computeIfAbsent(w.orderingKey, Lane::new);
+                lane.writes.add(w);
+                state.accepted(w, true);
+                bytes += w.size;
+                if (!lane.active) {
+                    lane.active = true;
+                    toStart.add(lane);
+                }
+            }
+            state.continueSequenceAfter(recovered.get(recovered.size() - 1).sequence);
+        }
+        log.info("write queue: {} spooled writes ({} bytes) from an earlier run queued for storing",
+                recovered.size(), bytes);
+        toStart.forEach(this::dispatch);
+    }
+
+    /**
+     * Queues a write of {@code data}'s remaining bytes to {@code bucket/key}, after every earlier write with the same
+     * {@code orderingKey}.
+     *
+     * @param data not copied and never moved (a duplicate is read); it must stay unchanged until {@code release}
+     * @param release called exactly once, on any thread, when {@code data} is no longer needed: after the write is
+     *                stored, spooled, refused or abandoned at shutdown (a pooled Netty buffer's {@code release()})
+     * @return completes with the stored object; fails with a {@link StorageException} when the write is refused
+     *         ({@code BACKLOG_FULL}, already failed on return) or cannot succeed; never fails for a transient outage
+     */
+    public CompletableFuture<StoredObject> submit(String orderingKey, String bucket, String key, ByteBuffer data,
+                                                  PutOptions options, Runnable release) {
+        Objects.requireNonNull(orderingKey, "orderingKey");
+        Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(release, "release");
+        PutOptions opts = options == null ? PutOptions.of(null) : options;
+        PendingWrite w = null;
+        Lane start = null;
+        String refusal;
+        synchronized (this) {
+            refusal = state.refusal(data.remaining(), config);
+            if (refusal == null) {
+                w = new PendingWrite(state.nextSequence(), orderingKey, bucket, key, opts, data, release);
+                Lane lane = lanes.computeIfAbsent(orderingKey, Lane::new);
+                lane.writes.add(w);
+                state.accepted(w, false);
+                if (!lane.active) {
+                    lane.active = true;
+                    start = lane;
+                }
+            }
+        }
+        if (refusal != null) {
+            return refuse(new PendingWrite(-1, orderingKey, bucket, key, opts, data, release), refusal);
+        }
+        if (start != null) {
+            dispatch(start);
+        }
+        return w.future;
+    }
+
+    private CompletableFuture<StoredObject> refuse(PendingWrite w, String why) {
+        boolean first;
+        synchronized (this) {
+            first = state.rejected();
+        }
+        if (first) {
+            log.warn("write queue refused {}/{}: {} (logged once per backlog; see rejectedWrites)", w.bucket, w.key, why);
+        }
+        w.releaseData();
+        w.future.completeExceptionally(new StorageException(StorageException.Kind.BACKLOG_FULL,
+                "write of " + w.bucket + "/" + w.key + " refused: " + why));
+        return w.future;
+    }
+
+    private void dispatch(Lane lane) {
+        try {
+            executor.execute(() -> runLane(lane));
+        } catch (RejectedExecutionException e) {
+            log.warn("storage executor refused lane {}; retrying in {}", lane.orderingKey, config.maxBackoff());
+            scheduleRetry(lane, config.maxBackoff());
+        }
+    }
+
+    private void scheduleRetry(Lane lane, Duration delay) {
+        try {
+            timer.schedule(() -> dispatch(lane), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            synchronized (this) { // closed: close() takes over what is left in the lane
+                lane.active = false;
+                notifyAll();
+            }
+        }
+    }
+
+    private void runLane(Lane lane) {
+        synchronized (this) {
+            lane.running = true;
+        }
+        try {
+            while (true) {
+                PendingWrite head;
+                boolean failing;
+                synchronized (this) {
+                    head = lane.writes.peek();
+                    if (head == null) {
+                        lane.active = false;
+                        lanes.remove(lane.orderingKey, lane);
+                        notifyAll();
+                        return;
+                    }
+                    failing = head.failedAttempts > 0;
+                }
+                if (failing) {
+                    spoolLane(lane);
+                }
+                if (!attempt(lane, head)) {
+                    return; // a retry is scheduled
+                }
+            }
+        } finally {
+            synchronized (this) {
+                lane.running = false;
+                notifyAll();
+            }
+        }
+    }
+
+    /** @return true when the lane may go on with its next write */
+    private boolean attempt(Lane lane, PendingWrite w) {
+        StoredObject stored;
+        try (InputStream in = w.open()) {
+            stored = store.put(w.bucket, w.key, in, w.size, w.options);
+        } catch (StorageException e) {
+            if (isPermanent(e.kind())) {
+                finish(lane, w, null, e);
+                return true;
+            }
+            return failed(lane, w, e);
+        } catch (IOException | RuntimeException e) {
+            return failed(lane, w, e);
+        }
+        finish(lane, w, stored, null);
+        return true;
+    }
+
+    private static boolean isPermanent(StorageException.Kind kind) {
+        return kind == StorageException.Kind.INVALID_KEY || kind == StorageException.Kind.INVALID_BUCKET_NAME
+                || kind == StorageException.Kind.NO_SUCH_BUCKET;
+    }
+
+    private void finish(Lane lane, PendingWrite w, StoredObject stored, StorageException permanent) {
+        boolean drained;
+        synchronized (this) {
+            lane.writes.remove(w);
+            drained = state.finished(w, permanent != null);
+        }
+        if (w.isSpooled()) {
+            spool.delete(w);
+        }
+        w.releaseData();
+        if (permanent != null) {
+            log.error("write of {} abandoned, retrying cannot help: {}", w, permanent.getMessage());
+            w.future.completeExceptionally(permanent);
+        } else {
+            log.debug("stored {}", w);
+            w.future.complete(stored);
+        }
+        if (drained) {
+            log.info("write queue backlog drained ({} retries so far)", metrics().retries());
+        }
+    }
+
+    private boolean failed(Lane lane, PendingWrite w, Exception e) {
+        int attempts;
+        boolean backlogStarted;
+        boolean reportError;
+        synchronized (this) {
+            attempts = ++w.failedAttempts;
+            backlogStarted = state.attemptFailed();
+            reportError = attempts >= config.errorAfterAttempts() && state.errorNotYetReported();
+        }
+        Duration delay = config.backoff(attempts);
+        if (backlogStarted) {
+            log.warn("storage write of {} failed ({}); keeping a backlog and retrying, next in {} ms", w,
+                    e.getMessage(), delay.toMillis());
+        }
+        if (reportError) {
+            log.error("storage unreachable: {} failed {} times ({}); backlog {} writes, {} bytes", w, attempts,
+                    e.getMessage(), metrics().pendingWrites(), metrics().pendingBytes());
+        }
+        spoolLane(lane);
+        scheduleRetry(lane, delay);
+        return false;
+    }
+
+    /** Moves the lane's in-memory writes to the spool (remote stores only); runs on the lane's own task. */
+    private void spoolLane(Lane lane) {
+        if (spool == null) {
+            return;
+        }
+        List<PendingWrite> inMemory;
+        synchronized (this) {
+            inMemory = lane.writes.stream().filter(w -> !w.isSpooled()).toList();
+        }
+        for (PendingWrite w : inMemory) {
+            try {
+                spool.spool(w);
+                synchronized (this) {
+                    state.spooled();
+                }
+            } catch (IOException e) {
+                log.warn("cannot spool {} to {} ({}); keeping it in memory", w, spool.dir(), e.toString());
+                return;
+            }
+        }
+    }
+
+    /** Counts and sizes now; cheap, callable from any thread. */
+    public synchronized WriteQueueMetrics metrics() {
+        return state.snapshot();
+    }
+
+    /**
+     * Waits until every accepted write is stored (or abandoned) or {@code timeout} passes; submits may continue
+     * meanwhile. Blocks: never call it on an event loop.
+     *
+     * @return true when nothing is pending
+     */
+    public synchronized boolean drain(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (state.pendingWrites() > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    /**
+     * Refuses new writes, waits up to {@link WriteQueueConfig#shutdownTimeout()} for the backlog, then stops
+     * retrying. What is still pending stays in the spool for the next start (remote stores) or is abandoned with an
+     * ERROR naming the count; either way its future fails and its buffer is released.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            state.close();
+        }
+        try {
+            drain(config.shutdownTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timer.shutdownNow();
+        List<PendingWrite> left = new ArrayList<>();
+        synchronized (this) {
+            for (Lane lane : lanes.values()) {
+                if (!lane.running) {
+                    left.addAll(lane.writes);
+                    lane.writes.clear();
+                }
+            }
+        }
+        settleLeftovers(left);
+    }
+
+    private void settleLeftovers(List<PendingWrite> left) {
+        int spooled = 0;
+        for (PendingWrite w : left) {
+            if (spool != null && !w.isSpooled() && w.data() != null) {
+                try {
+                    spool.spool(w);
+                } catch (IOException e) {
+                    log.error("cannot spool {} at shutdown: {}", w, e.toString());
+                }
+            }
+            spooled += w.isSpooled() ? 1 : 0;
+            w.releaseData();
+            w.future.completeExceptionally(new StorageException(StorageException.Kind.IO, "write queue closed before "
+                    + w + " was stored" + (w.isSpooled() ? "; it is spooled for the next start" : "")));
+        }
+        if (!left.isEmpty()) {
+            log.error("write queue closed with {} writes not stored: {} spooled for the next start, {} lost",
+                    left.size(), spooled, left.size() - spooled);
+        }
+    }
+}

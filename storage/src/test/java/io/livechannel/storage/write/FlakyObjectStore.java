@@ -1,0 +1,94 @@
+package io.livechannel.storage.write;
+
+import io.livechannel.storage.ByteRange;
+import io.livechannel.storage.ListQuery;
+import io.livechannel.storage.ObjectListing;
+import io.livechannel.storage.ObjectStore;
+import io.livechannel.storage.ObjectStream;
+import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.StorageException;
+import io.livechannel.storage.StoredObject;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real store behind a switch: while "down", or for the next n puts, a put fails with an I/O error as an
+ * unreachable backend would; otherwise it goes through. Records the keys of successful puts in the order they
+ * were stored, which is what ordering tests check.
+ */
+public final class FlakyObjectStore implements ObjectStore {
+    private final ObjectStore delegate;
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final List<String> storedKeys = new ArrayList<>();
+
+    public FlakyObjectStore(ObjectStore delegate) {
+        this.delegate = delegate;
+    }
+
+    public void setDown(boolean isDown) {
+        down.set(isDown);
+    }
+
+    public void failNextPuts(int n) {
+        failuresLeft.set(n);
+    }
+
+    /** Keys in the order their puts succeeded. */
+    public synchronized List<String> storedKeys() {
+        return List.copyOf(storedKeys);
+    }
+
+    @Override
+    public StoredObject put(String bucket, String key, InputStream data, long length, PutOptions options)
+            throws StorageException {
+        if (down.get() || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new StorageException(StorageException.Kind.IO, "put " + key + " failed: connection refused");
+        }
+        StoredObject stored = delegate.put(bucket, key, data, length, options);
+        synchronized (this) {
+            storedKeys.add(key);
+        }
+        return stored;
+    }
+
+    @Override
+    public void createBucket(String bucket) throws StorageException {
+        delegate.createBucket(bucket);
+    }
+
+    @Override
+    public void deleteBucket(String bucket) throws StorageException {
+        delegate.deleteBucket(bucket);
+    }
+
+    @Override
+    public ObjectStream get(String bucket, String key, ByteRange range) throws StorageException {
+        return delegate.get(bucket, key, range);
+    }
+
+    @Override
+    public Optional<StoredObject> head(String bucket, String key) throws StorageException {
+        return delegate.head(bucket, key);
+    }
+
+    @Override
+    public ObjectListing list(String bucket, ListQuery query) throws StorageException {
+        return delegate.list(bucket, query);
+    }
+
+    @Override
+    public void delete(String bucket, String key) throws StorageException {
+        delegate.delete(bucket, key);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
