@@ -237,6 +237,34 @@ class PushAdmissionTest {
         assertShortPushIsStored(deployment, deployment.onRtmpPort(url));
     }
 
+    @Test
+    void sdkV4ClientSetsUpAChannelWhosePushUrlIsAccepted_fileSystem() throws Exception {
+        sdkV4ClientSetsUpAChannelWhosePushUrlIsAccepted(fileSystem);
+    }
+
+    @Test
+    void sdkV4ClientSetsUpAChannelWhosePushUrlIsAccepted_s3() throws Exception {
+        sdkV4ClientSetsUpAChannelWhosePushUrlIsAccepted(s3);
+    }
+
+    private void sdkV4ClientSetsUpAChannelWhosePushUrlIsAccepted(Deployment deployment) throws Exception {
+        OSS v4 = OssClients.v4(deployment.server().httpEndpoint(), AccessKey.SERVER, "cn-hangzhou");
+        try {
+            v4.createLiveChannel(new CreateLiveChannelRequest(BUCKET, channel, "signed with V4",
+                    LiveChannelStatus.Enabled, new LiveChannelTarget("HLS", 2, 3, "playlist.m3u8")));
+            assertThat(v4.getLiveChannelInfo(BUCKET, channel).getDescription()).isEqualTo("signed with V4");
+            assertThat(v4.getLiveChannelStat(BUCKET, channel).getPushflowStatus()).isEqualTo(PushflowStatus.Idle);
+            long expires = java.time.Instant.now().plusSeconds(3600).getEpochSecond();
+            assertShortPushIsStored(deployment, v4.generateRtmpUri(BUCKET, channel, "playlist.m3u8", expires));
+            assertThat(v4.getLiveChannelHistory(BUCKET, channel)).hasSize(1);
+            v4.deleteLiveChannel(BUCKET, channel);
+            assertThat(deployment.oss().listLiveChannels(BUCKET)).extracting(c -> c.getName())
+                    .doesNotContain(channel);
+        } finally {
+            v4.shutdown();
+        }
+    }
+
     private void createChannel(Deployment deployment, LiveChannelStatus status) {
         deployment.oss().createLiveChannel(new CreateLiveChannelRequest(BUCKET, channel, "admission", status,
                 new LiveChannelTarget("HLS", 2, 3, "playlist.m3u8")));
