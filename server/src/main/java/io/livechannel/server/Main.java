@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.livechannel.server.cli.PushUrlCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
  * ({@link ConfigDefaults}).
  */
 @Command(name = "livechannel-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false, usageHelpAutoWidth = true, subcommands = PushUrlCommand.class,
         description = "Self-hosted OSS LiveChannel: RTMP in, HLS out, an OSS-compatible HTTP API.%n"
                 + "Each option may also be set by the environment variable LIVECHANNEL_<NAME> "
                 + "(e.g. LIVECHANNEL_HTTP_PORT) or by <name>=<value> in the --config file.")

@@ -97,7 +97,7 @@ public final class Wiring implements AutoCloseable {
                 registry, ownHosts, clock));
         ApiChannelInitializer api = new ApiChannelInitializer(new ApiConfig(config.domains(), config.rtmpPort(),
                 storage.objects(), storage.metadata(), storage.catalogExecutor(), new RegistryLiveSessions(registry),
-                clock, HttpLimits.defaults()));
+                clock, HttpLimits.DEFAULTS));
         httpChannel = listen(config.httpPort(), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {

@@ -49,7 +49,7 @@ public final class HlsPublishListener implements PublishListener {
         HlsPackager packager = new HlsPackager(settings, output, clock::millis, counters.get(key));
         CompletableFuture<Long> historyId = CompletableFuture.supplyAsync(() -> metadata.history()
                 .recordStart(info.bucket(), info.channel(), info.startedAt(), info.remoteAddress()), storageExecutor);
-        log.info("{} publish started: playlist {}, FragDuration {} s, FragCount {}", info.logId(),
+        log.debug("{} packaging to {}, FragDuration {} s, FragCount {}", info.logId(),
                 settings.playlistObjectKey(), info.fragDurationSeconds(), info.fragCount());
         return new PackagingSink(info, packager, historyId);
     }
@@ -87,7 +87,7 @@ public final class HlsPublishListener implements PublishListener {
                             log.error("{} push history not recorded: {}", info.logId(), failure.toString());
                             return null;
                         });
-                log.info("{} publish ended ({}), next media sequence {}", info.logId(), reason,
+                log.debug("{} packaging finished ({}), next media sequence {}", info.logId(), reason,
                         packager.playlistState().nextMediaSequence());
             }
         }
