@@ -73,9 +73,11 @@ class LiveJourneyTest {
             try (PlaylistRecorder recorder = PlaylistRecorder.start(
                     () -> deployment.playlist(bucket, CHANNEL + "/" + PLAYLIST));
                     Push push = Ffmpeg.push(pushUrl, PUSH, run.testDir())) {
-                assertLiveStat(oss, bucket, pushStarted);
                 recorder.await("the live playlist to list " + FRAG_COUNT + " segments", Duration.ofSeconds(30),
                         p -> p.segments().size() == FRAG_COUNT);
+                // A user looks at the stat of a stream that has been live a while (here 6 s, 3 segments), not
+                // in its first second, when rates measured over a window are still filling.
+                assertLiveStat(oss, bucket, pushStarted);
                 DecodeResult live = Ffmpeg.decode(deployment.objectUrl(bucket, CHANNEL + "/" + PLAYLIST),
                         Optional.of(Duration.ofSeconds(4)), Duration.ofSeconds(40), run.testDir());
                 assertThat(live.errorLines()).as("ffmpeg decoding the live playlist over HTTP").isEmpty();
