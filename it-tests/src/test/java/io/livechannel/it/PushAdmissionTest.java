@@ -19,6 +19,7 @@ import io.livechannel.it.support.Push;
 import io.livechannel.it.support.RunDirectory;
 import io.livechannel.it.support.StoreBackend;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -176,6 +177,8 @@ class PushAdmissionTest {
         String url = deployment.signedPushUrl(BUCKET, channel, "playlist.m3u8", Duration.ofHours(1));
         try (Push push = Ffmpeg.push(url, Duration.ofSeconds(60), run.testDir())) {
             awaitLive(oss);
+            Polling.await("a first segment stored", Duration.ofSeconds(15),
+                    () -> deployment.segmentKeys(BUCKET, channel), keys -> !keys.isEmpty());
             OSSException delete = catchThrowableOfType(OSSException.class,
                     () -> oss.deleteLiveChannel(BUCKET, channel));
             assertThat(delete).as("DeleteLiveChannel while live").isNotNull();
@@ -192,8 +195,12 @@ class PushAdmissionTest {
         }
         Polling.await("Idle after the publisher is gone", Duration.ofSeconds(10),
                 () -> oss.getLiveChannelStat(BUCKET, channel).getPushflowStatus(), s -> s == PushflowStatus.Idle);
+        List<String> segments = deployment.segmentKeys(BUCKET, channel);
         oss.deleteLiveChannel(BUCKET, channel);
-        assertThat(deployment.segmentKeys(BUCKET, channel)).as("a deleted channel's files are kept").isNotEmpty();
+        assertThat(oss.listLiveChannels(BUCKET)).extracting(c -> c.getName()).doesNotContain(channel);
+        assertThat(deployment.segmentKeys(BUCKET, channel)).as("a deleted channel's files are kept")
+                .isNotEmpty().isEqualTo(segments);
+        assertThat(deployment.getPublic(BUCKET, channel + "/playlist.m3u8")).as("its playlist is kept").isPresent();
     }
 
     @Test

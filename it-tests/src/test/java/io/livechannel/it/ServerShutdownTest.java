@@ -67,6 +67,7 @@ class ServerShutdownTest {
             }
 
             deployment.startServer();
+            oss = deployment.oss();
             MediaPlaylist finished = deployment.playlist(BUCKET, PLAYLIST_KEY)
                     .orElseThrow(() -> new AssertionError("no playlist after the restart"));
             assertThat(finished.hasEndList()).as("the playlist was finished before exit %s", finished).isTrue();
