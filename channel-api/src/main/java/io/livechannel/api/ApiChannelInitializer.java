@@ -3,13 +3,16 @@ package io.livechannel.api;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Adds the HTTP API handlers to a connection's pipeline; the server's protocol sniffer calls
  * {@link #addHandlers} on the HTTP port. One instance serves every connection.
  *
- * <p>Pipeline: {@code http-codec} (limits from {@link HttpLimits}) → {@code http-keepalive} →
+ * <p>Pipeline: {@code http-idle} (closes a connection idle for {@link HttpLimits#idleTimeout()}) →
+ * {@code http-codec} (limits from {@link HttpLimits}) → {@code http-keepalive} →
  * {@code http-aggregator} (bodies up to {@link HttpLimits#maxBodyBytes()}, larger: 413 EntityTooLarge) →
  * {@code api} ({@link RequestHandler}: parse on the event loop, run the operation on the storage executor,
  * write back on the event loop, stream object bodies in pieces).
@@ -28,6 +31,8 @@ public final class ApiChannelInitializer {
     /** Appends the HTTP codec and the request handler to {@code pipeline}. */
     public void addHandlers(ChannelPipeline pipeline) {
         HttpLimits limits = config.limits();
+        pipeline.addLast("http-idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(),
+                TimeUnit.MILLISECONDS));
         pipeline.addLast("http-codec", new HttpServerCodec(limits.maxInitialLineBytes(), limits.maxHeaderBytes(),
                 8192));
         pipeline.addLast("http-keepalive", new HttpServerKeepAliveHandler());

@@ -28,21 +28,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #handle} blocks (catalog, store) and runs on the storage executor only. Thread-safe.
  */
-public final class ApiService {
+final class ApiService {
     private static final Logger log = LoggerFactory.getLogger(ApiService.class);
 
     private final ApiConfig config;
     private final Authenticator authenticator;
     private final Map<Operation, Route> routes;
 
-    public ApiService(ApiConfig config) {
+    ApiService(ApiConfig config) {
         this.config = config;
         this.authenticator = new Authenticator(config.metadata().accessKeys(), config.clock());
         this.routes = Routes.create(config);
     }
 
     /** Never throws; the result's stream (if any) is owned by the caller. */
-    public ApiResponse handle(OssRequest request) {
+    ApiResponse handle(OssRequest request) {
         try {
             return execute(request);
         } catch (OssException e) {
@@ -68,7 +68,7 @@ public final class ApiService {
         authorize(op, auth, bucket);
         checkContentMd5(request);
         ApiResponse response = routes.get(op).handle(request, bucket);
-        if (bucket != null) {
+        if (bucket != null && op != Operation.CORS_PREFLIGHT) {
             CorsRules.addResponseHeaders(bucket, request, response);
         }
         return response;
@@ -142,7 +142,7 @@ public final class ApiService {
     }
 
     /** The error document for {@code e}, as an API response (the handler strips the body of HEAD answers). */
-    public ApiResponse error(OssRequest request, OssException e) {
+    ApiResponse error(OssRequest request, OssException e) {
         return errorResponse(e, request.requestId(), hostId(request));
     }
 

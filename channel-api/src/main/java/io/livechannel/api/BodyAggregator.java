@@ -37,7 +37,7 @@ final class BodyAggregator extends HttpObjectAggregator {
                 Unpooled.wrappedBuffer(error.body()));
         response.headers().add(error.headers());
         RequestHandler.addCommonHeaders(response, requestId, config.clock());
-        response.headers().set("Connection", "close");
+        response.headers().set("Connection", "close").set("Content-Length", error.body().length);
         if (oversized instanceof HttpRequest) {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {

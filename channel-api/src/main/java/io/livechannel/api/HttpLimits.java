@@ -1,5 +1,7 @@
 package io.livechannel.api;
 
+import java.time.Duration;
+
 /**
  * Every limit of the HTTP API, checked before allocation.
  *
@@ -14,18 +16,23 @@ package io.livechannel.api;
  *   <tr><td>{@code maxHeaderBytes}</td><td>{@value #DEFAULT_MAX_HEADER_BYTES}</td><td>Netty's default</td></tr>
  *   <tr><td>{@code maxPendingRequests}</td><td>{@value #DEFAULT_MAX_PENDING_REQUESTS}</td><td>pipelined
  *       requests queued on one connection while an earlier one is being answered</td></tr>
+ *   <tr><td>{@code idleTimeout}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s</td><td>a connection with
+ *       neither a read nor a write for that long is closed (idle keep-alive, slow-loris); a download in
+ *       progress writes, so it is never idle</td></tr>
  * </table>
  */
 public record HttpLimits(int maxBodyBytes, int maxXmlBodyBytes, int maxInitialLineBytes, int maxHeaderBytes,
-                         int maxPendingRequests) {
+                         int maxPendingRequests, Duration idleTimeout) {
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
     public static final int DEFAULT_MAX_XML_BODY_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_INITIAL_LINE_BYTES = 16 * 1024;
     public static final int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
     public static final int DEFAULT_MAX_PENDING_REQUESTS = 16;
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
 
     public static final HttpLimits DEFAULTS = new HttpLimits(DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_XML_BODY_BYTES,
-            DEFAULT_MAX_INITIAL_LINE_BYTES, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_PENDING_REQUESTS);
+            DEFAULT_MAX_INITIAL_LINE_BYTES, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_PENDING_REQUESTS,
+            Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS));
 
     public HttpLimits {
         positive("maxBodyBytes", maxBodyBytes);
@@ -33,6 +40,9 @@ public record HttpLimits(int maxBodyBytes, int maxXmlBodyBytes, int maxInitialLi
         positive("maxInitialLineBytes", maxInitialLineBytes);
         positive("maxHeaderBytes", maxHeaderBytes);
         positive("maxPendingRequests", maxPendingRequests);
+        if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
+        }
         if (maxXmlBodyBytes > maxBodyBytes) {
             throw new IllegalArgumentException("maxXmlBodyBytes " + maxXmlBodyBytes + " > maxBodyBytes " + maxBodyBytes);
         }

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -108,10 +109,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         RequestTarget target = RequestTarget.resolve(host, rawPath, config.domains());
         QueryParameters query = QueryParameters.parse(rawQuery);
         byte[] body = ByteBufUtil.getBytes(msg.content());
-        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        int localPort = ctx.channel().localAddress() instanceof InetSocketAddress local ? local.getPort() : 0;
         String remote = String.valueOf(ctx.channel().remoteAddress());
         return new OssRequest(msg.method(), target, query, new DefaultHttpHeaders().add(msg.headers()), body,
-                new OssRequest.RequestContext(requestId, remote, local == null ? 0 : local.getPort()));
+                new OssRequest.RequestContext(requestId, remote, localPort));
     }
 
     private void dispatch(ChannelHandlerContext ctx, OssRequest request) {
@@ -192,6 +193,16 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     static String newRequestId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         return String.format("%08X%016X", r.nextInt(), r.nextLong());
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.debug("closing idle connection {}", ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override

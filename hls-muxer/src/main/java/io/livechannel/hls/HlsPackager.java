@@ -11,11 +11,13 @@ import io.livechannel.flv.AvcPacketType;
 import io.livechannel.flv.SoundFormat;
 import io.livechannel.flv.VideoCodecId;
 import io.livechannel.flv.VideoTagHeader;
+import io.livechannel.ts.PesPayload;
 import io.livechannel.ts.TsClock;
 import io.livechannel.ts.TsWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -40,9 +42,10 @@ import java.util.function.LongSupplier;
  * <p>Bad media never throws: malformed or unsupported tags are skipped and reported to
  * {@link HlsOutput#unitDropped} and {@link #droppedUnits(DropReason)}.
  *
- * <p>Limits: {@link SegmenterLimits}. Buffers: each segment is one buffer from the allocator, handed to
- * {@code segmentReady} (ownership moves); one scratch buffer per packager holds the access unit being converted and
- * is released by {@code finish()}. Tag bodies are never retained and their indexes are left unchanged.
+ * <p>Limits: {@link SegmenterLimits}. Buffers: each segment is one buffer from the allocator, pre-sized from the
+ * previous segment and handed to {@code segmentReady} (ownership moves). Frames are copied once, straight from the
+ * tag body into TS packets ({@link AccessUnitAssembler}); tag bodies are never retained and their indexes are left
+ * unchanged.
  *
  * <p>Threading: not thread-safe; confined to the publish session's event loop. Never blocks, never reads a clock
  * other than the injected wall clock.
@@ -51,9 +54,6 @@ public final class HlsPackager {
     /** Offset added to every media timestamp so PCR (DTS − 100 ms) stays positive at the start: 1 s. */
     static final long TIMESTAMP_OFFSET_TICKS = TsClock.HZ;
     private static final int MIN_SEGMENT_CAPACITY = 64 * 1024;
-    /** Access unit delimiter NAL with start code: primary_pic_type 7 (any slice type), stop bit. */
-    private static final int AUD_START = 0x00000001;
-    private static final short AUD_BODY = 0x09F0;
 
     private final HlsSettings settings;
     private final HlsOutput output;
@@ -65,14 +65,19 @@ public final class HlsPackager {
     private final TsWriter ts = new TsWriter();
     private final Tracks tracks = new Tracks();
     private final long[] drops = new long[DropReason.values().length];
+    private final AccessUnitAssembler assembler = new AccessUnitAssembler();
+    private final PesPayload audioPayload = new PesPayload();
+    /** The 7-byte ADTS header of the frame being written; unpooled heap, so nothing to release. */
+    private final ByteBuf adtsHeader = Unpooled.buffer(AdtsHeader.LENGTH_BYTES, AdtsHeader.LENGTH_BYTES);
 
     private OpenSegment segment;
-    private ByteBuf scratch;
     private boolean nextIsDiscontinuity;
     private int lastTrackMask;
     private long lastKeyMillis = Long.MIN_VALUE;
     private long lastSegmentBytes;
     private boolean finished;
+    /** Whether a keyframe has been written: inter frames before it cannot be decoded and are dropped. */
+    private boolean videoStarted;
 
     /** A packager using the pooled allocator. */
     public HlsPackager(HlsSettings settings, HlsOutput output, LongSupplier wallClockMillis, PlaylistState restored) {
@@ -84,7 +89,7 @@ public final class HlsPackager {
      * @param output          receives segments, playlists and drop reports, on the calling thread
      * @param wallClockMillis epoch milliseconds, read once per segment (segment name, PROGRAM-DATE-TIME)
      * @param restored        counters persisted by the previous publish ({@link PlaylistState#INITIAL} if none)
-     * @param allocator       source of segment and scratch buffers (for example the channel's allocator)
+     * @param allocator       source of segment buffers (for example the channel's allocator)
      */
     public HlsPackager(HlsSettings settings, HlsOutput output, LongSupplier wallClockMillis, PlaylistState restored,
                        ByteBufAllocator allocator) {
@@ -156,7 +161,7 @@ public final class HlsPackager {
 
     /**
      * The publisher stopped: emits the open segment (cut reason {@link CutReason#PUBLISH_END}) and a final playlist
-     * with {@code #EXT-X-ENDLIST}, then releases the scratch buffer. Later tags are dropped; calling it again does
+     * with {@code #EXT-X-ENDLIST}. Later tags are dropped; calling it again does
      * nothing. If nothing was ever packaged, nothing is emitted.
      */
     public void finish() {
@@ -174,10 +179,8 @@ public final class HlsPackager {
                 output.playlistReady(settings.playlistObjectKey(), playlist.render(), playlist.state());
             }
         } finally {
-            if (scratch != null) {
-                scratch.release();
-                scratch = null;
-            }
+            assembler.clear();
+            audioPayload.clear();
         }
     }
 
@@ -233,19 +236,17 @@ public final class HlsPackager {
         int nalFlags = NalUnits.scan(body, lengthSize);
         long dtsMillis = mediaMillis(timestampMillis);
         boolean keyframe = header.isKeyframe();
-        if ((segment == null || !segment.hasVideo()) && !keyframe) {
+        if (!keyframe && (!videoStarted || segment == null || !segment.hasVideo())) {
             drop(DropReason.AWAITING_KEYFRAME, "video before keyframe");
             return;
         }
+        videoStarted = true;
         prepareSegment(dtsMillis, keyframe);
         long ptsMillis = Math.max(dtsMillis, dtsMillis + header.compositionTimeMillis());
-        ByteBuf accessUnit = scratch();
-        accessUnit.writeInt(AUD_START).writeShort(AUD_BODY);
-        if ((nalFlags & NalUnits.HAS_IDR) != 0 && (nalFlags & NalUnits.HAS_SPS) == 0) {
-            tracks.video.writeParameterSetsAnnexB(accessUnit);
-        }
-        NalUnits.writeAnnexB(body, lengthSize, accessUnit);
+        boolean prependParameterSets = (nalFlags & NalUnits.HAS_IDR) != 0 && (nalFlags & NalUnits.HAS_SPS) == 0;
+        PesPayload accessUnit = assembler.assemble(body, tracks.video, prependParameterSets);
         ts.writeVideo(segment.buffer, accessUnit, ticks(ptsMillis), ticks(dtsMillis), keyframe);
+        assembler.clear();
         segment.extendTo(dtsMillis + tracks.videoFrameDuration(dtsMillis));
     }
 
@@ -271,13 +272,13 @@ public final class HlsPackager {
             return;
         }
         prepareSegment(dtsMillis, audioLeads);
-        ByteBuf frame = scratch();
-        AdtsHeader.write(frame, tracks.adtsProfile, tracks.adtsFrequencyIndex, tracks.audio.channelConfiguration(),
-                rawBytes);
-        frame.writeBytes(body, body.readerIndex(), rawBytes);
+        adtsHeader.clear();
+        AdtsHeader.write(adtsHeader, tracks.adtsProfile, tracks.adtsFrequencyIndex,
+                tracks.audio.channelConfiguration(), rawBytes);
         long ptsTicks = tracks.audioClock.ptsOf(ticks(dtsMillis), tracks.audio.samplesPerFrame(),
                 tracks.audio.samplingFrequencyHz());
-        ts.writeAudio(segment.buffer, frame, ptsTicks);
+        ts.writeAudio(segment.buffer, audioPayload.clear().add(adtsHeader).add(body), ptsTicks);
+        audioPayload.clear();
         segment.extendTo(dtsMillis + tracks.audioFrameMillis());
     }
 
@@ -334,13 +335,6 @@ public final class HlsPackager {
         }
         output.segmentReady(info, done.buffer);
         output.playlistReady(settings.playlistObjectKey(), playlist.render(), playlist.state());
-    }
-
-    private ByteBuf scratch() {
-        if (scratch == null) {
-            scratch = allocator.buffer(MIN_SEGMENT_CAPACITY);
-        }
-        return scratch.clear();
     }
 
     private static long ticks(long mediaMillis) {

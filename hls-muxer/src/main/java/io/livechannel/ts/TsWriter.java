@@ -57,6 +57,7 @@ public final class TsWriter {
     private int pmtVersion = -1;
     private int trackMask;
     private long lastPcrTicks = Long.MIN_VALUE;
+    private final PesPayload single = new PesPayload();
 
     /**
      * Writes a PAT and a PMT declaring only the given tracks. The PMT version changes when the track set does.
@@ -87,6 +88,15 @@ public final class TsWriter {
      * @param randomAccess whether the unit is an IDR picture (sets random_access_indicator)
      */
     public void writeVideo(ByteBuf out, ByteBuf accessUnit, long ptsTicks, long dtsTicks, boolean randomAccess) {
+        writeVideo(out, single.clear().add(accessUnit), ptsTicks, dtsTicks, randomAccess);
+        single.clear();
+    }
+
+    /**
+     * Writes one video access unit given as a gather list of Annex B bytes. Does not retain the ranges or
+     * {@code out}; {@code accessUnit} may be cleared and reused afterwards.
+     */
+    public void writeVideo(ByteBuf out, PesPayload accessUnit, long ptsTicks, long dtsTicks, boolean randomAccess) {
         if ((trackMask & 1) == 0) {
             throw new IllegalStateException("the PMT declares no video");
         }
@@ -100,6 +110,12 @@ public final class TsWriter {
      * or move the indexes of {@code adtsFrames}; does not retain {@code out}.
      */
     public void writeAudio(ByteBuf out, ByteBuf adtsFrames, long ptsTicks) {
+        writeAudio(out, single.clear().add(adtsFrames), ptsTicks);
+        single.clear();
+    }
+
+    /** Writes ADTS-framed AAC given as a gather list. Does not retain the ranges or {@code out}. */
+    public void writeAudio(ByteBuf out, PesPayload adtsFrames, long ptsTicks) {
         if ((trackMask & 2) == 0) {
             throw new IllegalStateException("the PMT declares no audio");
         }
@@ -129,12 +145,12 @@ public final class TsWriter {
     }
 
     /** Writes the PES and returns the next continuity counter of {@code pid}. {@code pcrTicks} < 0: no PCR. */
-    private static int writePes(ByteBuf out, int pid, int streamId, int cc, ByteBuf payload, long ptsTicks,
+    private static int writePes(ByteBuf out, int pid, int streamId, int cc, PesPayload payload, long ptsTicks,
                                 long dtsTicks, boolean randomAccess, long pcrTicks) {
         boolean withDts = dtsTicks != ptsTicks;
         int pesHeaderLength = withDts ? 19 : 14;
-        int index = payload.readerIndex();
-        int remaining = payload.readableBytes();
+        int remaining = payload.length();
+        payload.rewind();
         int firstAdaptation = pcrTicks >= 0 ? 8 : randomAccess ? 2 : 0;
         out.ensureWritable((pesHeaderLength + firstAdaptation + remaining) / PAYLOAD_SIZE * PACKET_SIZE
                 + 2 * PACKET_SIZE);
@@ -149,8 +165,7 @@ public final class TsWriter {
             writeAdaptationField(out, adaptation, flags, pcrTicks);
         }
         writePesHeader(out, streamId, pesHeaderLength + remaining, ptsTicks, dtsTicks, withDts);
-        out.writeBytes(payload, index, chunk);
-        index += chunk;
+        payload.copyNext(out, chunk);
         remaining -= chunk;
 
         // Full middle packets: the hot path, 4 header bytes and one copy.
@@ -158,8 +173,7 @@ public final class TsWriter {
         while (remaining >= PAYLOAD_SIZE) {
             out.writeInt(header | cc);
             cc = (cc + 1) & 0x0F;
-            out.writeBytes(payload, index, PAYLOAD_SIZE);
-            index += PAYLOAD_SIZE;
+            payload.copyNext(out, PAYLOAD_SIZE);
             remaining -= PAYLOAD_SIZE;
         }
         // Last packet, padded with adaptation-field stuffing.
@@ -167,7 +181,7 @@ public final class TsWriter {
             out.writeInt(header | 0x20 | cc);
             cc = (cc + 1) & 0x0F;
             writeAdaptationField(out, PAYLOAD_SIZE - remaining, 0, -1);
-            out.writeBytes(payload, index, remaining);
+            payload.copyNext(out, remaining);
         }
         return cc;
     }

@@ -180,4 +180,84 @@ class HlsPackagerFfmpegTest {
         assertThat(streams.stderr()).isEmpty();
         assertThat(streams.lines()).containsExactly("h264,160,90");
     }
+
+    @Test
+    void resolutionChangeMidStreamStartsADiscontinuousSegmentWithTheNewSps() throws Exception {
+        List<FlvFile.Tag> small = FlvFile.read(MediaTools.highProfileWithAac("high-320x180-3s", 3, "320x180"));
+        List<FlvFile.Tag> large = FlvFile.read(MediaTools.highProfileWithAac("high-640x360-3s", 3, "640x360"));
+        RecordingOutput output = new RecordingOutput();
+        HlsPackager packager = new HlsPackager(new HlsSettings("cam1", "playlist.m3u8", 2, 100), output,
+                steppingClock(), PlaylistState.INITIAL);
+
+        FlvFile.feed(packager, small);
+        FlvFile.feed(packager, large.stream().map(t -> t.withTimestamp(t.timestampMillis() + 3_000)).toList());
+        packager.finish();
+        output.writeTo(dir, "playlist.m3u8");
+
+        assertThat(output.infos()).extracting(SegmentInfo::cutReason).containsExactly(CutReason.FRAG_DURATION,
+                CutReason.TRACKS_CHANGED, CutReason.FRAG_DURATION, CutReason.PUBLISH_END);
+        assertThat(output.infos()).extracting(SegmentInfo::discontinuity).containsExactly(false, false, true, false);
+        assertThat(output.lastPlaylist().text()).containsOnlyOnce("#EXT-X-DISCONTINUITY\n");
+        List<String> sizes = new ArrayList<>();
+        for (RecordingOutput.Segment segment : output.segments) {
+            Path file = dir.resolve(segment.info().objectKey().substring("cam1/".length()));
+            MediaTools.Result probe = MediaTools.ffprobe("-select_streams", "v", "-show_entries",
+                    "stream=width,height", "-of", "csv=p=0", file.toString());
+            assertThat(probe.stderr()).isEmpty();
+            sizes.add(probe.lines().get(0));
+            MediaTools.Result decode = MediaTools.run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i",
+                    file.toString(), "-f", "null", "-"));
+            assertThat(decode.stderr()).as("decode of %s", file).isEmpty();
+        }
+        assertThat(sizes).containsExactly("320,180", "320,180", "640,360", "640,360");
+    }
+
+    @Test
+    void segmentsWhoseTimestampsCross33BitsDecodeWithoutErrors() throws Exception {
+        List<FlvFile.Tag> tags = FlvFile.read(MediaTools.highProfileWithAac("high-320x180-6s", 6, "320x180"));
+        long shift = (1L << 33) / 90 - 3_000; // PTS wraps 3 s into the stream (after 26.5 h of publishing)
+        RecordingOutput output = new RecordingOutput();
+        HlsPackager packager = new HlsPackager(new HlsSettings("cam1", "playlist.m3u8", 2, 100), output,
+                steppingClock(), PlaylistState.INITIAL);
+
+        FlvFile.feed(packager, tags.stream().map(t -> t.withTimestamp(t.timestampMillis() + shift)).toList());
+        packager.finish();
+        Path playlist = output.writeTo(dir, "playlist.m3u8");
+
+        assertThat(output.infos()).noneMatch(SegmentInfo::discontinuity);
+        assertThat(output.infos()).extracting(s -> s.durationMicros() / 1000).startsWith(2_000L, 2_000L);
+        for (RecordingOutput.Segment segment : output.segments) {
+            Path file = dir.resolve(segment.info().objectKey().substring("cam1/".length()));
+            MediaTools.Result decode = MediaTools.run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i",
+                    file.toString(), "-f", "null", "-"));
+            assertThat(decode.stderr()).as("decode of %s", file).isEmpty();
+        }
+        MediaTools.Result frames = MediaTools.ffprobe("-select_streams", "v", "-count_packets", "-show_entries",
+                "stream=nb_read_packets", "-of", "csv=p=0", playlist.toString());
+        assertThat(frames.stderr()).isEmpty();
+        assertThat(frames.lines()).containsExactly("150");
+    }
+
+    @Test
+    void encoderRestartingItsClockYieldsDecodableSegmentsAfterADiscontinuity() throws Exception {
+        List<FlvFile.Tag> tags = FlvFile.read(MediaTools.highProfileWithAac("high-320x180-3s", 3, "320x180"));
+        RecordingOutput output = new RecordingOutput();
+        HlsPackager packager = new HlsPackager(new HlsSettings("cam1", "playlist.m3u8", 2, 100), output,
+                steppingClock(), PlaylistState.INITIAL);
+
+        FlvFile.feed(packager, tags);
+        FlvFile.feed(packager, tags); // same stream again from timestamp 0
+        packager.finish();
+        output.writeTo(dir, "playlist.m3u8");
+
+        assertThat(output.infos()).extracting(SegmentInfo::cutReason).containsExactly(CutReason.FRAG_DURATION,
+                CutReason.TIMESTAMP_JUMP, CutReason.FRAG_DURATION, CutReason.PUBLISH_END);
+        assertThat(output.infos().get(2).discontinuity()).isTrue();
+        for (RecordingOutput.Segment segment : output.segments) {
+            Path file = dir.resolve(segment.info().objectKey().substring("cam1/".length()));
+            MediaTools.Result decode = MediaTools.run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i",
+                    file.toString(), "-f", "null", "-"));
+            assertThat(decode.stderr()).as("decode of %s", file).isEmpty();
+        }
+    }
 }

@@ -327,6 +327,31 @@ class HlsPackagerTest {
     }
 
     @Test
+    void videoJoiningAnAudioOnlyStreamStartsAtItsFirstKeyframe() {
+        HlsPackager packager = packager(2, 5, PlaylistState.INITIAL);
+        FlvFile.feed(packager, tags.audioSequenceHeader);
+        for (long t = 0; t < 3_000; t += 23) {
+            FlvFile.feed(packager, tags.audio(t));
+        }
+        FlvFile.feed(packager, tags.videoSequenceHeader.withTimestamp(3_000));
+        for (long t = 3_000; t < 6_000; t += 40) {
+            FlvFile.feed(packager, tags.video(t, t == 3_400)); // first keyframe 400 ms after the header
+            FlvFile.feed(packager, tags.audio(t + 5));
+        }
+
+        packager.finish();
+
+        assertThat(output.infos()).extracting(SegmentInfo::cutReason)
+                .containsExactly(CutReason.FRAG_DURATION, CutReason.TRACKS_CHANGED, CutReason.PUBLISH_END);
+        assertThat(output.infos()).extracting(SegmentInfo::discontinuity).containsExactly(false, false, true);
+        assertThat(packager.droppedUnits(DropReason.AWAITING_KEYFRAME)).isEqualTo(10); // video 3000..3360 ms
+        TsInspector last = new TsInspector().inspect(output.segments.get(2).data());
+        assertThat(last.pmtStreams).containsOnlyKeys(0x100, 0x101);
+        assertThat(last.pcrPid).isEqualTo(0x100);
+        assertThat(last.pesOf(0x100).get(0).randomAccess()).isTrue();
+    }
+
+    @Test
     void badMediaIsSkippedAndCountedNeverThrown() {
         HlsPackager packager = packager(1, 5, PlaylistState.INITIAL);
         FlvFile.feed(packager, tags.video(0, true)); // before any sequence header

@@ -3,6 +3,9 @@ package io.livechannel.rtmp;
 import static io.livechannel.rtmp.support.TestRtmpServer.BUCKET;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.aliyun.oss.OSS;
 import com.aliyun.oss.OSSClientBuilder;
 import com.aliyun.oss.model.GenerateRtmpUriRequest;
@@ -11,11 +14,14 @@ import io.livechannel.rtmp.amf.AmfNumber;
 import io.livechannel.rtmp.support.Ffmpeg;
 import io.livechannel.rtmp.support.RecordingSink;
 import io.livechannel.rtmp.support.TestRtmpServer;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pushes with the real ffmpeg to URLs made by the official Java SDK's {@code generateRtmpUri} and checks what
@@ -54,6 +60,10 @@ class FfmpegPublishTest {
     @Test
     void ffmpegPushToJavaSdkUrlDeliversH264AndAacFramesWithTimestamps() throws Exception {
         String url = sdkUrl(BUCKET, CHANNEL, inOneHour());
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
         assertThat(url).startsWith("rtmp://127.0.0.1:" + server.port() + "/live/" + CHANNEL + "?");
         try (Ffmpeg ffmpeg = Ffmpeg.push(url, 3)) {
             RecordingSink sink = server.listener.next(20);
@@ -96,7 +106,13 @@ class FfmpegPublishTest {
             assertThat(meta.get("height")).contains(new AmfNumber(240));
             assertThat(sink.threads).allMatch(t -> t.startsWith("multiThreadIoEventLoopGroup"));
             assertThat(server.registry.isLive(BUCKET, CHANNEL)).isFalse();
+        } finally {
+            root.detachAppender(logs);
         }
+        String signature = url.replaceFirst(".*Signature=([^&]+).*", "$1");
+        assertThat(logs.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage())
+                .doesNotContain(signature, URLDecoder.decode(signature, StandardCharsets.UTF_8), TestRtmpServer.KEY_ID));
+        assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("publish started"));
     }
 
     @Test

@@ -21,8 +21,12 @@ final class Hmac {
     }
 
     static byte[] sha256Digest(String data) {
+        return sha256Digest(data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] sha256Digest(byte[] data) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256").digest(data);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always has SHA-256", e);
         }

@@ -56,6 +56,7 @@ final class SignatureV4Verifier {
         String canonical = SignatureV4.canonicalRequest(request.method().name(), request.bucket(), request.key(),
                 request.query().asMap(), request.headers(), additional);
         check(key, provided, c.scope(), ossDate, canonical);
+        checkPayloadHash(request);
         return new AuthResult.Signed(c.keyId(), AuthResult.SignatureVersion.V4_HEADER,
                 request.headers().get("x-oss-security-token"));
     }
@@ -95,6 +96,22 @@ final class SignatureV4Verifier {
         check(key, provided, c.scope(), ossDate, canonical);
         return new AuthResult.Signed(c.keyId(), AuthResult.SignatureVersion.V4_PRESIGNED,
                 q.get("x-oss-security-token").orElse(null));
+    }
+
+    /**
+     * A signed {@code x-oss-content-sha256} other than {@code UNSIGNED-PAYLOAD} promises the body's hash; a body
+     * that differs was altered after signing.
+     */
+    private static void checkPayloadHash(OssRequest request) throws OssException {
+        String declared = request.header("x-oss-content-sha256").trim();
+        if (declared.isEmpty() || declared.equals(SignatureV4.UNSIGNED_PAYLOAD)) {
+            return;
+        }
+        String actual = java.util.HexFormat.of().formatHex(Hmac.sha256Digest(request.body()));
+        if (!actual.equalsIgnoreCase(declared)) {
+            throw new OssException(OssErrorCode.INVALID_DIGEST,
+                    "The x-oss-content-sha256 you specified did not match what we received.");
+        }
     }
 
     private static void check(AccessKey key, String provided, SignatureV4.Scope scope, String ossDate,

@@ -1,5 +1,7 @@
 package io.livechannel.api.route;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.livechannel.api.ApiConfig;
 import io.livechannel.api.ApiResponse;
 import io.livechannel.api.OssRequest;
@@ -13,6 +15,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * generated playlist and segments are kept (OSS DeleteLiveChannel).
  */
 final class DeleteLiveChannel implements Route {
+    private static final Logger log = LoggerFactory.getLogger(DeleteLiveChannel.class);
+
     private final ApiConfig config;
 
     DeleteLiveChannel(ApiConfig config) {
@@ -26,6 +30,7 @@ final class DeleteLiveChannel implements Route {
             throw LiveChannels.stillLive(c.name());
         }
         config.metadata().channels().delete(bucket.name(), c.name());
+        log.info("{} LiveChannel {}/{} deleted", request.requestId(), bucket.name(), c.name());
         return ApiResponse.empty(HttpResponseStatus.NO_CONTENT);
     }
 }

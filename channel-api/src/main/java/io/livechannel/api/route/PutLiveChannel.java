@@ -1,5 +1,7 @@
 package io.livechannel.api.route;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.livechannel.api.ApiConfig;
 import io.livechannel.api.ApiResponse;
 import io.livechannel.api.OssRequest;
@@ -17,6 +19,8 @@ import io.livechannel.storage.catalog.Channel;
  * refused with 409 ChannelStillLive while a client pushes. Answers the unsigned PublishUrls and PlayUrls.
  */
 final class PutLiveChannel implements Route {
+    private static final Logger log = LoggerFactory.getLogger(PutLiveChannel.class);
+
     private final ApiConfig config;
     private final ChannelUrls urls;
 
@@ -37,6 +41,8 @@ final class PutLiveChannel implements Route {
             throw LiveChannels.stillLive(channel.name());
         }
         config.metadata().channels().put(channel);
+        log.info("{} LiveChannel {}/{} created or replaced (FragDuration {} s, FragCount {}, {})", request.requestId(),
+                bucket.name(), channel.name(), channel.fragDurationSeconds(), channel.fragCount(), channel.status().wireValue());
         return ApiResponse.xml(OssXml.write(new CreateLiveChannelResult(
                 UrlList.of(urls.publishUrl(request, channel.name())),
                 UrlList.of(urls.playUrl(request, channel.name(), channel.playlistName())))));

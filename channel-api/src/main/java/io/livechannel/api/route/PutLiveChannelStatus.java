@@ -1,5 +1,7 @@
 package io.livechannel.api.route;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.livechannel.api.ApiConfig;
 import io.livechannel.api.ApiResponse;
 import io.livechannel.api.OssRequest;
@@ -14,6 +16,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * channel disconnects its publisher right away through {@link io.livechannel.api.LiveSessions#disconnect}.
  */
 final class PutLiveChannelStatus implements Route {
+    private static final Logger log = LoggerFactory.getLogger(PutLiveChannelStatus.class);
+
     private final ApiConfig config;
 
     PutLiveChannelStatus(ApiConfig config) {
@@ -31,6 +35,7 @@ final class PutLiveChannelStatus implements Route {
         if (channel.status() != status) {
             config.metadata().channels().put(channel.withStatus(status, config.clock().instant()));
         }
+        log.info("{} LiveChannel {}/{} set {}", request.requestId(), bucket.name(), channel.name(), status.wireValue());
         if (status == ChannelStatus.DISABLED) {
             config.liveSessions().disconnect(bucket.name(), channel.name());
         }

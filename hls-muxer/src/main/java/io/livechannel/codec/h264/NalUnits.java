@@ -8,8 +8,9 @@ import io.netty.buffer.ByteBuf;
  * start-code form a transport stream carries (ITU-T H.264 Annex B).
  *
  * <p>{@link #scan} checks every length prefix first, so a malformed unit is rejected before anything is written;
- * {@link #writeAnnexB} then copies each NAL unit after a 4-byte start code and drops access unit delimiters (the
- * packager writes its own first, as nginx-rtmp and mediacommon do).
+ * {@link #writeAnnexB} then copies each NAL unit after a 4-byte start code, or {@link #forEach} hands out each NAL
+ * unit's range for a zero-copy writer; both drop access unit delimiters (the packager writes its own first, as
+ * nginx-rtmp and mediacommon do).
  */
 public final class NalUnits {
     /** {@link #scan} flag: the unit holds an IDR slice. */
@@ -73,6 +74,29 @@ public final class NalUnits {
                 out.ensureWritable(4 + length);
                 out.writeInt(START_CODE);
                 out.writeBytes(avcc, p, length);
+            }
+            p += length;
+        }
+    }
+
+    /** Receives the NAL units of an access unit as ranges of the source buffer. */
+    public interface Sink {
+        /** One NAL unit (header byte first) at absolute {@code index} of {@code buffer}; not retained. */
+        void nalUnit(ByteBuf buffer, int index, int length);
+    }
+
+    /**
+     * Passes every NAL unit of {@code avcc} except access unit delimiters to {@code sink}, in order, without copying.
+     * The unit must have passed {@link #scan}. Does not move {@code avcc}'s indexes or retain it.
+     */
+    public static void forEach(ByteBuf avcc, int lengthSize, Sink sink) {
+        int p = avcc.readerIndex();
+        int end = avcc.writerIndex();
+        while (p < end) {
+            int length = (int) readLength(avcc, p, lengthSize);
+            p += lengthSize;
+            if (NalUnitType.ofHeaderByte(avcc.getByte(p)) != NalUnitType.ACCESS_UNIT_DELIMITER) {
+                sink.nalUnit(avcc, p, length);
             }
             p += length;
         }

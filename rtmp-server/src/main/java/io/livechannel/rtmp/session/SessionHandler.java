@@ -24,6 +24,7 @@ import io.livechannel.rtmp.message.UserControl;
 import io.livechannel.rtmp.message.UserControlEventType;
 import io.livechannel.rtmp.message.VideoMessage;
 import io.livechannel.rtmp.message.WindowAcknowledgementSize;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -34,6 +35,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +79,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private Command.Connect connect;
     private PublishSession publish;
     private String logId;
+    private final ArrayDeque<Object> held = new ArrayDeque<>();
+    private long heldBytes;
 
     /** @param connectionId short id for log lines, unique per server run */
     public SessionHandler(RtmpConfig config, String connectionId) {
@@ -91,26 +95,66 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (publish != null) {
+            publish.touch();
+        }
+        if (state == State.AUTHORIZING && !(msg instanceof CommandMessage)) {
+            hold(ctx, msg);
+            return;
+        }
         try {
-            if (publish != null) {
-                publish.touch();
-            }
-            if (msg instanceof VideoMessage video) {
-                onVideo(ctx, video);
-            } else if (msg instanceof AudioMessage audio) {
-                if (state == State.PUBLISHING) {
-                    publish.onAudio(audio);
-                }
-            } else if (msg instanceof DataMessage data) {
-                onData(data);
-            } else if (msg instanceof CommandMessage command) {
-                onCommand(ctx, CommandParser.parse(command));
-            } else if (msg instanceof UserControl control
-                    && control.eventType() == UserControlEventType.PING_REQUEST) {
-                ctx.writeAndFlush(new UserControl(UserControlEventType.PING_RESPONSE, control.value(), 0));
-            }
+            handle(ctx, msg);
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * Keeps media that arrives while the authorizer works: reading is already off, so this is at most what the
+     * decoders had buffered, but an encoder that does not wait for Publish.Start would otherwise lose its
+     * sequence headers. Bounded by {@code maxBufferedBytesPerConnection}.
+     */
+    private void hold(ChannelHandlerContext ctx, Object msg) {
+        heldBytes += msg instanceof ByteBufHolder holder ? holder.content().readableBytes() : 0;
+        held.add(msg);
+        if (heldBytes > config.limits().maxBufferedBytesPerConnection()) {
+            log.info("{} closed: {} bytes of media before the publish was admitted", logId, heldBytes);
+            refuseAndClose(ctx, StatusCode.PUBLISH_DENIED, "too much media before NetStream.Publish.Start", null);
+        }
+    }
+
+    private void replayHeld(ChannelHandlerContext ctx) {
+        for (Object msg; (msg = held.poll()) != null; ) {
+            try {
+                handle(ctx, msg);
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+        heldBytes = 0;
+    }
+
+    private void releaseHeld() {
+        for (Object msg; (msg = held.poll()) != null; ) {
+            ReferenceCountUtil.release(msg);
+        }
+        heldBytes = 0;
+    }
+
+    private void handle(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof VideoMessage video) {
+            onVideo(ctx, video);
+        } else if (msg instanceof AudioMessage audio) {
+            if (state == State.PUBLISHING) {
+                publish.onAudio(audio);
+            }
+        } else if (msg instanceof DataMessage data) {
+            onData(data);
+        } else if (msg instanceof CommandMessage command) {
+            onCommand(ctx, CommandParser.parse(command));
+        } else if (msg instanceof UserControl control
+                && control.eventType() == UserControlEventType.PING_REQUEST) {
+            ctx.writeAndFlush(new UserControl(UserControlEventType.PING_RESPONSE, control.value(), 0));
         }
     }
 
@@ -137,7 +181,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onCommand(ChannelHandlerContext ctx, Command command) {
-        log.debug("{} command {}", logId, command);
+        // the command's name only: stream names and tcUrls may carry the signed query
+        log.debug("{} command {}", logId, command.getClass().getSimpleName());
         if (command instanceof Command.Connect c) {
             onConnect(ctx, c);
         } else if (command instanceof Command.ReleaseStream || command instanceof Command.FcPublish) {
@@ -246,6 +291,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         session.start(sink);
         state = State.PUBLISHING;
         log.info("{} publish started: playlist {}/{}", logId, session.info().channel(), session.info().playlistName());
+        replayHeld(ctx);
         ctx.channel().config().setAutoRead(true);
     }
 
@@ -281,6 +327,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private void refuseAndClose(ChannelHandlerContext ctx, StatusCode code, String description, EndReason endReason) {
         endPublish(endReason == null ? EndReason.PROTOCOL_ERROR : endReason);
         state = State.CLOSED;
+        releaseHeld();
         ctx.writeAndFlush(Replies.onStatus(PUBLISH_STREAM_ID, code, description)).addListener(written -> {
             if (written.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
                 duplex.shutdownOutput();
@@ -316,7 +363,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         endPublish(EndReason.CONNECTION_LOST);
         state = State.CLOSED;
+        releaseHeld();
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseHeld();
     }
 
     @Override
@@ -338,6 +391,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
         endPublish(reason);
         state = State.CLOSED;
+        releaseHeld();
         ctx.close();
     }
 

@@ -7,9 +7,20 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** System time plus an offset that tests advance instead of sleeping. */
+/** System time (or a fixed instant) plus an offset that tests advance instead of sleeping. */
 public final class MutableClock extends Clock {
     private final AtomicLong offsetMillis = new AtomicLong();
+    private final Instant fixed;
+
+    /** Follows system time, shifted by {@link #advance}. */
+    public MutableClock() {
+        this.fixed = null;
+    }
+
+    /** Stands still at {@code start} until {@link #advance}d. */
+    public MutableClock(Instant start) {
+        this.fixed = start;
+    }
 
     public void advance(Duration d) {
         offsetMillis.addAndGet(d.toMillis());
@@ -27,7 +38,7 @@ public final class MutableClock extends Clock {
 
     @Override
     public long millis() {
-        return System.currentTimeMillis() + offsetMillis.get();
+        return (fixed == null ? System.currentTimeMillis() : fixed.toEpochMilli()) + offsetMillis.get();
     }
 
     @Override

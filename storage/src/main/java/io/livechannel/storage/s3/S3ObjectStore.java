@@ -46,9 +46,10 @@ import java.util.Optional;
  *
  * <p>Behaviour matches the filesystem store (one contract test suite runs against both): keys and bucket names are
  * checked by {@link ObjectKey} before any request; S3 error codes map to the same {@link StorageException.Kind}s
- * ({@link S3Errors}); ETags come back upper-case and unquoted. Puts of known length stream the caller's
- * {@link InputStream}; puts of unknown length are staged in {@link S3StoreConfig#spoolDir()} first, because a
- * single PUT needs its length up front (S3 allows 5 GB; multipart is not used). Listed objects carry no content
+ * ({@link S3Errors}); ETags come back upper-case and unquoted. Puts of known length read the caller's
+ * {@link InputStream} into memory up to {@value #MAX_IN_MEMORY_UPLOAD_BYTES} bytes; larger puts and puts of unknown
+ * length are staged in {@link S3StoreConfig#spoolDir()} first, because a single PUT needs its length up front and
+ * a replayable body (S3 allows 5 GB; multipart is not used). Listed objects carry no content
  * type or user metadata (ListObjects does not return them); {@link #head} does.
  *
  * <p>The SDK's flexible checksums are limited to "when required" so that servers without {@code aws-chunked}
@@ -58,6 +59,12 @@ import java.util.Optional;
  */
 public final class S3ObjectStore implements ObjectStore {
     private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
+    /**
+     * Bodies up to this size are uploaded from memory, larger ones and those of unknown length from a staged file:
+     * either way the SDK can replay the body on its own retries (a one-shot stream cannot be replayed). 8 MiB holds
+     * a 5-second segment at 12 Mbit/s.
+     */
+    static final int MAX_IN_MEMORY_UPLOAD_BYTES = 8 << 20;
 
     private final S3Client client;
     private final S3StoreConfig config;
@@ -112,19 +119,36 @@ public final class S3ObjectStore implements ObjectStore {
             throws StorageException {
         ObjectKey.checkBucketName(bucket);
         ObjectKey.checkedUtf8(key);
-        if (length >= 0) {
-            return upload(bucket, key, RequestBody.fromInputStream(data, length), length, options);
+        if (length >= 0 && length <= MAX_IN_MEMORY_UPLOAD_BYTES) {
+            return upload(bucket, key, RequestBody.fromBytes(readExactly(data, length, key)), length, options);
         }
         Path staged = null;
         try {
             Files.createDirectories(config.spoolDir());
             staged = Files.createTempFile(config.spoolDir(), ".s3-put-", ".tmp");
             long size = Files.copy(data, staged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            if (length >= 0 && size != length) {
+                throw new StorageException(StorageException.Kind.IO, "content of " + key + " had " + size
+                        + " bytes, expected " + length);
+            }
             return upload(bucket, key, RequestBody.fromFile(staged), size, options);
         } catch (IOException e) {
             throw new StorageException(StorageException.Kind.IO, "staging " + key + " for upload failed: " + e, e);
         } finally {
             deleteStaged(staged);
+        }
+    }
+
+    private static byte[] readExactly(InputStream data, long length, String key) throws StorageException {
+        try {
+            byte[] bytes = data.readNBytes((int) length);
+            if (bytes.length != length || data.read() >= 0) {
+                throw new StorageException(StorageException.Kind.IO, "content of " + key + " did not have the "
+                        + length + " bytes announced");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Kind.IO, "reading content of " + key + " failed: " + e, e);
         }
     }
 

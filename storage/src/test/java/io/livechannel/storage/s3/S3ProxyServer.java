@@ -30,6 +30,7 @@ final class S3ProxyServer implements AutoCloseable {
                 .blobStore(blobStore)
                 .endpoint(URI.create("http://127.0.0.1:" + requestedPort))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .stopTimeout(0)
                 .build();
         proxy.start();
         while (!proxy.getState().equals("STARTED")) {

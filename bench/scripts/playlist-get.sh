@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Live playlist GET throughput: the same 3-segment playlist served from disk by nginx (its HLS location) and by
+# livechannel (an object in its filesystem store, stored with a PUT to the public-read-write bucket), measured
+# with the same wrk client. Prints one line per server: "<name> <requests/s> <p99 latency>".
+# Usage: playlist-get.sh NGINX_PREFIX NGINX_HTTP_PORT OURS_HTTP_PORT [THREADS CONNECTIONS SECONDS]
+set -euo pipefail
+prefix=$1; nginx_port=$2; ours_port=$3
+threads=${4:-1}; conns=${5:-32}; secs=${6:-10}
+playlist=$(mktemp)
+cat > "$playlist" <<'M3U8'
+#EXTM3U
+#EXT-X-VERSION:3
+#EXT-X-TARGETDURATION:2
+#EXT-X-MEDIA-SEQUENCE:41
+#EXTINF:2.000,
+1700000082000.ts
+#EXTINF:2.000,
+1700000084000.ts
+#EXTINF:2.000,
+1700000086000.ts
+M3U8
+mkdir -p "$prefix/static" && cp "$playlist" "$prefix/static/playlist.m3u8"
+nginx_url="http://127.0.0.1:$nginx_port/static/playlist.m3u8"
+ours_url="http://127.0.0.1:$ours_port/live/static/playlist.m3u8"
+curl -sf -X PUT -H 'Content-Type: application/vnd.apple.mpegurl' --data-binary @"$playlist" "$ours_url" >/dev/null \
+  || { echo "PUT $ours_url failed" >&2; exit 1; }
+for pair in "nginx-rtmp $nginx_url" "livechannel $ours_url"; do
+  set -- $pair
+  body=$(curl -sf "$2") || { echo "GET $2 failed" >&2; exit 1; }
+  [ "$body" = "$(cat "$playlist")" ] || { echo "$1 served a different playlist" >&2; exit 1; }
+done
+wrk -t"$threads" -c"$conns" -d2s "$nginx_url" >/dev/null   # warm-up, both
+wrk -t"$threads" -c"$conns" -d2s "$ours_url" >/dev/null
+for pair in "nginx-rtmp $nginx_url" "livechannel $ours_url" "nginx-rtmp $nginx_url" "livechannel $ours_url"; do
+  set -- $pair
+  out=$(wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$2")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
+  echo "$1 $rps $p99 $errs"
+done
+rm -f "$playlist"

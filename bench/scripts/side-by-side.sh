@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The whole side-by-side benchmark in one run: starts a private nginx-rtmp and livechannel (filesystem store),
+# runs the same RTMP load against both (SideBySideCommand), then the playlist GET comparison (playlist-get.sh),
+# stops both servers and appends the results to $OUT_DIR/results.md.
+#
+# Usage (from the repository root, after `./mvnw -q -B -pl server,bench -am package -DskipTests`):
+#   bench/scripts/side-by-side.sh [PUBLISHERS] [RAMP_S] [MEASURE_S] [WARMUP_PUBLISHERS] [WARMUP_S]
+#   defaults: 10 5 20 0 30 (a warm-up load on other channels precedes each target's measured load)
+# Environment: OUT_DIR (default bench/target/side-by-side), SERVER_JAVA_OPTS (default: none),
+#              ORDER (default livechannel,nginx-rtmp), FLV (default bench/target/load-2mbps.flv, made if missing),
+#              WRK=0 skips the playlist GET comparison
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+publishers=${1:-10}; ramp=${2:-5}; measure=${3:-20}; warm_publishers=${4:-0}; warm_seconds=${5:-30}
+out_dir=$(realpath -m "${OUT_DIR:-bench/target/side-by-side}")
+flv=${FLV:-bench/target/load-2mbps.flv}
+order=${ORDER:-livechannel,nginx-rtmp}
+ours_http=18080; ours_rtmp=19351; nginx_http=18088; nginx_rtmp=19350
+key_id=benchKeyId; key_secret=benchKeySecret0123456789
+mkdir -p "$out_dir"
+[ -f "$flv" ] || bench/scripts/make-flv.sh "$flv" 100
+
+ours_pid=
+cleanup() {
+  [ -n "$ours_pid" ] && kill "$ours_pid" 2>/dev/null && wait "$ours_pid" 2>/dev/null || true
+  bench/scripts/nginx-rtmp.sh stop "$out_dir/nginx" || true
+}
+trap cleanup EXIT
+
+rm -rf "$out_dir/nginx" "$out_dir/ours-data"
+nginx_pid=$(bench/scripts/nginx-rtmp.sh start "$out_dir/nginx" $nginx_rtmp $nginx_http)
+# shellcheck disable=SC2086
+java ${SERVER_JAVA_OPTS:-} -jar server/target/livechannel-server.jar --data-dir "$out_dir/ours-data" \
+  --http-port $ours_http --rtmp-port $ours_rtmp --access-key-id $key_id --access-key-secret $key_secret \
+  --bucket live --bucket-acl public-read-write > "$out_dir/ours.log" 2>&1 &
+ours_pid=$!
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$ours_http/" && break; sleep 0.2; done
+
+{
+  echo "### $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1)"
+  echo "server JVM options: '${SERVER_JAVA_OPTS:-}'; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+} >> "$out_dir/results.md"
+
+java -cp bench/target/benchmarks.jar io.livechannel.bench.harness.SideBySideCommand --flv "$flv" \
+  --publishers "$publishers" --ramp-seconds "$ramp" --measure-seconds "$measure" --order "$order" \
+  --warmup-publishers "$warm_publishers" --warmup-seconds "$warm_seconds" \
+  --ours-pid "$ours_pid" --ours-rtmp-port $ours_rtmp --ours-http-port $ours_http \
+  --access-key-id $key_id --access-key-secret $key_secret \
+  --nginx-pid "$nginx_pid" --nginx-rtmp-port $nginx_rtmp --nginx-http-port $nginx_http \
+  --out "$out_dir/results.md" 2>&1 | tee "$out_dir/harness.log"
+
+if [ "${WRK:-1}" = 1 ]; then
+  echo "playlist GET (wrk -t1 -c32 -d10s, two rounds each): server requests/s p99" | tee -a "$out_dir/results.md"
+  bench/scripts/playlist-get.sh "$out_dir/nginx" $nginx_http $ours_http 1 32 10 | tee -a "$out_dir/results.md"
+  echo | tee -a "$out_dir/results.md"
+fi

@@ -1,0 +1,100 @@
+package io.livechannel.bench.harness;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a process tree's resource use from outside it (proc(5)): CPU time from {@code /proc/<pid>/stat} fields 14
+ * and 15 (utime, stime, all threads), resident memory from {@code VmRSS} in {@code /proc/<pid>/status}, summed over
+ * the root and its descendants (nginx's master and workers). For a JVM, the live heap via
+ * {@code jcmd <pid> GC.run} then {@code GC.heap_info}. Stateless; any thread.
+ */
+public final class ProcessProbe {
+    /** USER_HZ: the unit of utime/stime. 100 on every Linux architecture we run on ({@code getconf CLK_TCK}). */
+    static final int CLOCK_TICKS_PER_SECOND = 100;
+    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
+    private ProcessProbe() {
+    }
+
+    /**
+     * One reading of a process tree.
+     *
+     * @param cpuSeconds user + system CPU seconds of every process in the tree
+     * @param rssBytes   sum of VmRSS (pages shared between nginx's processes are counted once per process)
+     * @param processes  number of processes in the tree
+     */
+    public record Sample(double cpuSeconds, long rssBytes, int processes) {
+    }
+
+    public static Sample sample(long rootPid) throws IOException {
+        long ticks = 0;
+        long rssKb = 0;
+        List<Long> tree = tree(rootPid);
+        for (long pid : tree) {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rssKb += Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        }
+        return new Sample((double) ticks / CLOCK_TICKS_PER_SECOND, rssKb * 1024, tree.size());
+    }
+
+    /** The root and all its descendants (ppid is field 4 of stat). */
+    static List<Long> tree(long root) throws IOException {
+        List<long[]> pairs = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path p : dir) {
+                try {
+                    String stat = Files.readString(p.resolve("stat"), StandardCharsets.US_ASCII);
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    pairs.add(new long[] {Long.parseLong(p.getFileName().toString()), Long.parseLong(f[1])});
+                } catch (IOException gone) {
+                    // the process exited between listing and reading: not part of the tree any more
+                }
+            }
+        }
+        List<Long> tree = new ArrayList<>(List.of(root));
+        for (int i = 0; i < tree.size(); i++) {
+            long parent = tree.get(i);
+            for (long[] p : pairs) {
+                if (p[1] == parent) {
+                    tree.add(p[0]);
+                }
+            }
+        }
+        return tree;
+    }
+
+    /** Forces a full GC in the target JVM and returns the heap in use after it, in bytes. */
+    public static long liveHeapBytes(long pid) throws IOException, InterruptedException {
+        run("jcmd", Long.toString(pid), "GC.run");
+        String info = run("jcmd", Long.toString(pid), "GC.heap_info");
+        Matcher m = HEAP_USED.matcher(info);
+        if (!m.find()) {
+            throw new IOException("cannot read heap use from jcmd GC.heap_info: " + info);
+        }
+        return Long.parseLong(m.group(1)) * 1024;
+    }
+
+    static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+}

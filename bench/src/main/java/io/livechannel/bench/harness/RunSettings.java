@@ -1,0 +1,33 @@
+package io.livechannel.bench.harness;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The load and measurement parameters shared by every target of one side-by-side run.
+ *
+ * @param flv                 file replayed by every publisher
+ * @param publishers          concurrent publishers per target
+ * @param ramp                starts are spread over this
+ * @param measure             measurement window after the ramp (playlists polled, CPU counted)
+ * @param tail                publishing continues this long after the window, while memory is read
+ * @param fastChannels        channels polled at {@code fastPoll} for the latency distribution
+ * @param fastPoll            poll interval of those
+ * @param slowPoll            poll interval of the other channels
+ * @param fragDurationSeconds HLS fragment length given to both servers
+ * @param fragCount           playlist window given to both servers
+ * @param runId               makes stream names unique per run
+ * @param warmupPublishers    publishers of the unmeasured warm-up load run first against each target (0: none)
+ * @param warmup              how long the warm-up load publishes (the JVM's JIT compiles the hot paths then)
+ */
+public record RunSettings(Path flv, int publishers, Duration ramp, Duration measure, Duration tail,
+        int fastChannels, Duration fastPoll, Duration slowPoll, int fragDurationSeconds, int fragCount,
+        String runId, int warmupPublishers, Duration warmup) {
+    public String streamPattern() {
+        return "b" + runId + "-%d";
+    }
+
+    public String warmupPattern() {
+        return "w" + runId + "-%d";
+    }
+}

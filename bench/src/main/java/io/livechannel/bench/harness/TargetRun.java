@@ -1,0 +1,100 @@
+package io.livechannel.bench.harness;
+
+import io.livechannel.bench.load.FailureReason;
+import io.livechannel.bench.load.LoadConfig;
+import io.livechannel.bench.load.LoadReport;
+import io.livechannel.bench.load.RtmpLoadGenerator;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one load against one target and measures it:
+ * <ol>
+ *   <li>creates the channels (livechannel only) and reads the baseline RSS and live heap;</li>
+ *   <li>starts the playlist poller, reads the CPU counter, starts the load generator;</li>
+ *   <li>at the end of ramp + measure: reads CPU and bytes sent, stops the poller, reads RSS and live heap while
+ *       every publisher is still connected;</li>
+ *   <li>waits for the publishers to stop (at their first keyframe after the tail) and matches sightings to
+ *       keyframes.</li>
+ * </ol>
+ * Blocking; runs on the caller's thread.
+ */
+final class TargetRun {
+    private static final Logger log = LoggerFactory.getLogger(TargetRun.class);
+
+    private TargetRun() {
+    }
+
+    static TargetResult run(Target t, RunSettings s) throws IOException, InterruptedException {
+        String pattern = s.streamPattern();
+        createChannels(t, s, pattern, s.publishers());
+        if (s.warmupPublishers() > 0) {
+            warmUp(t, s);
+        }
+        long heapBaseline = t.isJvm() ? ProcessProbe.liveHeapBytes(t.pid()) : -1;
+        long rssBaseline = ProcessProbe.sample(t.pid()).rssBytes();
+
+        PlaylistPoller poller = new PlaylistPoller(i -> String.format(t.playlistUrl(), String.format(pattern, i)),
+                s.publishers(), s.fastChannels(), s.fastPoll(), s.slowPoll());
+        poller.start();
+        ProcessProbe.Sample cpu0 = ProcessProbe.sample(t.pid());
+        LoadConfig config = new LoadConfig("127.0.0.1", t.rtmpPort(), t.app(), pattern, s.publishers(), s.ramp(),
+                s.measure().plus(s.tail()), LoadConfig.obsChunkSize(), s.flv());
+        try (RtmpLoadGenerator g = RtmpLoadGenerator.start(config)) {
+            long windowEnd = g.startNanos() + s.ramp().plus(s.measure()).toNanos();
+            sleepUntil(windowEnd);
+            ProcessProbe.Sample cpu1 = ProcessProbe.sample(t.pid());
+            long windowBytes = g.stats().bytesWritten();
+            double windowSeconds = (System.nanoTime() - g.startNanos()) / 1e9;
+            poller.stop();
+            int publishing = g.stats().accepted() - (int) g.stats().failures(FailureReason.CLOSED_WHILE_PUBLISHING);
+            long rssPeak = ProcessProbe.sample(t.pid()).rssBytes();
+            long heapPeak = t.isJvm() ? ProcessProbe.liveHeapBytes(t.pid()) : -1;
+            log.info("{}: window closed; {} publishing, reading memory done, waiting for publishers to stop",
+                    t.name(), publishing);
+            g.awaitDone(s.tail().plusSeconds(30));
+            LoadReport report = g.report();
+            LatencyAnalysis latency = LatencyAnalysis.of(poller.sightings(), g.keyframeTimestampsMillis(),
+                    g.stats(), poller.fastChannels());
+            TargetResult r = new TargetResult(t.name(), report, windowSeconds, windowBytes,
+                    cpu1.cpuSeconds() - cpu0.cpuSeconds(), rssBaseline, rssPeak, heapBaseline, heapPeak, publishing,
+                    latency, poller.requests(), poller.errors(), poller.gaps());
+            log.info("{}: {}", t.name(), report);
+            return r;
+        } finally {
+            poller.stop();
+        }
+    }
+
+    private static void createChannels(Target t, RunSettings s, String pattern, int count)
+            throws IOException, InterruptedException {
+        if (t.channels() != null) {
+            for (int i = 0; i < count; i++) {
+                t.channels().create(String.format(pattern, i), s.fragDurationSeconds(), s.fragCount());
+            }
+            log.info("{}: created {} channels {}", t.name(), count, pattern);
+        }
+    }
+
+    /** An unmeasured load on other channels, so the measured one meets compiled code (nginx gets the same). */
+    private static void warmUp(Target t, RunSettings s) throws IOException, InterruptedException {
+        createChannels(t, s, s.warmupPattern(), s.warmupPublishers());
+        LoadConfig warm = new LoadConfig("127.0.0.1", t.rtmpPort(), t.app(), s.warmupPattern(),
+                s.warmupPublishers(), Duration.ofSeconds(2), s.warmup(), LoadConfig.obsChunkSize(), s.flv());
+        try (RtmpLoadGenerator g = RtmpLoadGenerator.start(warm)) {
+            g.awaitDone(s.warmup().plusSeconds(40));
+            log.info("{}: warm-up {}", t.name(), g.report());
+        }
+        Thread.sleep(3000);
+    }
+
+    private static void sleepUntil(long nanos) throws InterruptedException {
+        long left;
+        while ((left = nanos - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, Duration.ofSeconds(1).toNanos()));
+        }
+    }
+}

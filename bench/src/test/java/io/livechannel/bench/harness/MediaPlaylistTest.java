@@ -1,0 +1,29 @@
+package io.livechannel.bench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MediaPlaylistTest {
+    @Test
+    void readsSequenceAndDurationsOfAnNginxRtmpLivePlaylist() {
+        String nginx = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:2\n#EXT-X-TARGETDURATION:2\n"
+                + "#EXTINF:2.000,\nt0-2.ts\n#EXTINF:2.000,\nt0-3.ts\n#EXTINF:1.982,\nt0-4.ts\n";
+        assertThat(MediaPlaylist.parse(nginx))
+                .isEqualTo(new MediaPlaylist(2, List.of(2_000_000L, 2_000_000L, 1_982_000L)));
+    }
+
+    @Test
+    void sequenceDefaultsToZeroWhenTheTagIsAbsent() {
+        assertThat(MediaPlaylist.parse("#EXTM3U\r\n#EXTINF:5.005,title\r\na.ts\r\n"))
+                .isEqualTo(new MediaPlaylist(0, List.of(5_005_000L)));
+    }
+
+    @Test
+    void rejectsAnErrorDocument() {
+        assertThatThrownBy(() -> MediaPlaylist.parse("<?xml version=\"1.0\"?><Error/>"))
+                .hasMessageContaining("no #EXTM3U");
+    }
+}

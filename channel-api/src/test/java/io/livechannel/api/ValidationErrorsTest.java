@@ -1,0 +1,178 @@
+package io.livechannel.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.aliyun.oss.OSS;
+import com.aliyun.oss.OSSException;
+import com.aliyun.oss.model.CreateLiveChannelRequest;
+import com.aliyun.oss.model.LiveChannelStatus;
+import com.aliyun.oss.model.LiveChannelTarget;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each LiveChannel validation rule (livechannel.md "Model", wire spec §3) refused with its documented code. */
+class ValidationErrorsTest {
+    static final String BUCKET = ApiTestServer.BUCKET;
+
+    @TempDir
+    Path dir;
+    ApiTestServer server;
+    OSS oss;
+    RawHttp http;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new ApiTestServer(dir, Clock.systemUTC());
+        oss = OssClients.PATH_STYLE_V1.client(server.port());
+        http = new RawHttp(server.port());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        oss.shutdown();
+        server.close();
+    }
+
+    private static void assertCode(ThrowingCallable call, String code) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(OSSException.class,
+                e -> assertThat(e.getErrorCode()).isEqualTo(code));
+    }
+
+    private CreateLiveChannelRequest channel(String name, String description, LiveChannelTarget target) {
+        return new CreateLiveChannelRequest(BUCKET, name, description, LiveChannelStatus.Enabled, target);
+    }
+
+    private RawHttp.Answer putConfig(String name, String xml) throws Exception {
+        return http.signed("PUT", "/examplebucket/" + name + "?live", xml.getBytes(StandardCharsets.UTF_8),
+                Instant.now());
+    }
+
+    @Test
+    void descriptionOver128BytesIsInvalidArgument() {
+        assertCode(() -> oss.createLiveChannel(channel("ch", "x".repeat(129), new LiveChannelTarget())),
+                "InvalidArgument");
+        assertThat(oss.createLiveChannel(channel("ch", "é".repeat(64), new LiveChannelTarget())).getPlayUrls())
+                .hasSize(1);
+        assertCode(() -> oss.createLiveChannel(channel("ch2", "é".repeat(64) + "x", new LiveChannelTarget())),
+                "InvalidArgument");
+    }
+
+    @Test
+    void fragDurationAndFragCountOutsideOneToHundredAreInvalidArgument() {
+        assertCode(() -> oss.createLiveChannel(channel("ch", "", new LiveChannelTarget("HLS", 0, 3, "p.m3u8"))),
+                "InvalidArgument");
+        assertCode(() -> oss.createLiveChannel(channel("ch", "", new LiveChannelTarget("HLS", 101, 3, "p.m3u8"))),
+                "InvalidArgument");
+        assertCode(() -> oss.createLiveChannel(channel("ch", "", new LiveChannelTarget("HLS", 5, 101, "p.m3u8"))),
+                "InvalidArgument");
+        oss.createLiveChannel(channel("ch", "", new LiveChannelTarget("HLS", 100, 100, "p1.m3u8")));
+        assertThat(oss.getLiveChannelInfo(BUCKET, "ch").getTarget().getFragCount()).isEqualTo(100);
+    }
+
+    @Test
+    void fragDurationWithoutFragCountIsRefusedAndBothAbsentGiveDefaults() throws Exception {
+        RawHttp.Answer one = putConfig("ch", "<LiveChannelConfiguration><Target><Type>HLS</Type>"
+                + "<FragDuration>4</FragDuration></Target></LiveChannelConfiguration>");
+        assertThat(one.status()).isEqualTo(400);
+        assertThat(one.body()).contains("<Code>InvalidArgument</Code>").contains("together");
+
+        RawHttp.Answer none = putConfig("ch", "<LiveChannelConfiguration><Target><Type>HLS</Type></Target>"
+                + "</LiveChannelConfiguration>");
+        assertThat(none.status()).isEqualTo(200);
+        assertThat(oss.getLiveChannelInfo(BUCKET, "ch").getTarget().getFragDuration()).isEqualTo(5);
+        assertThat(oss.getLiveChannelInfo(BUCKET, "ch").getTarget().getFragCount()).isEqualTo(3);
+        assertThat(oss.getLiveChannelInfo(BUCKET, "ch").getTarget().getPlaylistName()).isEqualTo("playlist.m3u8");
+    }
+
+    @Test
+    void playlistNameMustEndInM3u8AndBeSixTo128Bytes() {
+        for (String bad : new String[] {"playlist.m3u", ".m3u8", "x".repeat(124) + ".m3u8", "a/b.m3u8"}) {
+            assertCode(() -> oss.createLiveChannel(channel("ch", "", new LiveChannelTarget("HLS", 5, 3, bad))),
+                    "InvalidArgument");
+        }
+        oss.createLiveChannel(channel("ch", "", new LiveChannelTarget("HLS", 5, 3, "x".repeat(123) + ".m3u8")));
+        oss.createLiveChannel(channel("ch", "", new LiveChannelTarget("HLS", 5, 3, "a.m3u8")));
+    }
+
+    @Test
+    void targetTypeOtherThanHlsIsInvalidArgument() {
+        assertCode(() -> oss.createLiveChannel(channel("ch", "", new LiveChannelTarget("DASH", 5, 3, "p.m3u8"))),
+                "InvalidArgument");
+    }
+
+    @Test
+    void channelNameWithSlashIsInvalidArgument() {
+        assertCode(() -> oss.createLiveChannel(channel("a/b", "", new LiveChannelTarget())), "InvalidArgument");
+    }
+
+    @Test
+    void unescapedAmpersandFromTheJavaSdkIsMalformedXml() throws Exception {
+        assertCode(() -> oss.createLiveChannel(channel("ch", "rock & roll", new LiveChannelTarget())), "MalformedXML");
+        RawHttp.Answer empty = putConfig("ch", "");
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.body()).contains("<Code>MalformedXML</Code>");
+        RawHttp.Answer garbage = putConfig("ch", "<LiveChannelConfiguration><Target>");
+        assertThat(garbage.body()).contains("<Code>MalformedXML</Code>");
+    }
+
+    @Test
+    void badStatusValueIsInvalidArgument() throws Exception {
+        oss.createLiveChannel(channel("ch", "", new LiveChannelTarget()));
+        RawHttp.Answer a = http.signed("PUT", "/examplebucket/ch?live&status=paused", null, Instant.now());
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.body()).contains("<Code>InvalidArgument</Code>");
+    }
+
+    @Test
+    void maxKeysAbove1000OrNotANumberIsInvalidArgument() throws Exception {
+        for (String v : new String[] {"1001", "0", "ten"}) {
+            RawHttp.Answer a = http.signed("GET", "/examplebucket/?live&max-keys=" + v, null, Instant.now());
+            assertThat(a.status()).as(v).isEqualTo(400);
+            assertThat(a.body()).as(v).contains("<Code>InvalidArgument</Code>");
+        }
+        assertThat(http.signed("GET", "/examplebucket/?live&max-keys=1000", null, Instant.now()).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void vodTimeRangeRulesAreInvalidArgument() {
+        oss.createLiveChannel(channel("ch", "", new LiveChannelTarget()));
+        long t = 1_763_740_800L;
+        assertCode(() -> oss.generateVodPlaylist(BUCKET, "ch", "v.m3u8", t, t), "InvalidArgument");
+        assertCode(() -> oss.generateVodPlaylist(BUCKET, "ch", "v.m3u8", t, t - 1), "InvalidArgument");
+        assertCode(() -> oss.generateVodPlaylist(BUCKET, "ch", "v.m3u8", t, t + 86_400), "InvalidArgument");
+        assertCode(() -> oss.generateVodPlaylist(BUCKET, "ch", "v.m3u8", t, t + 60), "InvalidArgument"); // no segments
+        assertCode(() -> oss.getVodPlaylist(BUCKET, "ch", t, t + 86_400), "InvalidArgument");
+        assertCode(() -> oss.generateVodPlaylist(BUCKET, "ch", "v.txt", t, t + 60), "InvalidArgument");
+    }
+
+    @Test
+    void missingChannelAndBucketGetNoSuchCodes() {
+        assertCode(() -> oss.getLiveChannelInfo(BUCKET, "nope"), "NoSuchLiveChannel");
+        assertCode(() -> oss.getLiveChannelStat(BUCKET, "nope"), "NoSuchLiveChannel");
+        assertCode(() -> oss.getLiveChannelHistory(BUCKET, "nope"), "NoSuchLiveChannel");
+        assertCode(() -> oss.setLiveChannelStatus(BUCKET, "nope", LiveChannelStatus.Disabled), "NoSuchLiveChannel");
+        assertCode(() -> oss.deleteLiveChannel(BUCKET, "nope"), "NoSuchLiveChannel");
+        assertCode(() -> oss.getLiveChannelInfo("nobucket", "ch"), "NoSuchBucket");
+    }
+
+    @Test
+    void bodiesOverTheLimitAreEntityTooLargeNotAServerError() throws Exception {
+        byte[] big = new byte[HttpLimits.DEFAULT_MAX_BODY_BYTES + 1];
+        RawHttp.Answer a = http.send("PUT", "/examplebucket/big.bin", big);
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.body()).contains("<Code>EntityTooLarge</Code>");
+        RawHttp.Answer xml = putConfig("ch", "<LiveChannelConfiguration><Description>" + "x".repeat(70_000)
+                + "</Description></LiveChannelConfiguration>");
+        assertThat(xml.status()).isEqualTo(400);
+        assertThat(xml.body()).contains("<Code>EntityTooLarge</Code>");
+    }
+}
