@@ -108,6 +108,9 @@ class LiveJourneyTest {
                     () -> oss.getLiveChannelStat(bucket, CHANNEL).getPushflowStatus(), s -> s == PushflowStatus.Idle);
             assertHistory(oss, bucket, pushStarted, pushEnded);
             assertVod(deployment, bucket, stored, pushStarted, pushEnded);
+            assertThat(deployment.serverLogLines(" ERROR ")).as("server errors during a clean journey").isEmpty();
+            assertThat(deployment.serverLogLines(" WARN ")).as("server warnings during a clean journey").isEmpty();
+            assertThat(deployment.serverLogLines("LEAK:")).as("Netty buffer leaks reported by the server").isEmpty();
         }
     }
 

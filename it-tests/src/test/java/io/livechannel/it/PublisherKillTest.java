@@ -123,6 +123,8 @@ class PublisherKillTest {
                 assertThat(Ffmpeg.decode(segmentUrl, Optional.empty(), Duration.ofSeconds(30), run.testDir())
                         .errorLines()).as("decoding %s", segment).isEmpty();
             }
+            assertThat(deployment.serverLogLines("LEAK:")).as("Netty buffer leaks reported by the server")
+                    .isEmpty();
         }
     }
 }

@@ -57,7 +57,8 @@ class PushAdmissionTest {
     @AfterAll
     static void stopServers() throws Exception {
         try (Deployment a = fileSystem; Deployment b = s3) {
-            // closed by try-with-resources
+            assertThat(a.serverLogLines("LEAK:")).as("Netty buffer leaks reported by the filesystem server").isEmpty();
+            assertThat(b.serverLogLines("LEAK:")).as("Netty buffer leaks reported by the S3 server").isEmpty();
         }
     }
 
@@ -198,8 +199,9 @@ class PushAdmissionTest {
         List<String> segments = deployment.segmentKeys(BUCKET, channel);
         oss.deleteLiveChannel(BUCKET, channel);
         assertThat(oss.listLiveChannels(BUCKET)).extracting(c -> c.getName()).doesNotContain(channel);
+        assertThat(segments).as("segments before the delete").isNotEmpty();
         assertThat(deployment.segmentKeys(BUCKET, channel)).as("a deleted channel's files are kept")
-                .isNotEmpty().isEqualTo(segments);
+                .containsAll(segments);
         assertThat(deployment.getPublic(BUCKET, channel + "/playlist.m3u8")).as("its playlist is kept").isPresent();
     }
 

@@ -109,6 +109,8 @@ class ServerCrashTest {
                     .containsAll(afterCrash.uris().stream().map(u -> CHANNEL + "/" + u).toList());
 
             assertPublishingResumes(deployment, completed);
+            assertThat(deployment.serverLogLines("LEAK:")).as("Netty buffer leaks reported by the server")
+                    .isEmpty();
         }
     }
 

@@ -93,6 +93,8 @@ class ServerShutdownTest {
             List<LiveRecord> history = oss.getLiveChannelHistory(BUCKET, CHANNEL);
             assertThat(history).as("the session cut by the stop").hasSize(1);
             assertThat(history.get(0).getEndDate()).isAfter(history.get(0).getStartDate());
+            assertThat(deployment.serverLogLines("LEAK:")).as("Netty buffer leaks reported by the server")
+                    .isEmpty();
         }
     }
 }

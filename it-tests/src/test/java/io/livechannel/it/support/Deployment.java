@@ -31,6 +31,7 @@ public final class Deployment implements AutoCloseable {
     private final Path dir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private S3ProxyServer s3;
+    private final List<RunningServer> started = new ArrayList<>();
     private RunningServer server;
     private OSS oss;
 
@@ -64,6 +65,7 @@ public final class Deployment implements AutoCloseable {
             args.addAll(List.of("--store", "filesystem"));
         }
         server = RunningServer.start(dir.resolve("data"), args.toArray(String[]::new));
+        started.add(server);
         if (oss != null) {
             oss.shutdown();
         }
@@ -165,6 +167,18 @@ public final class Deployment implements AutoCloseable {
     public List<String> segmentKeys(String bucket, String channel) {
         return listObjects(bucket, channel + "/").stream().map(OSSObjectSummary::getKey)
                 .filter(k -> k.endsWith(".ts")).toList();
+    }
+
+    /**
+     * The lines of every server run's log (this deployment may have restarted it) that contain {@code marker},
+     * e.g. {@code " ERROR "} or Netty's leak report {@code "LEAK:"}.
+     */
+    public List<String> serverLogLines(String marker) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (RunningServer run : started) {
+            run.stderr().stream().filter(l -> l.contains(marker)).forEach(lines::add);
+        }
+        return lines;
     }
 
     @Override
