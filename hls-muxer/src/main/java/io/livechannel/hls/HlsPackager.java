@@ -76,6 +76,12 @@ public final class HlsPackager {
     private long lastKeyMillis = Long.MIN_VALUE;
     private long lastSegmentBytes;
     private boolean finished;
+    /** Media ms to PTS-timeline ms: set at the first frame so that its PTS is the wall clock (or later). */
+    private long timestampBaseMillis;
+    private boolean timestampBaseSet;
+    /** End (media ms) of the newest emitted segment. */
+    private long timelineEndMillis;
+    private final long restoredTimestampFloorMillis;
     /** Whether a keyframe has been written: inter frames before it cannot be decoded and are dropped. */
     private boolean videoStarted;
 
@@ -101,6 +107,7 @@ public final class HlsPackager {
         this.segmenter = new Segmenter(settings);
         this.playlist = new LivePlaylist(settings, Objects.requireNonNull(restored, "restored"));
         this.nextIsDiscontinuity = restored.nextMediaSequence() > 0;
+        this.restoredTimestampFloorMillis = restored.nextTimestampMillis();
     }
 
     /**
@@ -176,7 +183,7 @@ public final class HlsPackager {
                 emit(last, last.endMillis(), CutReason.PUBLISH_END, true);
             } else if (playlist.hasSegments()) {
                 playlist.end();
-                output.playlistReady(settings.playlistObjectKey(), playlist.render(), playlist.state());
+                output.playlistReady(settings.playlistObjectKey(), playlist.render(), playlistState());
             }
         } finally {
             assembler.clear();
@@ -191,7 +198,8 @@ public final class HlsPackager {
 
     /** Counters as they would be persisted now. */
     public PlaylistState playlistState() {
-        return playlist.state();
+        long end = timestampBaseSet ? timestampBaseMillis + timelineEndMillis : restoredTimestampFloorMillis;
+        return playlist.state().withNextTimestampMillis(Math.max(0, end));
     }
 
     private void onAvcSequenceHeader(AvcDecoderConfigurationRecord record) {
@@ -307,6 +315,13 @@ public final class HlsPackager {
 
     private void open(long firstMillis) {
         long wallMillis = wallClockMillis.getAsLong();
+        if (!timestampBaseSet) {
+            // PTS/DTS follow the wall clock from the first segment on, and never start before the previous
+            // publish's end: timestamps keep increasing across republishes, so players and ffmpeg read a VoD
+            // playlist spanning several publishes without "non monotonically increasing dts" at the discontinuities.
+            timestampBaseSet = true;
+            timestampBaseMillis = Math.max(wallMillis, restoredTimestampFloorMillis) - firstMillis;
+        }
         // Segment names must strictly increase even if two segments start within one millisecond.
         long keyMillis = Math.max(wallMillis, lastKeyMillis + 1);
         lastKeyMillis = keyMillis;
@@ -329,16 +344,18 @@ public final class HlsPackager {
         SegmentInfo info = new SegmentInfo(settings.channelName(), done.objectKey, done.startTimeMillis,
                 durationMicros, done.mediaSequence, done.discontinuity, done.buffer.readableBytes(), reason);
         lastSegmentBytes = info.sizeBytes();
+        timelineEndMillis = Math.max(timelineEndMillis, endMillis);
         playlist.add(info);
         if (endOfPublish) {
             playlist.end();
         }
         output.segmentReady(info, done.buffer);
-        output.playlistReady(settings.playlistObjectKey(), playlist.render(), playlist.state());
+        output.playlistReady(settings.playlistObjectKey(), playlist.render(), playlistState());
     }
 
-    private static long ticks(long mediaMillis) {
-        return TsClock.ticksOfMillis(mediaMillis) + TIMESTAMP_OFFSET_TICKS;
+    /** PTS/DTS ticks (unwrapped; the writer keeps 33 bits) of a media time. */
+    private long ticks(long mediaMillis) {
+        return TsClock.ticksOfMillis(mediaMillis + timestampBaseMillis) + TIMESTAMP_OFFSET_TICKS;
     }
 
     private void drop(DropReason reason, String detail) {
