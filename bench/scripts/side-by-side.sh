@@ -49,7 +49,7 @@ java -cp bench/target/benchmarks.jar io.livechannel.bench.harness.SideBySideComm
   --ours-pid "$ours_pid" --ours-rtmp-port $ours_rtmp --ours-http-port $ours_http \
   --access-key-id $key_id --access-key-secret $key_secret \
   --nginx-pid "$nginx_pid" --nginx-rtmp-port $nginx_rtmp --nginx-http-port $nginx_http \
-  --out "$out_dir/results.md" ${HARNESS_ARGS:-} 2>&1 | tee "$out_dir/harness.log"
+  --out "$out_dir/results.md" --dump-dir "$out_dir" ${HARNESS_ARGS:-} 2>&1 | tee "$out_dir/harness.log"
 
 {
   echo "server logs: livechannel $(grep -c ' WARN ' "$out_dir/ours.log" || true) WARN and" \
