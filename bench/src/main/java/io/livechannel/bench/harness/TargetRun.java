@@ -105,14 +105,23 @@ final class TargetRun {
         }
     }
 
-    /** An unmeasured load on other channels, so the measured one meets compiled code (nginx gets the same). */
+    /**
+     * An unmeasured load on other channels, with the same playlist polling, so the measured one meets compiled
+     * code on both the ingest and the GET paths (nginx gets the same).
+     */
     private static void warmUp(Target t, RunSettings s) throws IOException, InterruptedException {
         createChannels(t, s, s.warmupPattern(), s.warmupPublishers());
         LoadConfig warm = new LoadConfig("127.0.0.1", t.rtmpPort(), t.app(), s.warmupPattern(),
                 s.warmupPublishers(), Duration.ofSeconds(2), s.warmup(), LoadConfig.obsChunkSize(), s.flv());
+        PlaylistPoller poller = new PlaylistPoller(
+                i -> String.format(t.playlistUrl(), String.format(s.warmupPattern(), i)), s.warmupPublishers(),
+                s.fastChannels(), s.fastPoll(), s.slowPoll());
+        poller.start();
         try (RtmpLoadGenerator g = RtmpLoadGenerator.start(warm)) {
             g.awaitDone(s.warmup().plusSeconds(40));
             log.info("{}: warm-up {}", t.name(), g.report());
+        } finally {
+            poller.stop();
         }
         Thread.sleep(3000);
     }
