@@ -256,7 +256,7 @@ public final class HlsPackager {
         adtsHeader.clear();
         AdtsHeader.write(adtsHeader, tracks.adtsProfile, tracks.adtsFrequencyIndex,
                 tracks.audio.channelConfiguration(), rawBytes);
-        long ptsTicks = tracks.audioClock.ptsOf(SegmentStream.ticks(dtsMillis), tracks.audio.samplesPerFrame(),
+        long ptsTicks = tracks.audioClock.ptsOf(stream.ticks(dtsMillis), tracks.audio.samplesPerFrame(),
                 tracks.audio.samplingFrequencyHz());
         stream.writeAudio(audioPayload.clear().add(adtsHeader).add(body), ptsTicks);
         audioPayload.clear();

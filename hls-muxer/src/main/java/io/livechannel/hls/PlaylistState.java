@@ -7,14 +7,27 @@ package io.livechannel.hls;
  * @param nextMediaSequence     {@code EXT-X-MEDIA-SEQUENCE} of the next segment to be produced
  * @param discontinuitySequence {@code EXT-X-DISCONTINUITY-SEQUENCE} of a playlist whose first segment is the next
  *                              one: the number of discontinuity tags on every earlier segment
+ * @param nextTimestampMillis   the earliest time, on the wall-clock-based PTS timeline (see {@link HlsPackager}),
+ *                              at which the next publish may start: the end of this publish's media. 0 when unknown
+ *                              (a restart): then the wall clock alone decides. Kept in memory, not persisted.
  */
-public record PlaylistState(long nextMediaSequence, long discontinuitySequence) {
+public record PlaylistState(long nextMediaSequence, long discontinuitySequence, long nextTimestampMillis) {
     /** A channel that never produced a segment. */
     public static final PlaylistState INITIAL = new PlaylistState(0, 0);
 
     public PlaylistState {
-        if (nextMediaSequence < 0 || discontinuitySequence < 0) {
-            throw new IllegalArgumentException("negative counter: " + nextMediaSequence + ", " + discontinuitySequence);
+        if (nextMediaSequence < 0 || discontinuitySequence < 0 || nextTimestampMillis < 0) {
+            throw new IllegalArgumentException("negative counter: " + nextMediaSequence + ", " + discontinuitySequence
+                    + ", " + nextTimestampMillis);
         }
+    }
+
+    /** Counters as persisted, with no timestamp floor. */
+    public PlaylistState(long nextMediaSequence, long discontinuitySequence) {
+        this(nextMediaSequence, discontinuitySequence, 0);
+    }
+
+    PlaylistState withNextTimestampMillis(long millis) {
+        return new PlaylistState(nextMediaSequence, discontinuitySequence, millis);
     }
 }

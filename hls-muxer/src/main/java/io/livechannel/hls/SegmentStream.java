@@ -32,6 +32,12 @@ final class SegmentStream {
     private int lastTrackMask;
     private long lastKeyMillis = Long.MIN_VALUE;
     private long lastSegmentBytes;
+    /** Media ms to PTS-timeline ms, set when the first segment opens; see {@link #ticks}. */
+    private long timestampBaseMillis;
+    private boolean timestampBaseSet;
+    /** End (media ms) of the newest emitted segment. */
+    private long timelineEndMillis;
+    private final long restoredTimestampFloorMillis;
 
     SegmentStream(HlsSettings settings, HlsOutput output, LongSupplier wallClockMillis, ByteBufAllocator allocator,
                   PlaylistState restored) {
@@ -43,6 +49,7 @@ final class SegmentStream {
         this.playlist = new LivePlaylist(settings, restored);
         // A new publish after earlier segments is a discontinuity (nginx-rtmp does the same).
         this.nextIsDiscontinuity = restored.nextMediaSequence() > 0;
+        this.restoredTimestampFloorMillis = restored.nextTimestampMillis();
     }
 
     /** The open segment, or null before the first frame. */
@@ -54,8 +61,10 @@ final class SegmentStream {
         return segmenter;
     }
 
+    /** The counters to persist, with the end of this publish's PTS timeline for the next publish. */
     PlaylistState state() {
-        return playlist.state();
+        long end = timestampBaseSet ? timestampBaseMillis + timelineEndMillis : restoredTimestampFloorMillis;
+        return playlist.state().withNextTimestampMillis(Math.max(0, end));
     }
 
     /**
@@ -96,17 +105,26 @@ final class SegmentStream {
             emit(last, last.endMillis(), CutReason.PUBLISH_END, true);
         } else if (playlist.hasSegments()) {
             playlist.end();
-            output.playlistReady(settings.playlistObjectKey(), playlist.render(), playlist.state());
+            output.playlistReady(settings.playlistObjectKey(), playlist.render(), state());
         }
     }
 
-    /** 90 kHz ticks of a media time. */
-    static long ticks(long mediaMillis) {
-        return TsClock.ticksOfMillis(mediaMillis) + TIMESTAMP_OFFSET_TICKS;
+    /**
+     * 90 kHz ticks (unwrapped; the writer keeps 33 bits) of a media time. PTS/DTS follow the wall clock from the
+     * first segment on and never start before the previous publish's end, so timestamps keep increasing across
+     * republishes: players and ffmpeg read a VoD playlist spanning several publishes without "non monotonically
+     * increasing dts" at the discontinuities (ffmpeg ignores {@code #EXT-X-DISCONTINUITY}).
+     */
+    long ticks(long mediaMillis) {
+        return TsClock.ticksOfMillis(mediaMillis + timestampBaseMillis) + TIMESTAMP_OFFSET_TICKS;
     }
 
     private void open(long firstMillis, int trackMask) {
         long wallMillis = wallClockMillis.getAsLong();
+        if (!timestampBaseSet) {
+            timestampBaseSet = true;
+            timestampBaseMillis = Math.max(wallMillis, restoredTimestampFloorMillis) - firstMillis;
+        }
         // Segment names must strictly increase even if two segments start within one millisecond.
         long keyMillis = Math.max(wallMillis, lastKeyMillis + 1);
         lastKeyMillis = keyMillis;
@@ -136,10 +154,11 @@ final class SegmentStream {
             throw e;
         }
         lastSegmentBytes = info.sizeBytes();
+        timelineEndMillis = Math.max(timelineEndMillis, endMillis);
         if (endOfPublish) {
             playlist.end();
         }
         output.segmentReady(info, done.buffer);
-        output.playlistReady(settings.playlistObjectKey(), playlist.render(), playlist.state());
+        output.playlistReady(settings.playlistObjectKey(), playlist.render(), state());
     }
 }

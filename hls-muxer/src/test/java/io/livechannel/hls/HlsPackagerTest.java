@@ -166,10 +166,13 @@ class HlsPackagerTest {
 
     @Test
     void ptsWrapsAt33BitsWithoutBreakingSegmentDurations() {
+        // PTS follow the wall clock (see republishContinuesTimestampsAfterThePreviousPublish): start 4 s before a
+        // multiple of 2^33 ticks (every 26.5 h), so the stream's 6 s cross the wrap.
+        long wrapIndex = T0 * 90 / (1L << 33) + 1;
+        now.set((wrapIndex * (1L << 33) - 4 * 90_000) / 90);
         HlsPackager packager = packager(2, 10, PlaylistState.INITIAL);
         headers(packager);
-        long wrapMillis = (1L << 33) / 90; // 95443717 ms, about 26.5 h
-        video(packager, 0, 6_000, 2_000, wrapMillis - 3_000);
+        video(packager, 0, 6_000, 2_000, 0);
 
         packager.finish();
 
@@ -206,7 +209,7 @@ class HlsPackagerTest {
         assertThat(output.playlists).extracting(p -> p.text().contains("#EXT-X-ENDLIST")).containsExactly(
                 false, false, false, false, false, true);
         assertThat(output.lastPlaylist().objectKey()).isEqualTo("ch/playlist.m3u8");
-        assertThat(output.lastPlaylist().counters()).isEqualTo(new PlaylistState(6, 0));
+        assertThat(output.lastPlaylist().counters()).isEqualTo(new PlaylistState(6, 0, T0 + 6_000));
     }
 
     @Test
@@ -257,7 +260,7 @@ class HlsPackagerTest {
         video(first, 0, 3_000, 1_000, 0);
         first.finish();
         PlaylistState persisted = output.lastPlaylist().counters();
-        assertThat(persisted).isEqualTo(new PlaylistState(3, 0));
+        assertThat(persisted).isEqualTo(new PlaylistState(3, 0, T0 + 3_000));
 
         HlsPackager second = packager(1, 2, persisted);
         headers(second);
@@ -273,7 +276,31 @@ class HlsPackagerTest {
         // once the discontinuous segment slid out, the discontinuity sequence counts it
         assertThat(output.lastPlaylist().text()).contains("#EXT-X-MEDIA-SEQUENCE:4\n#EXT-X-DISCONTINUITY-SEQUENCE:1\n")
                 .doesNotContain("#EXT-X-DISCONTINUITY\n");
-        assertThat(output.lastPlaylist().counters()).isEqualTo(new PlaylistState(6, 1));
+        assertThat(output.lastPlaylist().counters()).isEqualTo(new PlaylistState(6, 1, T0 + 6_000));
+    }
+
+    @Test
+    void republishContinuesTimestampsAfterThePreviousPublish() {
+        // The wall clock stands still, so only the previous publish's end keeps the second one's PTS ahead.
+        HlsPackager first = new HlsPackager(new HlsSettings("ch", "playlist.m3u8", 1, 5), output, () -> T0,
+                PlaylistState.INITIAL, allocator);
+        headers(first);
+        video(first, 0, 3_000, 1_000, 0);
+        first.finish();
+        HlsPackager second = new HlsPackager(new HlsSettings("ch", "playlist.m3u8", 1, 5), output, () -> T0,
+                output.lastPlaylist().counters(), allocator);
+        headers(second);
+        video(second, 0, 3_000, 1_000, 0); // encoder timestamps start at 0 again
+        second.finish();
+
+        List<TsInspector.Pes> video = new TsInspector().inspect(output.concatenated()).pesOf(0x100);
+        assertThat(video).hasSize(150);
+        assertThat(video.get(0).dts()).isEqualTo((T0 * 90 + 90_000) & ((1L << 33) - 1));
+        for (int i = 1; i < video.size(); i++) {
+            long step = (video.get(i).dts() - video.get(i - 1).dts()) & ((1L << 33) - 1);
+            assertThat(step).as("DTS step into frame %d", i).isEqualTo(3_600);
+        }
+        assertThat(output.lastPlaylist().counters().nextTimestampMillis()).isEqualTo(T0 + 6_000);
     }
 
     @Test
