@@ -3,9 +3,11 @@ package io.livechannel.storage.catalog.jdbc;
 import io.livechannel.storage.catalog.CatalogException;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.catalog.MetadataStoreContractTest;
+import io.livechannel.storage.catalog.SegmentRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -83,6 +85,28 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
         assertThatThrownBy(() -> JdbcMetadataStore.openSqlite(dbFile()))
                 .isInstanceOf(CatalogException.class)
                 .hasMessageContaining("schema version 99 is newer than this server's 2");
+    }
+
+    @Test
+    void aVersion1DatabaseIsMigratedToVersion2KeepingItsSegments() throws Exception {
+        store().close();
+        Path v1 = tmp.resolve("v1.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + v1);
+             Statement s = c.createStatement();
+             var script = SchemaMigrations.class.getResourceAsStream("sqlite/V1.sql")) {
+            s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_millis BIGINT NOT NULL)");
+            for (String sql : SchemaMigrations.statements(new String(script.readAllBytes(), StandardCharsets.UTF_8))) {
+                s.execute(sql);
+            }
+            s.execute("INSERT INTO schema_version VALUES (1, 0)");
+            s.execute("INSERT INTO segment VALUES ('b1', 'cam1/5000.ts', 'cam1', 5000, 2000000, 7, 1, 188)");
+        }
+
+        try (JdbcMetadataStore migrated = JdbcMetadataStore.openSqlite(v1)) {
+            assertThat(migrated.schemaVersion()).isEqualTo(2);
+            assertThat(migrated.segments().range("b1", "cam1", 0, 10_000)).containsExactly(
+                    new SegmentRecord("b1", "cam1", "cam1/5000.ts", 5000, 2_000_000, 7, true, 188));
+        }
     }
 
     @Test
