@@ -53,7 +53,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
                 while (versions.next()) {
                     applied.add(versions.getInt(1));
                 }
-                assertThat(applied).containsExactly(1, 2);
+                assertThat(applied).containsExactly(1, 2, 3);
             }
         }
     }
@@ -62,8 +62,8 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
     void segmentRangeQueryReadsOnlyTheCoveringIndexAndDoesNotSort() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
              Statement s = c.createStatement();
-             ResultSet plan = s.executeQuery("EXPLAIN QUERY PLAN SELECT object_key, start_millis, duration_micros, "
-                     + "sequence, discontinuity, size_bytes FROM segment WHERE bucket = 'b' AND channel = 'c' "
+             ResultSet plan = s.executeQuery("EXPLAIN QUERY PLAN SELECT standard_key, start_millis, duration_micros, "
+                     + "sequence, discontinuity, size_bytes, object_key FROM segment WHERE bucket = 'b' AND channel = 'c' "
                      + "AND start_millis >= 1 AND start_millis <= 2 ORDER BY start_millis, sequence")) {
             StringBuilder text = new StringBuilder();
             while (plan.next()) {
@@ -84,11 +84,11 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
 
         assertThatThrownBy(() -> JdbcMetadataStore.openSqlite(dbFile()))
                 .isInstanceOf(CatalogException.class)
-                .hasMessageContaining("schema version 99 is newer than this server's 2");
+                .hasMessageContaining("schema version 99 is newer than this server's 3");
     }
 
     @Test
-    void aVersion1DatabaseIsMigratedToVersion2KeepingItsSegments() throws Exception {
+    void aVersion1DatabaseIsMigratedToTheNewestKeepingItsSegments() throws Exception {
         store().close();
         Path v1 = tmp.resolve("v1.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + v1);
@@ -100,12 +100,14 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
             }
             s.execute("INSERT INTO schema_version VALUES (1, 0)");
             s.execute("INSERT INTO segment VALUES ('b1', 'cam1/5000.ts', 'cam1', 5000, 2000000, 7, 1, 188)");
+            s.execute("INSERT INTO segment VALUES ('b1', 'cam1/renamed.ts', 'cam1', 6000, 2000000, 8, 0, 188)");
         }
 
         try (JdbcMetadataStore migrated = JdbcMetadataStore.openSqlite(v1)) {
-            assertThat(migrated.schemaVersion()).isEqualTo(2);
+            assertThat(migrated.schemaVersion()).isEqualTo(3);
             assertThat(migrated.segments().range("b1", "cam1", 0, 10_000)).containsExactly(
-                    new SegmentRecord("b1", "cam1", "cam1/5000.ts", 5000, 2_000_000, 7, true, 188));
+                    new SegmentRecord("b1", "cam1", "cam1/5000.ts", 5000, 2_000_000, 7, true, 188),
+                    new SegmentRecord("b1", "cam1", "cam1/renamed.ts", 6000, 2_000_000, 8, false, 188));
         }
     }
 
