@@ -40,7 +40,9 @@ public final class RunningServer implements AutoCloseable {
 
     /** Starts the jar with {@code --data-dir dataDir --http-port 0 --rtmp-port 0 --bind 127.0.0.1} plus args. */
     public static RunningServer start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString(),
+        // As in Surefire: assertions on and every buffer tracked, so a leak is reported in the server's log.
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-ea", "-Dio.netty.leakDetection.level=paranoid",
+                "-jar", jar().toString(),
                 "--data-dir", dataDir.toString(), "--http-port", "0", "--rtmp-port", "0", "--bind", "127.0.0.1"));
         command.addAll(List.of(extraArgs));
         Path parent = dataDir.toAbsolutePath().getParent();

@@ -1,0 +1,86 @@
+package io.livechannel.it.support;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Reads a live playlist every {@value Polling#INTERVAL_MILLIS} ms in the background, as a player does, and keeps
+ * every distinct version it saw, so that a test can check each update (window size, growing media sequence,
+ * every segment listed at some point) while it does other things. Close it to stop the polling thread.
+ */
+public final class PlaylistRecorder implements AutoCloseable {
+    private final Callable<Optional<MediaPlaylist>> fetch;
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "playlist-recorder");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<MediaPlaylist> versions = new ArrayList<>();
+    private final List<Throwable> errors = new ArrayList<>();
+
+    private PlaylistRecorder(Callable<Optional<MediaPlaylist>> fetch) {
+        this.fetch = fetch;
+    }
+
+    /** Starts polling {@code fetch} (empty = not there yet). */
+    public static PlaylistRecorder start(Callable<Optional<MediaPlaylist>> fetch) {
+        PlaylistRecorder recorder = new PlaylistRecorder(fetch);
+        recorder.poller.scheduleWithFixedDelay(recorder::poll, 0, Polling.INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        return recorder;
+    }
+
+    private void poll() {
+        try {
+            Optional<MediaPlaylist> current = fetch.call();
+            synchronized (this) {
+                if (current.isPresent() && (versions.isEmpty()
+                        || !versions.get(versions.size() - 1).text().equals(current.get().text()))) {
+                    versions.add(current.get());
+                }
+            }
+        } catch (Exception | AssertionError e) {
+            // Also an AssertionError (an unexpected HTTP status): a scheduled task that throws is never run again.
+            synchronized (this) {
+                errors.add(e);
+            }
+        }
+    }
+
+    /** Every distinct version seen so far, oldest first. */
+    public synchronized List<MediaPlaylist> versions() {
+        return List.copyOf(versions);
+    }
+
+    /** Failed reads (a non-200/404 answer, an unparsable playlist, a refused connection). */
+    public synchronized List<Throwable> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** Waits until the newest version satisfies {@code condition} and returns it. */
+    public MediaPlaylist await(String what, Duration timeout, Predicate<MediaPlaylist> condition) {
+        return Polling.await(what, timeout, this::latestOrNull, p -> p != null && condition.test(p));
+    }
+
+    /** Waits until the versions seen so far list {@code count} distinct segments; returns them all. */
+    public List<MediaPlaylist.Segment> awaitSegments(int count, Duration timeout) {
+        return Polling.await(count + " segments listed", timeout, () -> MediaPlaylist.union(versions()),
+                segments -> segments.size() >= count);
+    }
+
+    private synchronized MediaPlaylist latestOrNull() {
+        return versions.isEmpty() ? null : versions.get(versions.size() - 1);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        poller.shutdownNow();
+        poller.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}
