@@ -1,6 +1,7 @@
 package io.livechannel.it.support;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +14,9 @@ import java.util.function.Predicate;
 /**
  * Reads a live playlist every {@value Polling#INTERVAL_MILLIS} ms in the background, as a player does, and keeps
  * every distinct version it saw, so that a test can check each update (window size, growing media sequence,
- * every segment listed at some point) while it does other things. Close it to stop the polling thread.
+ * every segment listed at some point) while it does other things. It also keeps a timeline of every read (when,
+ * how long, what it saw) for failure messages: a version can only be missed while reads are slow or failing.
+ * Close it to stop the polling thread.
  */
 public final class PlaylistRecorder implements AutoCloseable {
     private final Callable<Optional<MediaPlaylist>> fetch;
@@ -24,6 +27,15 @@ public final class PlaylistRecorder implements AutoCloseable {
     });
     private final List<MediaPlaylist> versions = new ArrayList<>();
     private final List<Throwable> errors = new ArrayList<>();
+    private final List<Read> reads = new ArrayList<>();
+
+    /** One read: when it started, how long it took, and the newest segment it saw (or what went wrong). */
+    public record Read(Instant startedAt, Duration took, String outcome) {
+        @Override
+        public String toString() {
+            return startedAt + " +" + took.toMillis() + "ms " + outcome;
+        }
+    }
 
     private PlaylistRecorder(Callable<Optional<MediaPlaylist>> fetch) {
         this.fetch = fetch;
@@ -37,9 +49,13 @@ public final class PlaylistRecorder implements AutoCloseable {
     }
 
     private void poll() {
+        Instant started = Instant.now();
+        long startNanos = System.nanoTime();
         try {
             Optional<MediaPlaylist> current = fetch.call();
+            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
             synchronized (this) {
+                reads.add(new Read(started, took, current.map(PlaylistRecorder::describe).orElse("absent")));
                 if (current.isPresent() && (versions.isEmpty()
                         || !versions.get(versions.size() - 1).text().equals(current.get().text()))) {
                     versions.add(current.get());
@@ -47,10 +63,18 @@ public final class PlaylistRecorder implements AutoCloseable {
             }
         } catch (Exception | AssertionError e) {
             // Also an AssertionError (an unexpected HTTP status): a scheduled task that throws is never run again.
+            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
             synchronized (this) {
+                reads.add(new Read(started, took, "failed: " + e));
                 errors.add(e);
             }
         }
+    }
+
+    private static String describe(MediaPlaylist playlist) {
+        return playlist.segments().isEmpty() ? "empty"
+                : "newest " + playlist.last().uri() + " (#" + playlist.last().sequence() + ")"
+                        + (playlist.hasEndList() ? " ENDLIST" : "");
     }
 
     /** Every distinct version seen so far, oldest first. */
@@ -61,6 +85,34 @@ public final class PlaylistRecorder implements AutoCloseable {
     /** Failed reads (a non-200/404 answer, an unparsable playlist, a refused connection). */
     public synchronized List<Throwable> errors() {
         return List.copyOf(errors);
+    }
+
+    /** Every read so far, oldest first. */
+    public synchronized List<Read> reads() {
+        return List.copyOf(reads);
+    }
+
+    /** The reads as one line each, for a failure message. */
+    public String timeline() {
+        StringBuilder sb = new StringBuilder("\nplaylist reads:\n");
+        String previous = null;
+        int repeats = 0;
+        for (Read read : reads()) {
+            if (read.outcome().equals(previous) && read.took().toMillis() < 500) {
+                repeats++;
+                continue;
+            }
+            if (repeats > 0) {
+                sb.append("  (").append(repeats).append(" more reads, same result)\n");
+                repeats = 0;
+            }
+            sb.append("  ").append(read).append('\n');
+            previous = read.outcome();
+        }
+        if (repeats > 0) {
+            sb.append("  (").append(repeats).append(" more reads, same result)\n");
+        }
+        return sb.toString();
     }
 
     /** Waits until the newest version satisfies {@code condition} and returns it. */
