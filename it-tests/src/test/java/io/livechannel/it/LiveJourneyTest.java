@@ -91,6 +91,7 @@ class LiveJourneyTest {
                         MediaPlaylist::hasEndList);
                 versions = recorder.versions();
                 timeline = recorder.timeline();
+                java.nio.file.Files.writeString(run.testDir().resolve("playlist-reads.log"), timeline);
                 assertThat(recorder.errors()).as("failed reads of the live playlist%s", timeline).isEmpty();
             }
             Instant pushEnded = Instant.now();
