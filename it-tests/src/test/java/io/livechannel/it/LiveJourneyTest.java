@@ -71,7 +71,7 @@ class LiveJourneyTest {
             Instant pushStarted = Instant.now();
             List<MediaPlaylist> versions;
             String timeline;
-            try (PlaylistRecorder recorder = PlaylistRecorder.start(
+            try (PlaylistRecorder recorder = PlaylistRecorder.startWarm(
                     () -> deployment.playlist(bucket, CHANNEL + "/" + PLAYLIST));
                     Push push = Ffmpeg.push(pushUrl, PUSH, run.testDir())) {
                 recorder.await("the live playlist to list " + FRAG_COUNT + " segments", Duration.ofSeconds(30),

@@ -48,6 +48,22 @@ public final class PlaylistRecorder implements AutoCloseable {
         return recorder;
     }
 
+    /**
+     * Like {@link #start}, but returns only once reads are quick ({@value #WARM_READS} in a row under
+     * {@value #WARM_READ_MILLIS} ms), so that the first versions are not missed while the server's read path (the
+     * S3 client on first use) warms up; the playlist must not exist yet.
+     */
+    public static PlaylistRecorder startWarm(Callable<Optional<MediaPlaylist>> fetch) {
+        PlaylistRecorder recorder = start(fetch);
+        Polling.await(WARM_READS + " quick reads of the playlist", Duration.ofSeconds(30), recorder::reads,
+                reads -> reads.size() >= WARM_READS && reads.subList(reads.size() - WARM_READS, reads.size())
+                        .stream().allMatch(r -> r.took().toMillis() < WARM_READ_MILLIS));
+        return recorder;
+    }
+
+    private static final int WARM_READS = 3;
+    private static final long WARM_READ_MILLIS = 300;
+
     private void poll() {
         Instant started = Instant.now();
         long startNanos = System.nanoTime();
