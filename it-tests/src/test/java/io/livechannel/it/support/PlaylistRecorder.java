@@ -19,6 +19,9 @@ import java.util.function.Predicate;
  * Close it to stop the polling thread.
  */
 public final class PlaylistRecorder implements AutoCloseable {
+    private static final int WARM_READS = 3;
+    private static final long WARM_READ_MILLIS = 300;
+
     private final Callable<Optional<MediaPlaylist>> fetch;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "playlist-recorder");
@@ -60,9 +63,6 @@ public final class PlaylistRecorder implements AutoCloseable {
                         .stream().allMatch(r -> r.took().toMillis() < WARM_READ_MILLIS));
         return recorder;
     }
-
-    private static final int WARM_READS = 3;
-    private static final long WARM_READ_MILLIS = 300;
 
     private void poll() {
         Instant started = Instant.now();
