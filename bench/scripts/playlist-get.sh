@@ -31,6 +31,7 @@ for pair in "nginx-rtmp $nginx_url" "livechannel $ours_url"; do
 done
 wrk -t"$threads" -c"$conns" -d2s "$nginx_url" >/dev/null   # warm-up, both
 wrk -t"$threads" -c"$conns" -d2s "$ours_url" >/dev/null
+results=""
 for pair in "nginx-rtmp $nginx_url" "livechannel $ours_url" "nginx-rtmp $nginx_url" "livechannel $ours_url"; do
   set -- $pair
   out=$(wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$2")
@@ -38,5 +39,8 @@ for pair in "nginx-rtmp $nginx_url" "livechannel $ours_url" "nginx-rtmp $nginx_u
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
   echo "$1 $rps $p99 $errs"
+  results+="$1 $rps"$'\n'
 done
+awk '$1=="nginx-rtmp" {n+=$2; nc++} $1=="livechannel" {o+=$2; oc++}
+     END {printf "mean requests/s: livechannel %.0f, nginx-rtmp %.0f, ratio livechannel/nginx-rtmp %.2f\n", o/oc, n/nc, (o/oc)/(n/nc)}' <<<"$results"
 rm -f "$playlist"

@@ -8,7 +8,8 @@
 #   defaults: 10 5 20 0 30 (a warm-up load on other channels precedes each target's measured load)
 # Environment: OUT_DIR (default bench/target/side-by-side), SERVER_JAVA_OPTS (default: none),
 #              ORDER (default livechannel,nginx-rtmp), FLV (default bench/target/load-2mbps.flv, made if missing),
-#              WRK=0 skips the playlist GET comparison
+#              WRK=0 skips the playlist GET comparison, HARNESS_ARGS adds SideBySideCommand options
+#              (e.g. "--poll-ms 500 --latency-channels 10 --latency-poll-ms 10", the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 publishers=${1:-10}; ramp=${2:-5}; measure=${3:-20}; warm_publishers=${4:-0}; warm_seconds=${5:-30}
@@ -48,7 +49,7 @@ java -cp bench/target/benchmarks.jar io.livechannel.bench.harness.SideBySideComm
   --ours-pid "$ours_pid" --ours-rtmp-port $ours_rtmp --ours-http-port $ours_http \
   --access-key-id $key_id --access-key-secret $key_secret \
   --nginx-pid "$nginx_pid" --nginx-rtmp-port $nginx_rtmp --nginx-http-port $nginx_http \
-  --out "$out_dir/results.md" 2>&1 | tee "$out_dir/harness.log"
+  --out "$out_dir/results.md" ${HARNESS_ARGS:-} 2>&1 | tee "$out_dir/harness.log"
 
 if [ "${WRK:-1}" = 1 ]; then
   echo "playlist GET (wrk -t1 -c32 -d10s, two rounds each): server requests/s p99" | tee -a "$out_dir/results.md"

@@ -44,7 +44,9 @@ final class ApiService {
     /** Never throws; the result's stream (if any) is owned by the caller. */
     ApiResponse handle(OssRequest request) {
         try {
-            return execute(request);
+            ApiResponse response = execute(request);
+            log.debug("{} {} -> {}", request.requestId(), request, response.status().code());
+            return response;
         } catch (OssException e) {
             log.debug("{} {} -> {} {}", request.requestId(), request, e.code().code(), e.getMessage());
             return error(request, e);

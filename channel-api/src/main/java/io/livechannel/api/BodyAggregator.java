@@ -10,12 +10,14 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * Netty's aggregator with an OSS answer for bodies over the limit: 400 {@code EntityTooLarge} as an XML error
- * document (as OSS answers, instead of a bare 413), then the connection is closed because the rest of the body is unread.
- * The limit is checked on {@code Content-Length} before any byte is buffered, and while a chunked body grows.
+ * document (as OSS answers, instead of a bare 413). On a keep-alive connection the rest of the body is read and
+ * discarded (never buffered) and the connection stays usable; otherwise it is closed after the answer. The limit
+ * is checked on {@code Content-Length} before any byte is buffered, and while a chunked body grows.
  */
 final class BodyAggregator extends HttpObjectAggregator {
     private final ApiConfig config;
@@ -37,12 +39,14 @@ final class BodyAggregator extends HttpObjectAggregator {
                 Unpooled.wrappedBuffer(error.body()));
         response.headers().add(error.headers());
         RequestHandler.addCommonHeaders(response, requestId, config.clock());
-        response.headers().set("Connection", "close").set("Content-Length", error.body().length);
-        if (oversized instanceof HttpRequest) {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        response.headers().set("Content-Length", error.body().length);
+        if (oversized instanceof HttpRequest request && HttpUtil.isKeepAlive(request)) {
+            // Keep reading: the aggregator discards the rest of this body without buffering it. Closing now
+            // would reset the connection under a client still sending, and it could lose this answer.
+            ctx.writeAndFlush(response);
         } else {
-            response.release();
-            ctx.close();
+            response.headers().set("Connection", "close");
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }
 }

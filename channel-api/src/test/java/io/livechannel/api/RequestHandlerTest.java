@@ -179,6 +179,8 @@ class RequestHandlerTest {
     void unsupportedSubResourceIsNotImplementedAndOtherMethodsAreNotAllowed() {
         assertThat(exchange("POST /pub/x?uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"))
                 .startsWith("HTTP/1.1 501").containsIgnoringCase("<Code>NotImplemented</Code>");
+        assertThat(exchange("GET /pub/x?acl HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+                .startsWith("HTTP/1.1 501").containsIgnoringCase("<Code>NotImplemented</Code>");
         assertThat(exchange("POST /pub/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"))
                 .startsWith("HTTP/1.1 405").containsIgnoringCase("<Code>MethodNotAllowed</Code>");
     }
@@ -192,5 +194,27 @@ class RequestHandlerTest {
         channel.advanceTimeBy(2, java.util.concurrent.TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void requestLineOverTheLimitIsInvalidArgumentNotACrash() {
+        String response = exchange("GET /pub/" + "a".repeat(HttpLimits.DEFAULT_MAX_INITIAL_LINE_BYTES)
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 400 Bad Request").containsIgnoringCase("<Code>InvalidArgument</Code>")
+                .containsIgnoringCase("x-oss-request-id: ");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void declaredBodyOverTheLimitIsEntityTooLargeAndTheConnectionStaysUsable() throws Exception {
+        String tooLarge = exchange("PUT /pub/big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
+                + (HttpLimits.DEFAULT_MAX_BODY_BYTES + 1) + "\r\n\r\n" + "x".repeat(1000));
+        assertThat(tooLarge).startsWith("HTTP/1.1 400 Bad Request").containsIgnoringCase("<Code>EntityTooLarge</Code>");
+        assertThat(channel.isOpen()).isTrue();
+        objects.put("pub", "a.txt", "AAA".getBytes(StandardCharsets.UTF_8), PutOptions.of("text/plain"));
+        // the rest of the oversized body is discarded, then the next request on the connection is served
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[HttpLimits.DEFAULT_MAX_BODY_BYTES + 1 - 1000]));
+        assertThat(exchange("GET /pub/a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")).startsWith("HTTP/1.1 200 OK")
+                .endsWith("AAA");
     }
 }

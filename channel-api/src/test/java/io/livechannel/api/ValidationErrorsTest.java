@@ -175,4 +175,16 @@ class ValidationErrorsTest {
         assertThat(xml.status()).isEqualTo(400);
         assertThat(xml.body()).contains("<Code>EntityTooLarge</Code>");
     }
+
+    @Test
+    void documentTypeDeclarationsAreMalformedXmlSoEntitiesAreNeverResolved() throws Exception {
+        Path secret = dir.resolve("secret.txt");
+        java.nio.file.Files.writeString(secret, "TOPSECRET");
+        RawHttp.Answer a = putConfig("ch", "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY x SYSTEM \"file://"
+                + secret + "\">]><LiveChannelConfiguration><Description>&x;</Description><Target><Type>HLS</Type>"
+                + "</Target></LiveChannelConfiguration>");
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.body()).contains("<Code>MalformedXML</Code>").doesNotContain("TOPSECRET");
+        assertThat(server.metadata.channels().find(BUCKET, "ch")).isEmpty();
+    }
 }

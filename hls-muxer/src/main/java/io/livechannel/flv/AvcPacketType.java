@@ -13,6 +13,9 @@ public enum AvcPacketType {
     END_OF_SEQUENCE(2),
     NONE(-1);
 
+    /** {@code values()} clones its array on every call; tags are parsed per frame. */
+    private static final AvcPacketType[] VALUES = values();
+
     private final int value;
 
     AvcPacketType(int value) {
@@ -25,6 +28,6 @@ public enum AvcPacketType {
 
     /** Returns the constant for 0..2, or null for any other value (the caller reports it as malformed). */
     static AvcPacketType ofOrNull(int value) {
-        return value >= 0 && value <= 2 ? values()[value] : null;
+        return value >= 0 && value <= 2 ? VALUES[value] : null;
     }
 }

@@ -13,6 +13,9 @@ public enum FrameType {
     VIDEO_INFO(5),
     UNKNOWN(-1);
 
+    /** {@code values()} clones its array on every call; tags are parsed per frame. */
+    private static final FrameType[] VALUES = values();
+
     private final int value;
 
     FrameType(int value) {
@@ -25,6 +28,6 @@ public enum FrameType {
 
     /** Never throws. */
     public static FrameType of(int value) {
-        return value >= 1 && value <= 5 ? values()[value - 1] : UNKNOWN;
+        return value >= 1 && value <= 5 ? VALUES[value - 1] : UNKNOWN;
     }
 }

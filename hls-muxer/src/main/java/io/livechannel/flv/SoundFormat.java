@@ -23,6 +23,9 @@ public enum SoundFormat {
     MP3_8KHZ(14),
     DEVICE_SPECIFIC(15);
 
+    /** {@code values()} clones its array on every call; tags are parsed per frame. */
+    private static final SoundFormat[] VALUES = values();
+
     private final int value;
 
     SoundFormat(int value) {
@@ -35,6 +38,6 @@ public enum SoundFormat {
 
     /** {@code value} is a 4-bit field, so this never fails for 0..15. */
     public static SoundFormat of(int value) {
-        return values()[value & 0x0F];
+        return VALUES[value & 0x0F];
     }
 }

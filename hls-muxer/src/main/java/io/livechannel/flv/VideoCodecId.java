@@ -16,6 +16,9 @@ public enum VideoCodecId {
     ENHANCED(-2),
     UNKNOWN(-1);
 
+    /** {@code values()} clones its array on every call; tags are parsed per frame. */
+    private static final VideoCodecId[] VALUES = values();
+
     private final int value;
 
     VideoCodecId(int value) {
@@ -28,6 +31,6 @@ public enum VideoCodecId {
 
     /** Never throws. */
     public static VideoCodecId of(int value) {
-        return value >= 2 && value <= 7 ? values()[value - 2] : UNKNOWN;
+        return value >= 2 && value <= 7 ? VALUES[value - 2] : UNKNOWN;
     }
 }

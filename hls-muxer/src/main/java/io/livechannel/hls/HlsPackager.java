@@ -12,8 +12,6 @@ import io.livechannel.flv.SoundFormat;
 import io.livechannel.flv.VideoCodecId;
 import io.livechannel.flv.VideoTagHeader;
 import io.livechannel.ts.PesPayload;
-import io.livechannel.ts.TsClock;
-import io.livechannel.ts.TsWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -36,11 +34,13 @@ import java.util.function.LongSupplier;
  * Every segment starts with PAT and PMT declaring only the tracks whose sequence headers are known. Video access
  * units get an access unit delimiter (required by iOS and video.js) and, before an IDR without in-band SPS, the SPS
  * and PPS of the AVC sequence header; AAC frames get an ADTS header. DTS comes from the RTMP timestamp, PTS from DTS
- * plus the signed composition time; timestamps are unwrapped to 64 bits ({@link Timeline}) and carried modulo 2^33.
+ * plus the signed composition time (a negative one is clamped to PTS = DTS, as MPEG forbids PTS below DTS);
+ * timestamps are unwrapped to 64 bits ({@link Timeline}) and carried modulo 2^33.
  * A new publish after earlier segments starts with a discontinuity.
  *
  * <p>Bad media never throws: malformed or unsupported tags are skipped and reported to
- * {@link HlsOutput#unitDropped} and {@link #droppedUnits(DropReason)}.
+ * {@link HlsOutput#unitDropped} and {@link #droppedUnits(DropReason)}. Exceptions thrown by the {@link HlsOutput}
+ * itself propagate to the caller.
  *
  * <p>Limits: {@link SegmenterLimits}. Buffers: each segment is one buffer from the allocator, pre-sized from the
  * previous segment and handed to {@code segmentReady} (ownership moves). Frames are copied once, straight from the
@@ -51,18 +51,10 @@ import java.util.function.LongSupplier;
  * other than the injected wall clock.
  */
 public final class HlsPackager {
-    /** Offset added to every media timestamp so PCR (DTS − 100 ms) stays positive at the start: 1 s. */
-    static final long TIMESTAMP_OFFSET_TICKS = TsClock.HZ;
-    private static final int MIN_SEGMENT_CAPACITY = 64 * 1024;
-
     private final HlsSettings settings;
     private final HlsOutput output;
-    private final LongSupplier wallClockMillis;
-    private final ByteBufAllocator allocator;
     private final Timeline timeline;
-    private final Segmenter segmenter;
-    private final LivePlaylist playlist;
-    private final TsWriter ts = new TsWriter();
+    private final SegmentStream stream;
     private final Tracks tracks = new Tracks();
     private final long[] drops = new long[DropReason.values().length];
     private final AccessUnitAssembler assembler = new AccessUnitAssembler();
@@ -70,18 +62,7 @@ public final class HlsPackager {
     /** The 7-byte ADTS header of the frame being written; unpooled heap, so nothing to release. */
     private final ByteBuf adtsHeader = Unpooled.buffer(AdtsHeader.LENGTH_BYTES, AdtsHeader.LENGTH_BYTES);
 
-    private OpenSegment segment;
-    private boolean nextIsDiscontinuity;
-    private int lastTrackMask;
-    private long lastKeyMillis = Long.MIN_VALUE;
-    private long lastSegmentBytes;
     private boolean finished;
-    /** Media ms to PTS-timeline ms: set at the first frame so that its PTS is the wall clock (or later). */
-    private long timestampBaseMillis;
-    private boolean timestampBaseSet;
-    /** End (media ms) of the newest emitted segment. */
-    private long timelineEndMillis;
-    private final long restoredTimestampFloorMillis;
     /** Whether a keyframe has been written: inter frames before it cannot be decoded and are dropped. */
     private boolean videoStarted;
 
@@ -101,13 +82,9 @@ public final class HlsPackager {
                        ByteBufAllocator allocator) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.output = Objects.requireNonNull(output, "output");
-        this.wallClockMillis = Objects.requireNonNull(wallClockMillis, "wallClockMillis");
-        this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.timeline = new Timeline(settings.limits());
-        this.segmenter = new Segmenter(settings);
-        this.playlist = new LivePlaylist(settings, Objects.requireNonNull(restored, "restored"));
-        this.nextIsDiscontinuity = restored.nextMediaSequence() > 0;
-        this.restoredTimestampFloorMillis = restored.nextTimestampMillis();
+        this.stream = new SegmentStream(settings, output, Objects.requireNonNull(wallClockMillis, "wallClockMillis"),
+                Objects.requireNonNull(allocator, "allocator"), Objects.requireNonNull(restored, "restored"));
     }
 
     /**
@@ -177,14 +154,7 @@ public final class HlsPackager {
         }
         finished = true;
         try {
-            if (segment != null) {
-                OpenSegment last = segment;
-                segment = null;
-                emit(last, last.endMillis(), CutReason.PUBLISH_END, true);
-            } else if (playlist.hasSegments()) {
-                playlist.end();
-                output.playlistReady(settings.playlistObjectKey(), playlist.render(), playlistState());
-            }
+            stream.finish();
         } finally {
             assembler.clear();
             audioPayload.clear();
@@ -198,8 +168,7 @@ public final class HlsPackager {
 
     /** Counters as they would be persisted now. */
     public PlaylistState playlistState() {
-        long end = timestampBaseSet ? timestampBaseMillis + timelineEndMillis : restoredTimestampFloorMillis;
-        return playlist.state().withNextTimestampMillis(Math.max(0, end));
+        return stream.state();
     }
 
     private void onAvcSequenceHeader(AvcDecoderConfigurationRecord record) {
@@ -208,8 +177,9 @@ public final class HlsPackager {
         }
         boolean changed = tracks.video != null;
         tracks.video = record;
+        OpenSegment segment = stream.current();
         if (segment != null && (changed || !segment.hasVideo())) {
-            segmenter.tracksChanged();
+            stream.segmenter().tracksChanged();
         }
     }
 
@@ -225,8 +195,9 @@ public final class HlsPackager {
         }
         boolean changed = tracks.audio != null;
         tracks.setAudio(config);
+        OpenSegment segment = stream.current();
         if (segment != null && (changed || !segment.hasAudio())) {
-            segmenter.tracksChanged();
+            stream.segmenter().tracksChanged();
         }
     }
 
@@ -244,16 +215,17 @@ public final class HlsPackager {
         int nalFlags = NalUnits.scan(body, lengthSize);
         long dtsMillis = mediaMillis(timestampMillis);
         boolean keyframe = header.isKeyframe();
+        OpenSegment segment = stream.current();
         if (!keyframe && (!videoStarted || segment == null || !segment.hasVideo())) {
             drop(DropReason.AWAITING_KEYFRAME, "video before keyframe");
             return;
         }
         videoStarted = true;
-        prepareSegment(dtsMillis, keyframe);
+        segment = stream.prepare(dtsMillis, keyframe, tracks.mask());
         long ptsMillis = Math.max(dtsMillis, dtsMillis + header.compositionTimeMillis());
         boolean prependParameterSets = (nalFlags & NalUnits.HAS_IDR) != 0 && (nalFlags & NalUnits.HAS_SPS) == 0;
         PesPayload accessUnit = assembler.assemble(body, tracks.video, prependParameterSets);
-        ts.writeVideo(segment.buffer, accessUnit, ticks(ptsMillis), ticks(dtsMillis), keyframe);
+        stream.writeVideo(accessUnit, ptsMillis, dtsMillis, keyframe);
         assembler.clear();
         segment.extendTo(dtsMillis + tracks.videoFrameDuration(dtsMillis));
     }
@@ -275,17 +247,18 @@ public final class HlsPackager {
         }
         long dtsMillis = mediaMillis(timestampMillis);
         boolean audioLeads = tracks.video == null;
+        OpenSegment segment = stream.current();
         if (segment == null ? !audioLeads : !segment.hasAudio()) {
             drop(DropReason.AWAITING_KEYFRAME, "audio before the segment that declares it");
             return;
         }
-        prepareSegment(dtsMillis, audioLeads);
+        segment = stream.prepare(dtsMillis, audioLeads, tracks.mask());
         adtsHeader.clear();
         AdtsHeader.write(adtsHeader, tracks.adtsProfile, tracks.adtsFrequencyIndex,
                 tracks.audio.channelConfiguration(), rawBytes);
-        long ptsTicks = tracks.audioClock.ptsOf(ticks(dtsMillis), tracks.audio.samplesPerFrame(),
+        long ptsTicks = tracks.audioClock.ptsOf(stream.ticks(dtsMillis), tracks.audio.samplesPerFrame(),
                 tracks.audio.samplingFrequencyHz());
-        ts.writeAudio(segment.buffer, audioPayload.clear().add(adtsHeader).add(body), ptsTicks);
+        stream.writeAudio(audioPayload.clear().add(adtsHeader).add(body), ptsTicks);
         audioPayload.clear();
         segment.extendTo(dtsMillis + tracks.audioFrameMillis());
     }
@@ -293,69 +266,9 @@ public final class HlsPackager {
     private long mediaMillis(long timestampMillis) {
         long media = timeline.toMediaMillis(timestampMillis);
         if (timeline.takeJump()) {
-            segmenter.jumped();
+            stream.segmenter().jumped();
         }
         return media;
-    }
-
-    /** Cuts the open segment if the rule says so, and opens one if none is open. */
-    private void prepareSegment(long dtsMillis, boolean isRandomAccess) {
-        if (segment != null) {
-            CutReason reason = segmenter.cutBefore(dtsMillis, isRandomAccess, segment.buffer.readableBytes());
-            if (reason == null) {
-                return;
-            }
-            OpenSegment done = segment;
-            segment = null;
-            emit(done, dtsMillis, reason, false);
-            nextIsDiscontinuity |= reason.nextIsDiscontinuity();
-        }
-        open(dtsMillis);
-    }
-
-    private void open(long firstMillis) {
-        long wallMillis = wallClockMillis.getAsLong();
-        if (!timestampBaseSet) {
-            // PTS/DTS follow the wall clock from the first segment on, and never start before the previous
-            // publish's end: timestamps keep increasing across republishes, so players and ffmpeg read a VoD
-            // playlist spanning several publishes without "non monotonically increasing dts" at the discontinuities.
-            timestampBaseSet = true;
-            timestampBaseMillis = Math.max(wallMillis, restoredTimestampFloorMillis) - firstMillis;
-        }
-        // Segment names must strictly increase even if two segments start within one millisecond.
-        long keyMillis = Math.max(wallMillis, lastKeyMillis + 1);
-        lastKeyMillis = keyMillis;
-        int trackMask = tracks.mask();
-        boolean discontinuity = nextIsDiscontinuity || (lastTrackMask != 0 && lastTrackMask != trackMask);
-        int capacity = (int) Math.min(Math.max(MIN_SEGMENT_CAPACITY, lastSegmentBytes + lastSegmentBytes / 8),
-                settings.limits().maxSegmentBytes());
-        ByteBuf buffer = allocator.buffer(capacity);
-        segment = new OpenSegment(buffer, settings.segmentObjectKey(keyMillis), wallMillis, firstMillis,
-                playlist.nextMediaSequence(), discontinuity, trackMask);
-        ts.writeTables(buffer, segment.hasVideo(), segment.hasAudio());
-        segmenter.started(firstMillis);
-        nextIsDiscontinuity = false;
-        lastTrackMask = trackMask;
-    }
-
-    /** Hands a finished segment and the updated playlist to the output; the segment buffer leaves our ownership. */
-    private void emit(OpenSegment done, long endMillis, CutReason reason, boolean endOfPublish) {
-        long durationMicros = Math.max(0, endMillis - done.firstMillis) * 1000;
-        SegmentInfo info = new SegmentInfo(settings.channelName(), done.objectKey, done.startTimeMillis,
-                durationMicros, done.mediaSequence, done.discontinuity, done.buffer.readableBytes(), reason);
-        lastSegmentBytes = info.sizeBytes();
-        timelineEndMillis = Math.max(timelineEndMillis, endMillis);
-        playlist.add(info);
-        if (endOfPublish) {
-            playlist.end();
-        }
-        output.segmentReady(info, done.buffer);
-        output.playlistReady(settings.playlistObjectKey(), playlist.render(), playlistState());
-    }
-
-    /** PTS/DTS ticks (unwrapped; the writer keeps 33 bits) of a media time. */
-    private long ticks(long mediaMillis) {
-        return TsClock.ticksOfMillis(mediaMillis + timestampBaseMillis) + TIMESTAMP_OFFSET_TICKS;
     }
 
     private void drop(DropReason reason, String detail) {

@@ -379,6 +379,56 @@ class HlsPackagerTest {
     }
 
     @Test
+    void keyframeAccessUnitStartsWithDelimiterThenParameterSetsAndEveryFrameHasOneDelimiter() {
+        HlsPackager packager = packager(5, 5, PlaylistState.INITIAL);
+        headers(packager);
+        video(packager, 0, 200, 1_000, 0);
+        packager.finish();
+
+        TsInspector inspector = new TsInspector().inspect(output.concatenated());
+        var config = io.livechannel.codec.h264.AvcDecoderConfigurationRecord.read(
+                Unpooled.wrappedBuffer(tags.videoSequenceHeader.body(), 5, tags.videoSequenceHeader.body().length - 5));
+        String key = HexFormat.of().formatHex(inspector.payload(0x100, 0));
+        assertThat(key).startsWith("00000001" + "09f0" // AUD
+                + "00000001" + HexFormat.of().formatHex(config.sequenceParameterSets().get(0)) // SPS of the header
+                + "00000001" + HexFormat.of().formatHex(config.pictureParameterSets().get(0)) // PPS
+                + "00000001"); // then the frame's own NAL units (SEI, IDR)
+        String inter = HexFormat.of().formatHex(inspector.payload(0x100, 1));
+        assertThat(inter).startsWith("0000000109f000000001").doesNotContain("000000016764");
+        for (int i = 0; i < 5; i++) {
+            String unit = HexFormat.of().formatHex(inspector.payload(0x100, i));
+            assertThat(unit.split("0000000109f0", -1)).as("AUDs in frame %d", i).hasSize(2);
+        }
+    }
+
+    @Test
+    void aacFramesGetAnAdtsHeaderFromTheAudioSpecificConfig() {
+        HlsPackager packager = packager(5, 5, PlaylistState.INITIAL);
+        FlvFile.feed(packager, tags.audioSequenceHeader);
+        FlvFile.feed(packager, tags.audio(0));
+        packager.finish();
+
+        byte[] pes = new TsInspector().inspect(output.concatenated()).payload(0x101, 0);
+        int raw = tags.audioFrame.body().length - 2;
+        io.livechannel.codec.aac.AdtsHeader adts = io.livechannel.codec.aac.AdtsHeader.read(Unpooled.wrappedBuffer(pes));
+        // ffmpeg's config 0x1208: AAC LC (profile 1), 44.1 kHz (index 4), mono
+        assertThat(adts).isEqualTo(new io.livechannel.codec.aac.AdtsHeader(1, 4, 1, raw + 7));
+        assertThat(pes).hasSize(raw + 7);
+    }
+
+    @Test
+    void playlistInASubfolderReachesSegmentsWithRelativeUris() {
+        HlsPackager packager = new HlsPackager(new HlsSettings("ch", "hd/live.m3u8", 1, 5), output, clock,
+                PlaylistState.INITIAL, allocator);
+        headers(packager);
+        video(packager, 0, 1_000, 1_000, 0);
+        packager.finish();
+
+        assertThat(output.lastPlaylist().objectKey()).isEqualTo("ch/hd/live.m3u8");
+        assertThat(output.lastPlaylist().text()).contains("\n../" + T0 + ".ts\n");
+    }
+
+    @Test
     void badMediaIsSkippedAndCountedNeverThrown() {
         HlsPackager packager = packager(1, 5, PlaylistState.INITIAL);
         FlvFile.feed(packager, tags.video(0, true)); // before any sequence header

@@ -18,6 +18,8 @@ final class TsInspector {
     final List<Pes> pes = new ArrayList<>();
     final List<String> errors = new ArrayList<>();
     final Map<Integer, Integer> pmtStreams = new HashMap<>(); // elementary PID -> stream_type
+    /** Elementary stream bytes of every PES (PES header removed), per PID, in order. */
+    final Map<Integer, List<java.io.ByteArrayOutputStream>> payloads = new HashMap<>();
     int pcrPid = -1;
     private final Map<Integer, Integer> lastCc = new HashMap<>();
     private int packetIndex;
@@ -65,6 +67,9 @@ final class TsInspector {
             }
             payloadStart += 1 + length;
         }
+        if (hasPayload && pid != 0 && pid != 0x1000) {
+            collectPayload(ts, p, payloadStart, pid, unitStart);
+        }
         if (!hasPayload || !unitStart) {
             return;
         }
@@ -76,6 +81,23 @@ final class TsInspector {
             return;
         }
         readPesHeader(ts, payloadStart, pid, randomAccess);
+    }
+
+    private void collectPayload(byte[] ts, int p, int payloadStart, int pid, boolean unitStart) {
+        List<java.io.ByteArrayOutputStream> list = payloads.computeIfAbsent(pid, k -> new ArrayList<>());
+        int from = payloadStart;
+        if (unitStart) {
+            list.add(new java.io.ByteArrayOutputStream());
+            from = payloadStart + 9 + (ts[payloadStart + 8] & 0xFF);
+        }
+        if (!list.isEmpty()) {
+            list.get(list.size() - 1).write(ts, from, p + 188 - from);
+        }
+    }
+
+    /** The elementary stream bytes of the {@code index}-th PES on {@code pid}. */
+    byte[] payload(int pid, int index) {
+        return payloads.get(pid).get(index).toByteArray();
     }
 
     private void readPmt(byte[] ts, int s) {

@@ -65,7 +65,7 @@ class FfmpegPublishTest {
         Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(logs);
         assertThat(url).startsWith("rtmp://127.0.0.1:" + server.port() + "/live/" + CHANNEL + "?");
-        try (Ffmpeg ffmpeg = Ffmpeg.push(url, 3)) {
+        try (Ffmpeg ffmpeg = Ffmpeg.pushFast(url, 3, List.of())) {
             RecordingSink sink = server.listener.next(20);
             assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
             assertThat(sink.end.get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
@@ -119,7 +119,7 @@ class FfmpegPublishTest {
     void bucketInApplicationPathAsOss2WritesIt() throws Exception {
         String sdk = sdkUrl(BUCKET, CHANNEL, inOneHour());
         String url = "rtmp://127.0.0.1:" + server.port() + "/" + BUCKET + "/live/" + CHANNEL + sdk.substring(sdk.indexOf('?'));
-        try (Ffmpeg ffmpeg = Ffmpeg.push(url, 1)) {
+        try (Ffmpeg ffmpeg = Ffmpeg.pushFast(url, 1, List.of())) {
             RecordingSink sink = server.listener.next(20);
             assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
             assertThat(sink.end.get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
@@ -133,7 +133,7 @@ class FfmpegPublishTest {
         server.authorizer.putChannel("otherbucket", CHANNEL, true);
         String sdk = sdkUrl("otherbucket", CHANNEL, inOneHour());
         // the encoder connects to 127.0.0.1 but names the virtual host in tcUrl, as with a DNS name
-        try (Ffmpeg ffmpeg = Ffmpeg.push(sdk, 1, List.of(), "-rtmp_tcurl",
+        try (Ffmpeg ffmpeg = Ffmpeg.pushFast(sdk, 1, List.of(), "-rtmp_tcurl",
                 "rtmp://otherbucket.oss-cn-hangzhou.aliyuncs.com:" + server.port() + "/live")) {
             RecordingSink sink = server.listener.next(20);
             assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
@@ -142,9 +142,41 @@ class FfmpegPublishTest {
     }
 
     @Test
+    void queryOnTheApplicationWithABareStreamKeyAsObsSendsIt() throws Exception {
+        String sdk = sdkUrl(BUCKET, CHANNEL, inOneHour());
+        String query = sdk.substring(sdk.indexOf('?'));
+        String server = "rtmp://127.0.0.1:" + this.server.port() + "/live" + query;
+        // OBS: Server = rtmp://host:port/live?<query>, Stream Key = <channel>
+        try (Ffmpeg ffmpeg = Ffmpeg.pushFast(server, 1, List.of(), "-rtmp_app", "live" + query, "-rtmp_tcurl", server,
+                "-rtmp_playpath", CHANNEL)) {
+            RecordingSink sink = this.server.listener.next(20);
+            assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
+            assertThat(sink.info.channel()).isEqualTo(CHANNEL);
+            assertThat(sink.frames('V')).hasSizeGreaterThan(20);
+        }
+    }
+
+    @Test
+    void timestampsPastTheExtendedTimestampThresholdArriveIntact() throws Exception {
+        // 16800 s = 16,800,000 ms > 0xFFFFFF: ffmpeg sends extended timestamps on fmt 0 and fmt 3 chunks
+        try (Ffmpeg ffmpeg = Ffmpeg.pushFast(sdkUrl(BUCKET, CHANNEL, inOneHour()), 2, List.of(), "-output_ts_offset",
+                "16800")) {
+            RecordingSink sink = server.listener.next(20);
+            assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
+            List<RecordingSink.Frame> pictures = sink.frames('V').stream().filter(f -> f.secondByte() == 1).toList();
+            assertThat(pictures).hasSize(50);
+            long first = pictures.get(0).timestampMillis();
+            assertThat(first).isBetween(16_800_000L, 16_800_050L);
+            for (int i = 0; i < pictures.size(); i++) {
+                assertThat(pictures.get(i).timestampMillis()).as("frame %d", i).isEqualTo(first + 40L * i);
+            }
+        }
+    }
+
+    @Test
     void sameChannelNameInTwoBucketsIsResolvedBySignature() throws Exception {
         server.authorizer.putChannel("otherbucket", CHANNEL, true);
-        try (Ffmpeg ffmpeg = Ffmpeg.push(sdkUrl("otherbucket", CHANNEL, inOneHour()), 1)) {
+        try (Ffmpeg ffmpeg = Ffmpeg.pushFast(sdkUrl("otherbucket", CHANNEL, inOneHour()), 1, List.of())) {
             RecordingSink sink = server.listener.next(20);
             assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
             assertThat(sink.info.bucket()).isEqualTo("otherbucket");
@@ -190,7 +222,7 @@ class FfmpegPublishTest {
 
     @Test
     void nonAacAudioIsDroppedAndVideoContinues() throws Exception {
-        try (Ffmpeg ffmpeg = Ffmpeg.push(sdkUrl(BUCKET, CHANNEL, inOneHour()), 2,
+        try (Ffmpeg ffmpeg = Ffmpeg.pushFast(sdkUrl(BUCKET, CHANNEL, inOneHour()), 2,
                 List.of("-c:v", "libx264", "-preset", "ultrafast", "-c:a", "libmp3lame"))) {
             RecordingSink sink = server.listener.next(20);
             assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
@@ -239,7 +271,7 @@ class FfmpegPublishTest {
             awaitNoNewFrames(old);
             server.clock.advance(RtmpLimits.DEFAULT_IDLE_PUBLISHER_TIMEOUT.plusSeconds(1));
 
-            try (Ffmpeg reconnect = Ffmpeg.push(url, 1)) {
+            try (Ffmpeg reconnect = Ffmpeg.pushFast(url, 1, List.of())) {
                 RecordingSink fresh = server.listener.next(20);
                 assertThat(old.end).isCompletedWithValue(EndReason.REPLACED_IDLE); // delivered before the new start
                 assertThat(reconnect.await(30)).as(reconnect.output()).isZero();

@@ -234,4 +234,49 @@ class RtmpPipelineTest {
         assertThat(request.get()).isNull();
         channel.finishAndReleaseAll();
     }
+
+    @Test
+    void failingAuthorizerIsADenialNotACrash() throws IOException {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        initializer(r -> CompletableFuture.failedFuture(new IllegalStateException("catalog down")))
+                .addHandlers(channel.pipeline());
+        channel.writeInbound(Unpooled.wrappedBuffer(ffmpegSession()));
+        channel.runPendingTasks();
+        List<Object> replies = replies(channel);
+        assertThat(values(replies.get(replies.size() - 1)).get(3))
+                .isEqualTo(info(StatusCode.PUBLISH_DENIED, "authorization failed (server error)"));
+        assertThat(listener.sinks).isEmpty();
+        assertThat(registry.isLive("examplebucket", "test-channel")).isFalse();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void kickTellsTheEncoderWhyEndsTheSinkAtOnceAndClosesAfterTheLinger() throws IOException {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        initializer(allow()).addHandlers(channel.pipeline());
+        channel.writeInbound(Unpooled.wrappedBuffer(ffmpegSession()));
+        channel.runPendingTasks();
+        RecordingSink sink = listener.sinks.poll();
+        replies(channel); // the publish flow so far
+
+        CompletableFuture<Boolean> kicked = registry.kick("examplebucket", "test-channel");
+        channel.runPendingTasks();
+        assertThat(sink.end).isCompletedWithValue(EndReason.KICKED);
+        assertThat(kicked).isCompletedWithValue(true);
+        assertThat(registry.isLive("examplebucket", "test-channel")).isFalse();
+        ByteBuf out = channel.readOutbound();
+        EmbeddedChannel client = new EmbeddedChannel(new ChunkDecoder(RtmpLimits.defaults()), new MessageDecoder(16));
+        client.writeInbound(Unpooled.wrappedBuffer(
+                io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {0x02, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0, 0, 0x10, 0}),
+                out)); // the server set its chunk size to 4096 earlier in the stream
+        client.readInbound(); // our own Set Chunk Size prefix
+        CommandMessage status = client.readInbound();
+        assertThat(status.values().get(3)).isEqualTo(info(StatusCode.PUBLISH_DENIED, "the channel was disabled or deleted"));
+        client.finishAndReleaseAll();
+        assertThat(channel.isActive()).isTrue(); // lingering so the encoder reads the reason
+        channel.advanceTimeBy(500, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isActive()).isFalse();
+        channel.finishAndReleaseAll();
+    }
 }

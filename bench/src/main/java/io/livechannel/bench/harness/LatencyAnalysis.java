@@ -1,6 +1,5 @@
 package io.livechannel.bench.harness;
 
-import io.livechannel.bench.load.LoadStats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,8 +31,14 @@ public record LatencyAnalysis(int segments, int late, int lateCertain, int unmat
     public static final long LATE_MILLIS = 1000;
     static final long MATCH_TOLERANCE_MILLIS = 500;
 
+    /** When keyframe {@code ordinal} of {@code publisher} was sent ({@code nanoTime}), 0 if it never was. */
+    @FunctionalInterface
+    public interface KeyframeSendTimes {
+        long sentNanos(int publisher, int ordinal);
+    }
+
     public static LatencyAnalysis of(List<SegmentSighting> sightings, long[] keyframeTimestampsMillis,
-            LoadStats stats, int fastChannels) {
+            KeyframeSendTimes sent, int fastChannels) {
         List<Double> fast = new ArrayList<>();
         List<Double> all = new ArrayList<>();
         int late = 0;
@@ -46,12 +51,12 @@ public record LatencyAnalysis(int segments, int late, int lateCertain, int unmat
                 unmatched++;
                 continue;
             }
-            long sent = stats.keyframeSentNanos(s.publisher(), k);
-            if (sent == 0) {
+            long sentNanos = sent.sentNanos(s.publisher(), k);
+            if (sentNanos == 0) {
                 closedWithoutKeyframe++;
                 continue;
             }
-            double ms = (s.seenNanos() - sent) / 1e6;
+            double ms = (s.seenNanos() - sentNanos) / 1e6;
             all.add(ms);
             if (s.publisher() < fastChannels) {
                 fast.add(ms);
@@ -59,7 +64,7 @@ public record LatencyAnalysis(int segments, int late, int lateCertain, int unmat
             if (ms > LATE_MILLIS) {
                 late++;
             }
-            if ((s.previousPollNanos() - sent) / 1e6 > LATE_MILLIS) {
+            if ((s.previousPollNanos() - sentNanos) / 1e6 > LATE_MILLIS) {
                 lateCertain++;
             }
         }

@@ -52,6 +52,33 @@ public final class ProcessProbe {
         return new Sample((double) ticks / CLOCK_TICKS_PER_SECOND, rssKb * 1024, tree.size());
     }
 
+    /**
+     * CPU seconds (user, system) per thread-name group of every process in the tree, from
+     * {@code /proc/<pid>/task/<tid>/stat}; digits are dropped from names so a pool's threads add up
+     * ({@code multiThreadIoEventLoopGroup-3-1} and {@code -3-2} become one group). Threads that exited are missing.
+     */
+    public static java.util.Map<String, double[]> threadCpu(long rootPid) throws IOException {
+        java.util.Map<String, double[]> groups = new java.util.TreeMap<>();
+        for (long pid : tree(rootPid)) {
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : tasks) {
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double[] g = groups.computeIfAbsent(name, k -> new double[2]);
+                    g[0] += Double.parseDouble(f[11]) / CLOCK_TICKS_PER_SECOND;
+                    g[1] += Double.parseDouble(f[12]) / CLOCK_TICKS_PER_SECOND;
+                }
+            }
+        }
+        return groups;
+    }
+
     /** The root and all its descendants (ppid is field 4 of stat). */
     static List<Long> tree(long root) throws IOException {
         List<long[]> pairs = new ArrayList<>();

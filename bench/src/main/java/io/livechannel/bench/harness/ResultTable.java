@@ -56,6 +56,13 @@ final class ResultTable {
         row(sb, results, ratio, "pacing lag p50 / p99 (ms)", r -> r.load().pacingLagP50Millis(), "%.0f",
                 r -> r.load().pacingLagP99Millis());
         row(sb, results, ratio, "pacing lag max (ms)", r -> r.load().pacingLagMaxMillis(), "%.0f", null);
+        sb.append('\n');
+        for (TargetResult r : results) {
+            sb.append("CPU in window by thread group, ").append(r.target()).append(" (user+system s):");
+            r.threadCpu().stream().limit(8).forEach(e -> sb.append(String.format(" %s %.2f+%.2f;", e.getKey(),
+                    e.getValue()[0], e.getValue()[1])));
+            sb.append('\n');
+        }
         return sb.toString();
     }
 

@@ -19,10 +19,12 @@ import io.livechannel.bench.load.LoadReport;
  * @param pollRequests    playlist GETs sent by the poller
  * @param pollErrors      failed playlist GETs
  * @param pollGaps        channels the poller lost track of
+ * @param threadCpu       CPU seconds (user, system) in the window per thread-name group, largest first
  */
 public record TargetResult(String target, LoadReport load, double windowSeconds, long windowBytes,
         double cpuSeconds, long rssBaseline, long rssPeak, long heapBaseline, long heapPeak, int publishing,
-        LatencyAnalysis latency, long pollRequests, long pollErrors, long pollGaps) {
+        LatencyAnalysis latency, long pollRequests, long pollErrors, long pollGaps,
+        java.util.List<java.util.Map.Entry<String, double[]>> threadCpu) {
     private static final double GB = 1e9;
 
     public double cpuSecondsPerGb() {
@@ -34,7 +36,7 @@ public record TargetResult(String target, LoadReport load, double windowSeconds,
     }
 
     public double heapPerPublisherKb() {
-        return heapPeak < 0 || publishing == 0 ? Double.NaN : (heapPeak - heapBaseline) / 1024.0 / publishing;
+        return heapPeak < 0 || heapBaseline < 0 || publishing == 0 ? Double.NaN : (heapPeak - heapBaseline) / 1024.0 / publishing;
     }
 
     /** CPU use in the window as a share of one core. */

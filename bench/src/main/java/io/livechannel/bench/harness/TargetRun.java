@@ -41,32 +41,52 @@ final class TargetRun {
                 s.publishers(), s.fastChannels(), s.fastPoll(), s.slowPoll());
         poller.start();
         ProcessProbe.Sample cpu0 = ProcessProbe.sample(t.pid());
+        java.util.Map<String, double[]> threads0 = ProcessProbe.threadCpu(t.pid());
         LoadConfig config = new LoadConfig("127.0.0.1", t.rtmpPort(), t.app(), pattern, s.publishers(), s.ramp(),
                 s.measure().plus(s.tail()), LoadConfig.obsChunkSize(), s.flv());
         try (RtmpLoadGenerator g = RtmpLoadGenerator.start(config)) {
             long windowEnd = g.startNanos() + s.ramp().plus(s.measure()).toNanos();
             sleepUntil(windowEnd);
             ProcessProbe.Sample cpu1 = ProcessProbe.sample(t.pid());
+            java.util.Map<String, double[]> threads1 = ProcessProbe.threadCpu(t.pid());
             long windowBytes = g.stats().bytesWritten();
             double windowSeconds = (System.nanoTime() - g.startNanos()) / 1e9;
             poller.stop();
             int publishing = g.stats().accepted() - (int) g.stats().failures(FailureReason.CLOSED_WHILE_PUBLISHING);
             long rssPeak = ProcessProbe.sample(t.pid()).rssBytes();
-            long heapPeak = t.isJvm() ? ProcessProbe.liveHeapBytes(t.pid()) : -1;
+            long heapPeak = -1;
+            if (t.isJvm()) {
+                try {
+                    heapPeak = ProcessProbe.liveHeapBytes(t.pid());
+                } catch (IOException e) {
+                    log.error("{}: cannot read the live heap, reported as missing: {}", t.name(), e.getMessage());
+                }
+            }
             log.info("{}: window closed; {} publishing, reading memory done, waiting for publishers to stop",
                     t.name(), publishing);
             g.awaitDone(s.tail().plusSeconds(30));
             LoadReport report = g.report();
             LatencyAnalysis latency = LatencyAnalysis.of(poller.sightings(), g.keyframeTimestampsMillis(),
-                    g.stats(), poller.fastChannels());
+                    g.stats()::keyframeSentNanos, poller.fastChannels());
             TargetResult r = new TargetResult(t.name(), report, windowSeconds, windowBytes,
                     cpu1.cpuSeconds() - cpu0.cpuSeconds(), rssBaseline, rssPeak, heapBaseline, heapPeak, publishing,
-                    latency, poller.requests(), poller.errors(), poller.gaps());
+                    latency, poller.requests(), poller.errors(), poller.gaps(), delta(threads0, threads1));
             log.info("{}: {}", t.name(), report);
             return r;
         } finally {
             poller.stop();
         }
+    }
+
+    private static java.util.List<java.util.Map.Entry<String, double[]>> delta(java.util.Map<String, double[]> before,
+            java.util.Map<String, double[]> after) {
+        java.util.List<java.util.Map.Entry<String, double[]>> d = new java.util.ArrayList<>();
+        after.forEach((name, a) -> {
+            double[] b = before.getOrDefault(name, new double[2]);
+            d.add(java.util.Map.entry(name, new double[] {a[0] - b[0], a[1] - b[1]}));
+        });
+        d.sort((x, y) -> Double.compare(y.getValue()[0] + y.getValue()[1], x.getValue()[0] + x.getValue()[1]));
+        return d;
     }
 
     private static void createChannels(Target t, RunSettings s, String pattern, int count)

@@ -62,6 +62,9 @@ public final class OperationSelector {
     }
 
     private static Operation objectLevel(HttpMethod m, QueryParameters q) throws OssException {
+        if (q.has("acl") || q.has("cors")) {
+            throw new OssException(OssErrorCode.NOT_IMPLEMENTED, "Object ACLs and object-level CORS are not supported.");
+        }
         if (q.has("live")) {
             return liveChannel(m, q);
         }

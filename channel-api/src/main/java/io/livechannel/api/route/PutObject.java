@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * {@code PUT /<bucket>/<key>} (wire spec §7.1): stores the body (size-limited by the aggregator, Content-MD5
- * checked before this runs) with its Content-Type and {@code x-oss-meta-*}; answers 200 with the quoted ETag.
+ * checked before this runs) with its Content-Type and {@code x-oss-meta-*}; answers 200 with the quoted ETag and
+ * {@code x-oss-hash-crc64ecma}, which the Java SDK checks against its own CRC of what it sent.
  */
 final class PutObject implements Route {
     private static final String META = "x-oss-meta-";
@@ -39,6 +40,7 @@ final class PutObject implements Route {
         String contentType = request.headers().get("Content-Type");
         StoredObject stored = config.objects().put(bucket.name(), request.key(), request.body(),
                 new PutOptions(contentType == null || contentType.isBlank() ? null : contentType, meta));
-        return ApiResponse.empty(HttpResponseStatus.OK).header("ETag", "\"" + stored.etag() + "\"");
+        return ApiResponse.empty(HttpResponseStatus.OK).header("ETag", "\"" + stored.etag() + "\"")
+                .header("x-oss-hash-crc64ecma", Crc64Ecma.of(request.body()));
     }
 }

@@ -3,6 +3,7 @@ package io.livechannel.api.xml;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.xml.XmlFactory;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import com.fasterxml.jackson.dataformat.xml.ser.ToXmlGenerator;
 import io.livechannel.api.error.OssErrorCode;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import javax.xml.stream.XMLInputFactory;
 
 /**
  * Reads request documents and writes response documents. Thread-safe.
@@ -25,7 +27,8 @@ public final class OssXml {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(ToXmlGenerator.Feature.WRITE_XML_DECLARATION)
             .build();
-    private static final XmlMapper READER = XmlMapper.builder()
+    /** No DTDs and no external entities: request bodies come from the network (XXE, billion laughs). */
+    private static final XmlMapper READER = XmlMapper.builder(XmlFactory.builder().xmlInputFactory(hardened()).build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
             .build();
@@ -33,6 +36,13 @@ public final class OssXml {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'.000Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private OssXml() {
+    }
+
+    private static XMLInputFactory hardened() {
+        XMLInputFactory f = XMLInputFactory.newFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        return f;
     }
 
     /** UTF-8 bytes of the document. */

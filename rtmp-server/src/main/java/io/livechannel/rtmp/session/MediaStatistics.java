@@ -4,6 +4,7 @@ import io.livechannel.codec.aac.AudioSpecificConfig;
 import io.livechannel.codec.h264.Sps;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * Statistics of one publish for GetLiveChannelStat ({@code livechannel.md}): picture size and sample rate from
@@ -83,7 +84,7 @@ final class MediaStatistics {
         long[] bucket = buckets[nextBucket];
         bucket[0] = elapsed;
         System.arraycopy(current, 1, bucket, 1, 3);
-        java.util.Arrays.fill(current, 0);
+        Arrays.fill(current, 0);
         nextBucket = (nextBucket + 1) % WINDOW_SECONDS;
         bucketStartMillis = now;
         publish();

@@ -4,6 +4,7 @@ import io.livechannel.codec.MalformedMediaException;
 import io.livechannel.codec.aac.AudioSpecificConfig;
 import io.livechannel.codec.h264.AvcDecoderConfigurationRecord;
 import io.livechannel.flv.AudioTagHeader;
+import io.livechannel.flv.AvcPacketType;
 import io.livechannel.flv.FrameType;
 import io.livechannel.flv.SoundFormat;
 import io.livechannel.flv.VideoCodecId;
@@ -38,6 +39,7 @@ final class PublishSession implements PublisherRegistry.Publisher {
     private static final int SOUND_FORMAT_AAC = SoundFormat.AAC.value();
     private static final int FRAME_TYPE_COMMAND = FrameType.VIDEO_INFO.value();
     private static final int SEQUENCE_HEADER = 0;
+    private static final int AVC_NALU = AvcPacketType.NALU.value();
     /** Enhanced RTMP: bit 7 of the first video byte marks an extended header with a FourCC. */
     private static final int ENHANCED_RTMP_EX_HEADER = 0x80;
 
@@ -99,12 +101,12 @@ final class PublishSession implements PublisherRegistry.Publisher {
         if (first >>> 4 == FRAME_TYPE_COMMAND) {
             return null;
         }
-        boolean sequenceHeader = body.readableBytes() > 1 && body.getUnsignedByte(body.readerIndex() + 1) == SEQUENCE_HEADER;
-        if (sequenceHeader) {
+        int packetType = body.readableBytes() > 1 ? body.getUnsignedByte(body.readerIndex() + 1) : -1;
+        if (packetType == SEQUENCE_HEADER) {
             readSequenceHeader(body);
         }
         long timestamp = timestamps.unwrap(message.timestamp());
-        statistics.onVideo(body.readableBytes(), !sequenceHeader);
+        statistics.onVideo(body.readableBytes(), packetType == AVC_NALU);
         sink.onVideo(timestamp, body);
         return null;
     }

@@ -57,8 +57,12 @@ import org.slf4j.LoggerFactory;
  * Protocol errors, read timeouts and connection loss end the publish with the matching {@link EndReason} and
  * close the connection, with one log line.
  *
- * <p>Ownership: releases every message it reads. Threading: one instance per connection, on its event loop;
- * authorizer results and kicks hop back onto that loop before touching state.
+ * <p>Ownership: releases every message it reads (media held while authorizing is released on replay or close).
+ * Threading: one instance per connection, on its event loop; authorizer results and kicks hop back onto that loop
+ * before touching state.
+ *
+ * <p>Over the 300-line norm: the five states share this connection's fields, and the per-publish part already
+ * lives in {@code PublishSession}.
  */
 public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);

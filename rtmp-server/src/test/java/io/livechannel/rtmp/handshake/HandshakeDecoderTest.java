@@ -108,7 +108,8 @@ class HandshakeDecoderTest {
 
     @Test
     void removesItselfAfterC2AndPassesTheFollowingBytesOnUntouchedAtEverySplit() throws Exception {
-        byte[] c0c1 = ffmpegC0C1();
+        byte[] c0c1 = new byte[1 + BLOCK]; // simple handshake: the split behaviour does not depend on the digest
+        c0c1[0] = 3;
         byte[] after = "chunk stream bytes".getBytes(StandardCharsets.US_ASCII);
         byte[] all = new byte[c0c1.length + BLOCK + after.length];
         System.arraycopy(c0c1, 0, all, 0, c0c1.length);

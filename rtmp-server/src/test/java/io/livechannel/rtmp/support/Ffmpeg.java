@@ -24,8 +24,21 @@ public final class Ffmpeg implements AutoCloseable {
      * @param codecArgs replaces the default {@code -c:v libx264 ... -c:a aac} when not empty
      */
     public static Ffmpeg push(String url, int seconds, List<String> codecArgs, String... extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
-                "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
+        return push(true, url, seconds, codecArgs, extra);
+    }
+
+    /** As fast as ffmpeg can encode: for tests where wall-clock pacing does not matter (timestamps still do). */
+    public static Ffmpeg pushFast(String url, int seconds, List<String> codecArgs, String... extra) throws IOException {
+        return push(false, url, seconds, codecArgs, extra);
+    }
+
+    private static Ffmpeg push(boolean realTime, String url, int seconds, List<String> codecArgs, String... extra)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error"));
+        if (realTime) {
+            cmd.add("-re");
+        }
+        cmd.addAll(List.of("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
                 "sine=frequency=440:sample_rate=44100", "-t", String.valueOf(seconds)));
         cmd.addAll(codecArgs.isEmpty() ? List.of("-c:v", "libx264", "-preset", "ultrafast", "-g", "50",
                 "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k") : codecArgs);

@@ -6,8 +6,9 @@ import io.livechannel.storage.catalog.SegmentRecord;
 import java.util.List;
 
 /**
- * The per-segment index behind VoD playlists. Range queries use the index {@code (bucket, channel,
- * start_millis)}; a day of 1-second segments is measured in {@code bench} ({@code SegmentRangeBenchmark}).
+ * The per-segment index behind VoD playlists. Range queries are answered from the covering index
+ * {@code segment_by_channel_time} alone (migration V2); a day of 1-second segments is measured in {@code bench}
+ * ({@code SegmentRangeBenchmark}, numbers in {@code docs/benchmarks.md}).
  */
 final class JdbcSegmentIndex implements SegmentIndex {
     private final SerializedConnection db;
@@ -37,16 +38,17 @@ final class JdbcSegmentIndex implements SegmentIndex {
 
     @Override
     public List<SegmentRecord> range(String bucket, String channel, long fromMillis, long toMillis) {
-        return db.queryList("query segments", "SELECT bucket, channel, object_key, start_millis, duration_micros, "
-                + "sequence, discontinuity, size_bytes FROM segment "
+        // bucket and channel are the parameters: not read back, saving two string reads per row
+        return db.queryList("query segments", "SELECT object_key, start_millis, duration_micros, sequence, "
+                + "discontinuity, size_bytes FROM segment "
                 + "WHERE bucket = ? AND channel = ? AND start_millis >= ? AND start_millis <= ? "
                 + "ORDER BY start_millis, sequence", s -> {
                     s.setString(1, bucket);
                     s.setString(2, channel);
                     s.setLong(3, fromMillis);
                     s.setLong(4, toMillis);
-                }, row -> new SegmentRecord(row.getString(1), row.getString(2), row.getString(3), row.getLong(4),
-                        row.getLong(5), row.getLong(6), row.getBoolean(7), row.getLong(8)));
+                }, row -> new SegmentRecord(bucket, channel, row.getString(1), row.getLong(2), row.getLong(3),
+                        row.getLong(4), row.getBoolean(5), row.getLong(6)));
     }
 
     @Override
