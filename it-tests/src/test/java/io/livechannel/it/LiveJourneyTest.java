@@ -70,7 +70,8 @@ class LiveJourneyTest {
 
             Instant pushStarted = Instant.now();
             List<MediaPlaylist> versions;
-            try (PlaylistRecorder recorder = PlaylistRecorder.start(
+            String timeline;
+            try (PlaylistRecorder recorder = PlaylistRecorder.startWarm(
                     () -> deployment.playlist(bucket, CHANNEL + "/" + PLAYLIST));
                     Push push = Ffmpeg.push(pushUrl, PUSH, run.testDir())) {
                 recorder.await("the live playlist to list " + FRAG_COUNT + " segments", Duration.ofSeconds(30),
@@ -89,13 +90,15 @@ class LiveJourneyTest {
                 recorder.await("#EXT-X-ENDLIST after the publisher stopped", Duration.ofSeconds(15),
                         MediaPlaylist::hasEndList);
                 versions = recorder.versions();
-                assertThat(recorder.errors()).as("failed reads of the live playlist").isEmpty();
+                timeline = recorder.timeline();
+                java.nio.file.Files.writeString(run.testDir().resolve("playlist-reads.log"), timeline);
+                assertThat(recorder.errors()).as("failed reads of the live playlist%s", timeline).isEmpty();
             }
             Instant pushEnded = Instant.now();
 
             List<String> stored = deployment.segmentKeys(bucket, CHANNEL);
             MediaPlaylist last = versions.get(versions.size() - 1);
-            assertLivePlaylistVersions(versions, stored);
+            assertLivePlaylistVersions(versions, stored, timeline);
             assertThat(last.totalDurationSeconds()).as("media in the last window is at most FragCount segments")
                     .isLessThanOrEqualTo(FRAG_COUNT * (FRAG_DURATION + 2.0 + FRAME));
             if (backend == StoreBackend.S3) {
@@ -164,7 +167,8 @@ class LiveJourneyTest {
      * that never goes back; every stored segment was the newest entry of some version (the playlist is rewritten
      * after every segment), and segments are cut on keyframes once FragDuration is reached.
      */
-    private static void assertLivePlaylistVersions(List<MediaPlaylist> versions, List<String> stored) {
+    private static void assertLivePlaylistVersions(List<MediaPlaylist> versions, List<String> stored,
+            String timeline) {
         assertThat(stored).as("segments stored for a %s s push", PUSH.toSeconds())
                 .hasSizeGreaterThanOrEqualTo((int) (PUSH.toSeconds() / (FRAG_DURATION + 2)));
         java.util.Map<Long, String> bySequence = new java.util.TreeMap<>();
@@ -188,7 +192,8 @@ class LiveJourneyTest {
             }
         }
         List<String> newest = versions.stream().map(v -> CHANNEL + "/" + v.last().uri()).distinct().toList();
-        assertThat(newest).as("the newest entry of each playlist version = every stored segment, in order")
+        assertThat(newest).as("the newest entry of each playlist version = every stored segment, in order%s",
+                timeline)
                 .containsExactlyElementsOf(stored);
         assertThat(bySequence.values().stream().map(u -> CHANNEL + "/" + u).toList())
                 .as("every listed segment, by media sequence").containsExactlyElementsOf(stored);

@@ -116,8 +116,12 @@ class PublisherKillTest {
             assertThat(vod.uris()).containsExactlyElementsOf(all.stream().map(Segment::uri).toList());
             assertThat(vod.segments().get(firstSession.size()).discontinuity())
                     .as("the VoD marks where the second publish starts %s", vod).isTrue();
-            // Timestamps restart with each publish, which EXT-X-DISCONTINUITY allows (RFC 8216 §4.3.2.3); ffmpeg's
-            // HLS reader ignores that tag and would report the jump back, so each segment is decoded on its own.
+            // EXT-X-DISCONTINUITY would allow timestamps to restart (RFC 8216 §4.3.2.3), but ffmpeg's HLS reader
+            // ignores the tag; our packager continues them after the previous publish, so the whole VoD decodes.
+            Ffmpeg.DecodeResult vodDecoded = Ffmpeg.decode(deployment.objectUrl(BUCKET, CHANNEL + "/both.m3u8"),
+                    Optional.empty(), Duration.ofSeconds(60), run.testDir());
+            assertThat(vodDecoded.errorLines()).as("ffmpeg playing the VoD across both publishes").isEmpty();
+            assertThat(vodDecoded.exitCode()).isZero();
             for (Segment segment : all) {
                 String segmentUrl = deployment.objectUrl(BUCKET, CHANNEL + "/" + segment.uri());
                 assertThat(Ffmpeg.decode(segmentUrl, Optional.empty(), Duration.ofSeconds(30), run.testDir())

@@ -1,6 +1,7 @@
 package io.livechannel.it.support;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,9 +14,14 @@ import java.util.function.Predicate;
 /**
  * Reads a live playlist every {@value Polling#INTERVAL_MILLIS} ms in the background, as a player does, and keeps
  * every distinct version it saw, so that a test can check each update (window size, growing media sequence,
- * every segment listed at some point) while it does other things. Close it to stop the polling thread.
+ * every segment listed at some point) while it does other things. It also keeps a timeline of every read (when,
+ * how long, what it saw) for failure messages: a version can only be missed while reads are slow or failing.
+ * Close it to stop the polling thread.
  */
 public final class PlaylistRecorder implements AutoCloseable {
+    private static final int WARM_READS = 3;
+    private static final long WARM_READ_MILLIS = 300;
+
     private final Callable<Optional<MediaPlaylist>> fetch;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "playlist-recorder");
@@ -24,6 +30,15 @@ public final class PlaylistRecorder implements AutoCloseable {
     });
     private final List<MediaPlaylist> versions = new ArrayList<>();
     private final List<Throwable> errors = new ArrayList<>();
+    private final List<Read> reads = new ArrayList<>();
+
+    /** One read: when it started, how long it took, and the newest segment it saw (or what went wrong). */
+    public record Read(Instant startedAt, Duration took, String outcome) {
+        @Override
+        public String toString() {
+            return startedAt + " +" + took.toMillis() + "ms " + outcome;
+        }
+    }
 
     private PlaylistRecorder(Callable<Optional<MediaPlaylist>> fetch) {
         this.fetch = fetch;
@@ -36,10 +51,27 @@ public final class PlaylistRecorder implements AutoCloseable {
         return recorder;
     }
 
+    /**
+     * Like {@link #start}, but returns only once reads are quick ({@value #WARM_READS} in a row under
+     * {@value #WARM_READ_MILLIS} ms), so that the first versions are not missed while the server's read path (the
+     * S3 client on first use) warms up; the playlist must not exist yet.
+     */
+    public static PlaylistRecorder startWarm(Callable<Optional<MediaPlaylist>> fetch) {
+        PlaylistRecorder recorder = start(fetch);
+        Polling.await(WARM_READS + " quick reads of the playlist", Duration.ofSeconds(30), recorder::reads,
+                reads -> reads.size() >= WARM_READS && reads.subList(reads.size() - WARM_READS, reads.size())
+                        .stream().allMatch(r -> r.took().toMillis() < WARM_READ_MILLIS));
+        return recorder;
+    }
+
     private void poll() {
+        Instant started = Instant.now();
+        long startNanos = System.nanoTime();
         try {
             Optional<MediaPlaylist> current = fetch.call();
+            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
             synchronized (this) {
+                reads.add(new Read(started, took, current.map(PlaylistRecorder::describe).orElse("absent")));
                 if (current.isPresent() && (versions.isEmpty()
                         || !versions.get(versions.size() - 1).text().equals(current.get().text()))) {
                     versions.add(current.get());
@@ -47,10 +79,18 @@ public final class PlaylistRecorder implements AutoCloseable {
             }
         } catch (Exception | AssertionError e) {
             // Also an AssertionError (an unexpected HTTP status): a scheduled task that throws is never run again.
+            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
             synchronized (this) {
+                reads.add(new Read(started, took, "failed: " + e));
                 errors.add(e);
             }
         }
+    }
+
+    private static String describe(MediaPlaylist playlist) {
+        return playlist.segments().isEmpty() ? "empty"
+                : "newest " + playlist.last().uri() + " (#" + playlist.last().sequence() + ")"
+                        + (playlist.hasEndList() ? " ENDLIST" : "");
     }
 
     /** Every distinct version seen so far, oldest first. */
@@ -61,6 +101,34 @@ public final class PlaylistRecorder implements AutoCloseable {
     /** Failed reads (a non-200/404 answer, an unparsable playlist, a refused connection). */
     public synchronized List<Throwable> errors() {
         return List.copyOf(errors);
+    }
+
+    /** Every read so far, oldest first. */
+    public synchronized List<Read> reads() {
+        return List.copyOf(reads);
+    }
+
+    /** The reads as one line each, for a failure message. */
+    public String timeline() {
+        StringBuilder sb = new StringBuilder("\nplaylist reads:\n");
+        String previous = null;
+        int repeats = 0;
+        for (Read read : reads()) {
+            if (read.outcome().equals(previous) && read.took().toMillis() < 500) {
+                repeats++;
+                continue;
+            }
+            if (repeats > 0) {
+                sb.append("  (").append(repeats).append(" more reads, same result)\n");
+                repeats = 0;
+            }
+            sb.append("  ").append(read).append('\n');
+            previous = read.outcome();
+        }
+        if (repeats > 0) {
+            sb.append("  (").append(repeats).append(" more reads, same result)\n");
+        }
+        return sb.toString();
     }
 
     /** Waits until the newest version satisfies {@code condition} and returns it. */
