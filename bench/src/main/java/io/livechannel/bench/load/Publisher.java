@@ -1,19 +1,27 @@
 package io.livechannel.bench.load;
 
-import io.livechannel.bench.rtmpclient.Amf0CommandWriter;
-import io.livechannel.bench.rtmpclient.Amf0ReplyReader;
 import io.livechannel.bench.rtmpclient.ChunkWriter;
 import io.livechannel.bench.rtmpclient.ClientHandshakeHandler;
 import io.livechannel.bench.rtmpclient.PrechunkedStream;
-import io.livechannel.bench.rtmpclient.ServerMessage;
 import io.livechannel.bench.rtmpclient.ServerReply;
+import io.livechannel.rtmp.RtmpLimits;
+import io.livechannel.rtmp.RtmpProtocolException;
+import io.livechannel.rtmp.amf.Amf0Reader;
+import io.livechannel.rtmp.amf.Amf0Writer;
+import io.livechannel.rtmp.amf.AmfNull;
+import io.livechannel.rtmp.amf.AmfNumber;
+import io.livechannel.rtmp.amf.AmfObject;
+import io.livechannel.rtmp.amf.AmfProperty;
+import io.livechannel.rtmp.amf.AmfString;
+import io.livechannel.rtmp.amf.AmfValue;
+import io.livechannel.rtmp.chunk.RawMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -24,7 +32,9 @@ import java.util.function.IntFunction;
  * result: {@code publish}; on {@code NetStream.Publish.Start} it replays the pre-chunked FLV at real-time pace
  * (message i is due {@code timestamp(i)} ms after the publish started) until the first keyframe due after the
  * run's stop time, then sends {@code deleteStream} and closes. It stops at a keyframe so that every segment the
- * server closed was closed by a keyframe this client sent.
+ * server closed was closed by a keyframe this client sent. Server messages arrive as {@link RawMessage}s from
+ * rtmp-server's {@code ChunkDecoder} and commands are read and written with its {@link Amf0Reader} and
+ * {@link Amf0Writer}; only the media path is chunked here, from the shared {@link PrechunkedStream}.
  *
  * <p>Pacing: messages are written when due; while the channel is not writable (server not reading), sending
  * waits and the lag (write time minus due time) is recorded per message. Threading: all methods run on the
@@ -39,6 +49,9 @@ final class Publisher extends ChannelInboundHandlerAdapter {
     private static final int TX_CONNECT = 1;
     private static final int TX_CREATE_STREAM = 4;
     private static final int SET_CHUNK_SIZE = 1;
+    private static final int USER_CONTROL = 4;
+    private static final int COMMAND_AMF0 = 20;
+    private static final Amf0Reader AMF = new Amf0Reader(RtmpLimits.DEFAULT_MAX_AMF_DEPTH);
     private static final int DEFAULT_CHUNK_SIZE = 128;
     private static final int PING_REQUEST = 6;
     private static final int PING_RESPONSE = 7;
@@ -82,11 +95,10 @@ final class Publisher extends ChannelInboundHandlerAdapter {
         if (evt == ClientHandshakeHandler.Completed.INSTANCE) {
             writeMessage(ctx, CONTROL_CSID, SET_CHUNK_SIZE, 0, ctx.alloc().buffer(4).writeInt(config.chunkSize()));
             outChunkSize = config.chunkSize();
-            Map<String, Object> props = new LinkedHashMap<>();
-            props.put("app", config.app());
-            props.put("type", "nonprivate");
-            props.put("flashVer", "FMLE/3.0 (compatible; FMSc/1.0)");
-            props.put("tcUrl", config.tcUrl());
+            AmfObject props = AmfObject.of(new AmfProperty("app", new AmfString(config.app())),
+                    new AmfProperty("type", new AmfString("nonprivate")),
+                    new AmfProperty("flashVer", new AmfString("FMLE/3.0 (compatible; FMSc/1.0)")),
+                    new AmfProperty("tcUrl", new AmfString(config.tcUrl())));
             sendCommand(ctx, COMMAND_CSID, 0, "connect", TX_CONNECT, props);
             state = State.CONNECTING;
         } else {
@@ -96,15 +108,15 @@ final class Publisher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ServerMessage m = (ServerMessage) msg;
+        RawMessage m = (RawMessage) msg;
         try {
-            if (m.typeId() == ServerMessage.COMMAND_AMF0) {
-                onCommand(ctx, Amf0ReplyReader.read(m.content()));
-            } else if (m.typeId() == ServerMessage.USER_CONTROL && m.content().readableBytes() >= 6
+            if (m.typeId() == COMMAND_AMF0) {
+                onCommand(ctx, ServerReply.of(AMF.readAll(m.content())));
+            } else if (m.typeId() == USER_CONTROL && m.content().readableBytes() >= 6
                     && m.content().getUnsignedShort(m.content().readerIndex()) == PING_REQUEST) {
                 ByteBuf pong = ctx.alloc().buffer(6).writeShort(PING_RESPONSE)
                         .writeInt(m.content().getInt(m.content().readerIndex() + 2));
-                writeMessage(ctx, CONTROL_CSID, ServerMessage.USER_CONTROL, 0, pong);
+                writeMessage(ctx, CONTROL_CSID, USER_CONTROL, 0, pong);
                 ctx.flush();
             }
         } finally {
@@ -122,9 +134,9 @@ final class Publisher extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     String name = config.streamName(index);
-                    sendCommand(ctx, COMMAND_CSID, 0, "releaseStream", 2, null, name);
-                    sendCommand(ctx, COMMAND_CSID, 0, "FCPublish", 3, null, name);
-                    sendCommand(ctx, COMMAND_CSID, 0, "createStream", TX_CREATE_STREAM, (Object) null);
+                    sendCommand(ctx, COMMAND_CSID, 0, "releaseStream", 2, AmfNull.INSTANCE, new AmfString(name));
+                    sendCommand(ctx, COMMAND_CSID, 0, "FCPublish", 3, AmfNull.INSTANCE, new AmfString(name));
+                    sendCommand(ctx, COMMAND_CSID, 0, "createStream", TX_CREATE_STREAM, AmfNull.INSTANCE);
                     state = State.CREATING_STREAM;
                 }
             }
@@ -135,8 +147,8 @@ final class Publisher extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     stream = streams.apply((int) r.resultNumber());
-                    sendCommand(ctx, STREAM_COMMAND_CSID, stream.messageStreamId(), "publish", 5, null,
-                            config.streamName(index), "live");
+                    sendCommand(ctx, STREAM_COMMAND_CSID, stream.messageStreamId(), "publish", 5, AmfNull.INSTANCE,
+                            new AmfString(config.streamName(index)), new AmfString("live"));
                     state = State.PUBLISH_REQUESTED;
                 }
             }
@@ -228,8 +240,10 @@ final class Publisher extends ChannelInboundHandlerAdapter {
     private void finish(ChannelHandlerContext ctx) {
         state = State.FINISHED;
         stats.publisherCompleted();
-        sendCommand(ctx, STREAM_COMMAND_CSID, 0, "FCUnpublish", 6, null, config.streamName(index));
-        sendCommand(ctx, COMMAND_CSID, 0, "deleteStream", 7, null, stream.messageStreamId());
+        sendCommand(ctx, STREAM_COMMAND_CSID, 0, "FCUnpublish", 6, AmfNull.INSTANCE,
+                new AmfString(config.streamName(index)));
+        sendCommand(ctx, COMMAND_CSID, 0, "deleteStream", 7, AmfNull.INSTANCE,
+                new AmfNumber(stream.messageStreamId()));
         ctx.channel().eventLoop().execute(() -> {
             var outbound = ctx.channel().unsafe().outboundBuffer();
             if (outbound != null) {
@@ -265,15 +279,20 @@ final class Publisher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail(ctx, cause instanceof DecoderException ? FailureReason.PROTOCOL_ERROR
+        fail(ctx, cause instanceof DecoderException || cause instanceof RtmpProtocolException
+                || cause instanceof IllegalArgumentException ? FailureReason.PROTOCOL_ERROR
                 : state == State.PUBLISHING ? FailureReason.CLOSED_WHILE_PUBLISHING : FailureReason.CONNECT_REJECTED);
     }
 
-    private void sendCommand(ChannelHandlerContext ctx, int csid, int streamId, String name, int tx, Object... args) {
+    private void sendCommand(ChannelHandlerContext ctx, int csid, int streamId, String name, int tx,
+            AmfValue... args) {
+        List<AmfValue> values = new ArrayList<>(2 + args.length);
+        values.add(new AmfString(name));
+        values.add(new AmfNumber(tx));
+        values.addAll(List.of(args));
         ByteBuf body = ctx.alloc().buffer(128);
-        Amf0CommandWriter.write(body, name, tx);
-        Amf0CommandWriter.write(body, args);
-        writeMessage(ctx, csid, ServerMessage.COMMAND_AMF0, streamId, body);
+        Amf0Writer.writeAll(values, body);
+        writeMessage(ctx, csid, COMMAND_AMF0, streamId, body);
         ctx.flush();
     }
 

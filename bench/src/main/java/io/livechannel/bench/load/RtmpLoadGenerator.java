@@ -3,7 +3,9 @@ package io.livechannel.bench.load;
 import io.livechannel.bench.flv.FlvFile;
 import io.livechannel.bench.rtmpclient.ClientHandshakeHandler;
 import io.livechannel.bench.rtmpclient.PrechunkedStream;
-import io.livechannel.bench.rtmpclient.ServerMessageDecoder;
+import io.livechannel.rtmp.RtmpLimits;
+import io.livechannel.rtmp.chunk.ChunkDecoder;
+import io.livechannel.rtmp.chunk.ChunkEncoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -93,7 +95,9 @@ public final class RtmpLoadGenerator implements AutoCloseable {
         ChannelFuture f = b.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new ClientHandshakeHandler(), new ServerMessageDecoder(),
+                // the server's chunk codec reads its replies (and writes the Acknowledgements it asks for)
+                ch.pipeline().addLast(new ClientHandshakeHandler(), new ChunkDecoder(RtmpLimits.defaults()),
+                        new ChunkEncoder(),
                         new Publisher(index, config, RtmpLoadGenerator.this::stream, stats, stopAtNanos));
             }
         }).connect(config.host(), config.port());
