@@ -49,7 +49,16 @@ java -cp bench/target/benchmarks.jar io.livechannel.bench.harness.SideBySideComm
   --ours-pid "$ours_pid" --ours-rtmp-port $ours_rtmp --ours-http-port $ours_http \
   --access-key-id $key_id --access-key-secret $key_secret \
   --nginx-pid "$nginx_pid" --nginx-rtmp-port $nginx_rtmp --nginx-http-port $nginx_http \
-  --out "$out_dir/results.md" ${HARNESS_ARGS:-} 2>&1 | tee "$out_dir/harness.log"
+  --out "$out_dir/results.md" --dump-dir "$out_dir" ${HARNESS_ARGS:-} 2>&1 | tee "$out_dir/harness.log"
+
+{
+  echo "server logs: livechannel $(grep -c ' WARN ' "$out_dir/ours.log" || true) WARN and" \
+       "$(grep -c ' ERROR ' "$out_dir/ours.log" || true) ERROR lines; nginx error.log" \
+       "$(grep -c . "$out_dir/nginx/error.log" || true) lines"
+  grep -E ' (WARN|ERROR) ' "$out_dir/ours.log" | sed -E 's/^[0-9:.]+ //' | cut -c1-140 | sort | uniq -c \
+    | sort -rn | head -5 | sed 's/^/    /'
+  echo
+} | tee -a "$out_dir/results.md"
 
 if [ "${WRK:-1}" = 1 ]; then
   echo "playlist GET (wrk -t1 -c32 -d10s, two rounds each): server requests/s p99" | tee -a "$out_dir/results.md"

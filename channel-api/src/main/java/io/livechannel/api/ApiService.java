@@ -68,9 +68,18 @@ final class ApiService {
                     .orElseThrow(() -> noSuchBucket(request.bucket()));
         }
         authorize(op, auth, bucket);
-        checkContentMd5(request);
-        ApiResponse response = routes.get(op).handle(request, bucket);
+        ApiResponse response;
+        try {
+            checkContentMd5(request);
+            response = routes.get(op).handle(request, bucket);
+        } catch (OssException e) {
+            log.debug("{} {} -> {} {}", request.requestId(), request, e.code().code(), e.getMessage());
+            response = error(request, e);
+        } catch (StorageException e) {
+            response = error(request, storageError(request, e));
+        }
         if (bucket != null && op != Operation.CORS_PREFLIGHT) {
+            // also on errors, so that a browser player on another origin can read a 404 or 403
             CorsRules.addResponseHeaders(bucket, request, response);
         }
         return response;

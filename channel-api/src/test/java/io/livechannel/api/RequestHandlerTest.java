@@ -217,4 +217,12 @@ class RequestHandlerTest {
         assertThat(exchange("GET /pub/a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")).startsWith("HTTP/1.1 200 OK")
                 .endsWith("AAA");
     }
+
+    @Test
+    void errorsCarryCorsHeadersSoABrowserPlayerCanReadThem() {
+        String response = exchange("GET /pub/ch1/missing.ts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Origin: https://player.example.com\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 404 Not Found").containsIgnoringCase("<Code>NoSuchKey</Code>")
+                .containsIgnoringCase("access-control-allow-origin: https://player.example.com");
+    }
 }

@@ -15,9 +15,13 @@ import io.netty.buffer.Unpooled;
  * <p>Reused for every frame of one packager; not thread-safe.
  */
 final class AccessUnitAssembler implements NalUnits.Sink {
-    /** Start code + AUD (primary_pic_type 7: any slice type, then the stop bit), then a bare start code. */
+    /**
+     * Start code + AUD (primary_pic_type 7: any slice type, then the stop bit), then a bare start code. Only ever
+     * read through absolute indexes, so sharing it between threads is safe; a heap buffer (not {@code asReadOnly()})
+     * keeps the copy into TS packets on Netty's array fast path.
+     */
     private static final ByteBuf CONSTANTS = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
-            new byte[] {0, 0, 0, 1, 0x09, (byte) 0xF0, 0, 0, 0, 1}).asReadOnly());
+            new byte[] {0, 0, 0, 1, 0x09, (byte) 0xF0, 0, 0, 0, 1}));
     private static final int AUD_INDEX = 0;
     private static final int AUD_LENGTH = 6;
     private static final int START_CODE_INDEX = 6;

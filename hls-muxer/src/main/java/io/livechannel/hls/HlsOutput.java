@@ -14,8 +14,9 @@ public interface HlsOutput {
     /**
      * A segment is finished.
      *
-     * @param tsData the segment's bytes (readable bytes, {@code segment.sizeBytes()} of them). Ownership moves to
-     *               the callee at the call: it releases the buffer on every path, including when it throws.
+     * @param tsData the segment's bytes (readable bytes, {@code segment.sizeBytes()} of them), one contiguous buffer
+     *               from the packager's allocator ({@code nioBufferCount() == 1}). Ownership moves to the callee at
+     *               the call: it releases the buffer on every path, including when it throws.
      */
     void segmentReady(SegmentInfo segment, ByteBuf tsData);
 

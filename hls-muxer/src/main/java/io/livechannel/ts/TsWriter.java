@@ -52,8 +52,8 @@ public final class TsWriter {
 
     private int patCc;
     private int pmtCc;
-    private int videoCc;
-    private int audioCc;
+    private final ElementaryStream video = new ElementaryStream(VIDEO_PID, VIDEO_STREAM_ID);
+    private final ElementaryStream audio = new ElementaryStream(AUDIO_PID, AUDIO_STREAM_ID);
     private int pmtVersion = -1;
     private int trackMask;
     private long lastPcrTicks = Long.MIN_VALUE;
@@ -101,8 +101,7 @@ public final class TsWriter {
             throw new IllegalStateException("the PMT declares no video");
         }
         long pcr = nextPcr(dtsTicks);
-        videoCc = writePes(out, VIDEO_PID, VIDEO_STREAM_ID, videoCc, accessUnit, ptsTicks, dtsTicks, randomAccess,
-                pcr);
+        writePes(out, video, accessUnit, new PesTiming(ptsTicks, dtsTicks, randomAccess, pcr));
     }
 
     /**
@@ -123,9 +122,9 @@ public final class TsWriter {
         if ((trackMask & 1) == 0) {
             pcr = nextPcr(ptsTicks);
         } else if (lastPcrTicks == Long.MIN_VALUE || ptsTicks - PCR_LEAD_TICKS - lastPcrTicks >= PCR_REFRESH_TICKS) {
-            writePcrOnly(out, VIDEO_PID, (videoCc - 1) & 0x0F, nextPcr(ptsTicks));
+            writePcrOnly(out, VIDEO_PID, (video.cc - 1) & 0x0F, nextPcr(ptsTicks));
         }
-        audioCc = writePes(out, AUDIO_PID, AUDIO_STREAM_ID, audioCc, adtsFrames, ptsTicks, ptsTicks, false, pcr);
+        writePes(out, audio, adtsFrames, new PesTiming(ptsTicks, ptsTicks, false, pcr));
     }
 
     private long nextPcr(long dtsTicks) {
@@ -144,46 +143,77 @@ public final class TsWriter {
         out.writeBytes(STUFFING, 0, PAYLOAD_SIZE - 8);
     }
 
-    /** Writes the PES and returns the next continuity counter of {@code pid}. {@code pcrTicks} < 0: no PCR. */
-    private static int writePes(ByteBuf out, int pid, int streamId, int cc, PesPayload payload, long ptsTicks,
-                                long dtsTicks, boolean randomAccess, long pcrTicks) {
-        boolean withDts = dtsTicks != ptsTicks;
-        int pesHeaderLength = withDts ? 19 : 14;
+    /** One PID's elementary stream and its continuity counter, which continues across segments. */
+    private static final class ElementaryStream {
+        final int pid;
+        final int streamId;
+        int cc;
+
+        ElementaryStream(int pid, int streamId) {
+            this.pid = pid;
+            this.streamId = streamId;
+        }
+
+        /** The counter for the next packet with payload; advances it. */
+        int takeCc() {
+            int current = cc;
+            cc = (cc + 1) & 0x0F;
+            return current;
+        }
+    }
+
+    /** Timing of one PES: 90 kHz PTS/DTS, random access flag, PCR to carry ({@code pcrTicks < 0}: none). */
+    private record PesTiming(long ptsTicks, long dtsTicks, boolean randomAccess, long pcrTicks) {
+        boolean withDts() {
+            return dtsTicks != ptsTicks;
+        }
+
+        int pesHeaderLength() {
+            return withDts() ? 19 : 14;
+        }
+
+        /** Adaptation field bytes the first packet needs before stuffing. */
+        int firstAdaptationLength() {
+            return pcrTicks >= 0 ? 8 : randomAccess ? 2 : 0;
+        }
+    }
+
+    private static void writePes(ByteBuf out, ElementaryStream stream, PesPayload payload, PesTiming timing) {
         int remaining = payload.length();
         payload.rewind();
-        int firstAdaptation = pcrTicks >= 0 ? 8 : randomAccess ? 2 : 0;
-        out.ensureWritable((pesHeaderLength + firstAdaptation + remaining) / PAYLOAD_SIZE * PACKET_SIZE
+        int firstRoom = PAYLOAD_SIZE - timing.firstAdaptationLength() - timing.pesHeaderLength();
+        out.ensureWritable((remaining - Math.min(remaining, firstRoom)) / PAYLOAD_SIZE * PACKET_SIZE
                 + 2 * PACKET_SIZE);
-
-        // First packet: adaptation field (PCR / random access / stuffing), PES header, start of payload.
-        int chunk = Math.min(remaining, PAYLOAD_SIZE - firstAdaptation - pesHeaderLength);
-        int adaptation = PAYLOAD_SIZE - pesHeaderLength - chunk;
-        out.writeInt(0x47400000 | pid << 8 | (adaptation > 0 ? 0x30 : 0x10) | cc);
-        cc = (cc + 1) & 0x0F;
-        if (adaptation > 0) {
-            int flags = (randomAccess ? 0x40 : 0) | (pcrTicks >= 0 ? 0x10 : 0);
-            writeAdaptationField(out, adaptation, flags, pcrTicks);
-        }
-        writePesHeader(out, streamId, pesHeaderLength + remaining, ptsTicks, dtsTicks, withDts);
-        payload.copyNext(out, chunk);
-        remaining -= chunk;
+        writeFirstPacket(out, stream, payload, timing);
+        remaining -= Math.min(remaining, firstRoom);
 
         // Full middle packets: the hot path, 4 header bytes and one copy.
-        int header = 0x47000010 | pid << 8;
+        int header = 0x47000010 | stream.pid << 8;
         while (remaining >= PAYLOAD_SIZE) {
-            out.writeInt(header | cc);
-            cc = (cc + 1) & 0x0F;
+            out.writeInt(header | stream.takeCc());
             payload.copyNext(out, PAYLOAD_SIZE);
             remaining -= PAYLOAD_SIZE;
         }
         // Last packet, padded with adaptation-field stuffing.
         if (remaining > 0) {
-            out.writeInt(header | 0x20 | cc);
-            cc = (cc + 1) & 0x0F;
+            out.writeInt(header | 0x20 | stream.takeCc());
             writeAdaptationField(out, PAYLOAD_SIZE - remaining, 0, -1);
             payload.copyNext(out, remaining);
         }
-        return cc;
+    }
+
+    /** Adaptation field (PCR / random access / stuffing), PES header and the start of the payload. */
+    private static void writeFirstPacket(ByteBuf out, ElementaryStream stream, PesPayload payload, PesTiming timing) {
+        int pesHeaderLength = timing.pesHeaderLength();
+        int chunk = Math.min(payload.length(), PAYLOAD_SIZE - timing.firstAdaptationLength() - pesHeaderLength);
+        int adaptation = PAYLOAD_SIZE - pesHeaderLength - chunk;
+        out.writeInt(0x47400000 | stream.pid << 8 | (adaptation > 0 ? 0x30 : 0x10) | stream.takeCc());
+        if (adaptation > 0) {
+            int flags = (timing.randomAccess() ? 0x40 : 0) | (timing.pcrTicks() >= 0 ? 0x10 : 0);
+            writeAdaptationField(out, adaptation, flags, timing.pcrTicks());
+        }
+        writePesHeader(out, stream.streamId, pesHeaderLength + payload.length(), timing);
+        payload.copyNext(out, chunk);
     }
 
     /** Writes an adaptation field of {@code totalBytes} bytes, its length byte included. */
@@ -208,8 +238,8 @@ public final class TsWriter {
         out.writeShort((int) ((base & 1) << 15) | 0x7E00);
     }
 
-    private static void writePesHeader(ByteBuf out, int streamId, int pesBytes, long ptsTicks, long dtsTicks,
-                                       boolean withDts) {
+    private static void writePesHeader(ByteBuf out, int streamId, int pesBytes, PesTiming timing) {
+        boolean withDts = timing.withDts();
         out.writeInt(0x00000100 | streamId);
         // PES_packet_length counts bytes after the field; 0 (unbounded) is allowed for video only.
         int length = pesBytes - 6;
@@ -217,9 +247,9 @@ public final class TsWriter {
         out.writeByte(0x84); // '10', not scrambled, data_alignment_indicator
         out.writeByte(withDts ? 0xC0 : 0x80);
         out.writeByte(withDts ? 10 : 5);
-        writeTimestamp(out, withDts ? 0x3 : 0x2, ptsTicks);
+        writeTimestamp(out, withDts ? 0x3 : 0x2, timing.ptsTicks());
         if (withDts) {
-            writeTimestamp(out, 0x1, dtsTicks);
+            writeTimestamp(out, 0x1, timing.dtsTicks());
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.Optional;
  * Implementations are thread-safe.
  *
  * <p>Errors: a missing bucket or key is a {@link StorageException} whose {@link StorageException#kind()} says
- * which; any other failure is {@link StorageException.Kind#IO}.
+ * which; keys and bucket names breaking {@link ObjectKey}'s rules are {@code INVALID_KEY} /
+ * {@code INVALID_BUCKET_NAME} (checked before any I/O); any other failure is {@link StorageException.Kind#IO}.
  */
 public interface ObjectStore extends AutoCloseable {
 
@@ -38,14 +39,20 @@ public interface ObjectStore extends AutoCloseable {
     /**
      * Opens an object for reading, whole or one byte range. The caller closes the returned stream.
      *
-     * @param range {@code null} for the whole object; a range past the end is clamped by {@link ByteRange}
+     * @param range {@code null} for the whole object; a range whose end is past the object's end is clamped to its
+     *              last byte ({@link ObjectStream#range()} is the range served); a range starting at or past the end
+     *              is {@link StorageException.Kind#INVALID_RANGE} (HTTP 416)
      */
     ObjectStream get(String bucket, String key, ByteRange range) throws StorageException;
 
     /** The object's attributes, or empty when the key does not exist. */
     Optional<StoredObject> head(String bucket, String key) throws StorageException;
 
-    /** Lists keys in UTF-8 binary order (as OSS and S3 do), after {@code query.marker()}. */
+    /**
+     * Lists keys in UTF-8 binary order (as OSS and S3 do), after {@code query.marker()}. Listed objects carry key,
+     * size, ETag and last-modified time; their content type and user metadata are unspecified (S3 listings do not
+     * return them): use {@link #head}.
+     */
     ObjectListing list(String bucket, ListQuery query) throws StorageException;
 
     /** Deletes an object; deleting a missing key succeeds (OSS answers 204 either way). */

@@ -95,6 +95,36 @@ public abstract class ObjectStoreContractTest {
     }
 
     @Test
+    void concurrentReadersSeeTheOldOrTheNewObjectWholeNeverAMix() throws Exception {
+        byte[] first = bytes(256 * 1024, 11);
+        byte[] second = bytes(128 * 1024, 12);
+        store().put(bucket, "live/playlist.m3u8", first, PutOptions.of(null));
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<List<byte[]>>> reads = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                reads.add(readers.submit(() -> {
+                    List<byte[]> seen = new ArrayList<>();
+                    for (int i = 0; i < 15; i++) {
+                        seen.add(read("live/playlist.m3u8"));
+                    }
+                    return seen;
+                }));
+            }
+            for (int i = 0; i < 15; i++) {
+                store().put(bucket, "live/playlist.m3u8", i % 2 == 0 ? second : first, PutOptions.of(null));
+            }
+            for (java.util.concurrent.Future<List<byte[]>> f : reads) {
+                assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS))
+                        .allSatisfy(got -> assertThat(Arrays.equals(got, first) || Arrays.equals(got, second))
+                                .as("a read of %d bytes is one whole version", got.length).isTrue());
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
+    @Test
     void emptyObjectRoundTrips() throws Exception {
         StoredObject put = store().put(bucket, "empty", new byte[0], PutOptions.of(null));
 

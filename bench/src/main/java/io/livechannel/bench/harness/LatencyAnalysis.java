@@ -75,6 +75,26 @@ public record LatencyAnalysis(int segments, int late, int lateCertain, int unmat
                 percentile(a, 0.50), percentile(a, 0.99));
     }
 
+    /**
+     * One CSV line per sighting ({@code publisher,sequence,end_media_ms,closing_keyframe,latency_ms,seen_s}, seen
+     * relative to {@code originNanos}); latency is empty when the sighting was not matched to a sent keyframe.
+     */
+    public static List<String> csv(List<SegmentSighting> sightings, long[] keyframeTimestampsMillis,
+            KeyframeSendTimes sent, long originNanos) {
+        List<String> lines = new ArrayList<>();
+        lines.add("publisher,sequence,end_media_ms,closing_keyframe,latency_ms,seen_s");
+        for (SegmentSighting s : sightings) {
+            int k = nearest(keyframeTimestampsMillis, s.endMediaMicros() / 1000.0);
+            long sentNanos = sent.sentNanos(s.publisher(), k);
+            boolean matched = sentNanos != 0
+                    && Math.abs(keyframeTimestampsMillis[k] - s.endMediaMicros() / 1000.0) <= MATCH_TOLERANCE_MILLIS;
+            lines.add(String.format("%d,%d,%.3f,%d,%s,%.3f", s.publisher(), s.sequence(), s.endMediaMicros() / 1000.0,
+                    k, matched ? String.format("%.1f", (s.seenNanos() - sentNanos) / 1e6) : "",
+                    (s.seenNanos() - originNanos) / 1e9));
+        }
+        return lines;
+    }
+
     private static int nearest(long[] sorted, double value) {
         int best = 0;
         for (int i = 1; i < sorted.length; i++) {

@@ -41,6 +41,7 @@ public final class PlaylistPoller {
     private final LongAdder errors = new LongAdder();
     private final LongAdder gaps = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final io.livechannel.bench.load.LagHistogram responseTimes = new io.livechannel.bench.load.LagHistogram();
     private volatile boolean running;
 
     public PlaylistPoller(IntFunction<String> urls, int channels, int fastChannels, Duration fastInterval,
@@ -83,6 +84,7 @@ public final class PlaylistPoller {
         HttpRequest req = HttpRequest.newBuilder(s.uri).timeout(Duration.ofSeconds(5)).GET().build();
         client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((resp, err) -> {
             long seen = System.nanoTime();
+            responseTimes.recordNanos(seen - requestNanos);
             try {
                 if (err != null || (resp.statusCode() != 200 && resp.statusCode() != 404)) {
                     errors.increment();
@@ -129,6 +131,11 @@ public final class PlaylistPoller {
     /** Times a channel's playlist skipped a sequence number the poller never saw (channel then ignored). */
     public long gaps() {
         return gaps.sum();
+    }
+
+    /** Request-to-response times of every poll, 1 ms buckets. */
+    public io.livechannel.bench.load.LagHistogram responseTimes() {
+        return responseTimes;
     }
 
     public int fastChannels() {

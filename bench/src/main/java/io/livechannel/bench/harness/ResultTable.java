@@ -53,6 +53,8 @@ final class ResultTable {
                 r -> r.latency().closedWithoutKeyframe());
         row(sb, results, ratio, "playlist polls / errors / lost channels", TargetResult::pollRequests, "%.0f",
                 TargetResult::pollErrors);
+        row(sb, results, ratio, "playlist poll response time p50 / p99 (ms)", TargetResult::pollP50Millis, "%.0f",
+                TargetResult::pollP99Millis);
         row(sb, results, ratio, "pacing lag p50 / p99 (ms)", r -> r.load().pacingLagP50Millis(), "%.0f",
                 r -> r.load().pacingLagP99Millis());
         row(sb, results, ratio, "pacing lag max (ms)", r -> r.load().pacingLagMaxMillis(), "%.0f", null);

@@ -19,10 +19,11 @@ import java.time.Duration;
  * @param runId               makes stream names unique per run
  * @param warmupPublishers    publishers of the unmeasured warm-up load run first against each target (0: none)
  * @param warmup              how long the warm-up load publishes (the JVM's JIT compiles the hot paths then)
+ * @param dumpDir             where {@code <target>-segments.csv} (every sighting and its latency) goes; null: none
  */
 public record RunSettings(Path flv, int publishers, Duration ramp, Duration measure, Duration tail,
         int fastChannels, Duration fastPoll, Duration slowPoll, int fragDurationSeconds, int fragCount,
-        String runId, int warmupPublishers, Duration warmup) {
+        String runId, int warmupPublishers, Duration warmup, Path dumpDir) {
     public String streamPattern() {
         return "b" + runId + "-%d";
     }

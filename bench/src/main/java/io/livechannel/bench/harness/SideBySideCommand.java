@@ -48,6 +48,8 @@ public final class SideBySideCommand implements Callable<Integer> {
     @Option(names = "--nginx-http-port", defaultValue = "18088") int nginxHttpPort;
 
     @Option(names = "--out", description = "append the Markdown result here") Path out;
+    @Option(names = "--dump-dir", description = "write <target>-segments.csv (every segment sighting) here")
+    Path dumpDir;
 
     @Override
     public Integer call() throws Exception {
@@ -55,7 +57,7 @@ public final class SideBySideCommand implements Callable<Integer> {
                 Duration.ofSeconds(measureSeconds), Duration.ofSeconds(tailSeconds), latencyChannels,
                 Duration.ofMillis(latencyPollMillis), Duration.ofMillis(pollMillis), fragDuration, fragCount,
                 Long.toString(System.currentTimeMillis() / 1000 % 100000), warmupPublishers,
-                Duration.ofSeconds(warmupSeconds));
+                Duration.ofSeconds(warmupSeconds), dumpDir);
         List<TargetResult> results = new ArrayList<>();
         for (String name : order) {
             results.add(TargetRun.run(target(name), s));
@@ -67,7 +69,7 @@ public final class SideBySideCommand implements Callable<Integer> {
                 Instant.now(), publishers, rampSeconds, measureSeconds, flv.getFileName(), fragDuration, fragCount,
                 latencyPollMillis, Math.min(latencyChannels, publishers), pollMillis, warmupPublishers,
                 warmupPublishers == 0 ? 0 : warmupSeconds);
-        String table = header + ResultTable.render(results);
+        String table = header + ResultTable.render(results) + "\n" + TargetVerdicts.render(results);
         System.out.println(table);
         if (out != null) {
             Files.writeString(out, table + "\n", java.nio.file.StandardOpenOption.CREATE,

@@ -20,11 +20,13 @@ import io.livechannel.bench.load.LoadReport;
  * @param pollErrors      failed playlist GETs
  * @param pollGaps        channels the poller lost track of
  * @param threadCpu       CPU seconds (user, system) in the window per thread-name group, largest first
+ * @param pollP50Millis   median request-to-response time of the playlist polls
+ * @param pollP99Millis   99th percentile of the same
  */
 public record TargetResult(String target, LoadReport load, double windowSeconds, long windowBytes,
         double cpuSeconds, long rssBaseline, long rssPeak, long heapBaseline, long heapPeak, int publishing,
         LatencyAnalysis latency, long pollRequests, long pollErrors, long pollGaps,
-        java.util.List<java.util.Map.Entry<String, double[]>> threadCpu) {
+        java.util.List<java.util.Map.Entry<String, double[]>> threadCpu, long pollP50Millis, long pollP99Millis) {
     private static final double GB = 1e9;
 
     public double cpuSecondsPerGb() {

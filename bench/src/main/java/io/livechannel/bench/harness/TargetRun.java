@@ -66,11 +66,17 @@ final class TargetRun {
                     t.name(), publishing);
             g.awaitDone(s.tail().plusSeconds(30));
             LoadReport report = g.report();
+            if (s.dumpDir() != null) {
+                java.nio.file.Files.write(s.dumpDir().resolve(t.name() + "-segments.csv"), LatencyAnalysis.csv(
+                        poller.sightings(), g.keyframeTimestampsMillis(), g.stats()::keyframeSentNanos,
+                        g.startNanos()));
+            }
             LatencyAnalysis latency = LatencyAnalysis.of(poller.sightings(), g.keyframeTimestampsMillis(),
                     g.stats()::keyframeSentNanos, poller.fastChannels());
             TargetResult r = new TargetResult(t.name(), report, windowSeconds, windowBytes,
                     cpu1.cpuSeconds() - cpu0.cpuSeconds(), rssBaseline, rssPeak, heapBaseline, heapPeak, publishing,
-                    latency, poller.requests(), poller.errors(), poller.gaps(), delta(threads0, threads1));
+                    latency, poller.requests(), poller.errors(), poller.gaps(), delta(threads0, threads1),
+                    poller.responseTimes().percentileMillis(0.5), poller.responseTimes().percentileMillis(0.99));
             log.info("{}: {}", t.name(), report);
             return r;
         } finally {

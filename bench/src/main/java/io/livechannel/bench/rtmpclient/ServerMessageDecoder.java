@@ -104,8 +104,14 @@ public final class ServerMessageDecoder extends ByteToMessageDecoder {
         }
         c.lastTimestampField = ts;
         in.readerIndex(start + total);
+        appendPayload(ctx, c, in, payload, out);
+        return true;
+    }
+
+    /** Moves {@code payload} bytes into the context's message; emits it when complete (ownership moves to out). */
+    private void appendPayload(ChannelHandlerContext ctx, Context c, ByteBuf in, int payload, List<Object> out) {
         if (c.partial == null) {
-            c.partial = ctx.alloc().buffer(length);
+            c.partial = ctx.alloc().buffer(c.length);
         }
         c.partial.writeBytes(in, payload);
         if (c.partial.writerIndex() == c.length) {
@@ -114,7 +120,6 @@ public final class ServerMessageDecoder extends ByteToMessageDecoder {
             onMessage(c.typeId, done);
             out.add(new ServerMessage(c.typeId, c.messageStreamId, done));
         }
-        return true;
     }
 
     private void onMessage(int typeId, ByteBuf payload) {

@@ -25,6 +25,20 @@ final class SpsReader {
         readPictureOrderCount();
         in.readUe("max_num_ref_frames", 255);
         in.readFlag("gaps_in_frame_num_value_allowed_flag");
+        int[] size = readPictureSize();
+        long numUnitsInTick = 0;
+        long timeScale = 0;
+        if (in.readFlag("vui_parameters_present_flag")) {
+            long[] timing = readVuiTiming();
+            numUnitsInTick = timing[0];
+            timeScale = timing[1];
+        }
+        return new Sps(profileIdc, constraintFlags, levelIdc, chromaFormatIdc, size[0], size[1], numUnitsInTick,
+                timeScale);
+    }
+
+    /** Macroblock counts, frame/field coding and cropping (§7.4.2.1.1); returns {width, height} in pixels. */
+    private int[] readPictureSize() {
         int widthMbs = Sps.checkMacroblocks(in.readUe("pic_width_in_mbs_minus1") + 1, "pic_width_in_mbs_minus1");
         int heightMapUnits = Sps.checkMacroblocks(in.readUe("pic_height_in_map_units_minus1") + 1,
                 "pic_height_in_map_units_minus1");
@@ -52,15 +66,7 @@ final class SpsReader {
             width = (int) croppedWidth;
             height = (int) croppedHeight;
         }
-        long numUnitsInTick = 0;
-        long timeScale = 0;
-        if (in.readFlag("vui_parameters_present_flag")) {
-            long[] timing = readVuiTiming();
-            numUnitsInTick = timing[0];
-            timeScale = timing[1];
-        }
-        return new Sps(profileIdc, constraintFlags, levelIdc, chromaFormatIdc, width, height, numUnitsInTick,
-                timeScale);
+        return new int[] {width, height};
     }
 
     /** Profiles whose SPS carries chroma_format_idc and the scaling matrices, §7.3.2.1.1. */

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Decides a publish against the catalog ({@code livechannel.md} "RTMP ingest", wire spec §6.4): the bucket comes
@@ -49,7 +50,12 @@ public final class CatalogPushAuthorizer implements PushAuthorizer {
 
     @Override
     public CompletionStage<PushDecision> authorize(PushRequest request) {
-        return CompletableFuture.supplyAsync(() -> decide(request.url()), storageExecutor);
+        try {
+            return CompletableFuture.supplyAsync(() -> decide(request.url()), storageExecutor);
+        } catch (RejectedExecutionException overloaded) {
+            // The session answers a failed stage with NetStream.Publish.Denied; the encoder retries.
+            return CompletableFuture.failedFuture(overloaded);
+        }
     }
 
     PushDecision decide(PushUrl url) {

@@ -1,5 +1,6 @@
 package io.livechannel.server.ingest;
 
+import io.livechannel.hls.DropReason;
 import io.livechannel.hls.HlsPackager;
 import io.livechannel.hls.HlsSettings;
 import io.livechannel.rtmp.EndReason;
@@ -12,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +49,20 @@ public final class HlsPublishListener implements PublishListener {
                 info.fragCount());
         StoredHlsOutput output = new StoredHlsOutput(key, info.logId(), writes, metadata, counters);
         HlsPackager packager = new HlsPackager(settings, output, clock::millis, counters.get(key));
-        CompletableFuture<Long> historyId = CompletableFuture.supplyAsync(() -> metadata.history()
-                .recordStart(info.bucket(), info.channel(), info.startedAt(), info.remoteAddress()), storageExecutor);
+        CompletableFuture<Long> historyId = recordStart(info);
         log.debug("{} packaging to {}, FragDuration {} s, FragCount {}", info.logId(),
                 settings.playlistObjectKey(), info.fragDurationSeconds(), info.fragCount());
         return new PackagingSink(info, packager, historyId);
+    }
+
+    private CompletableFuture<Long> recordStart(PublishSessionInfo info) {
+        try {
+            return CompletableFuture.supplyAsync(() -> metadata.history()
+                    .recordStart(info.bucket(), info.channel(), info.startedAt(), info.remoteAddress()), storageExecutor);
+        } catch (RejectedExecutionException overloaded) {
+            log.error("{} push history not recorded: catalog executor full", info.logId());
+            return CompletableFuture.failedFuture(overloaded);
+        }
     }
 
     /** Feeds one publish's frames to its packager; finishes it exactly once. */
@@ -64,6 +75,22 @@ public final class HlsPublishListener implements PublishListener {
             this.info = info;
             this.packager = packager;
             this.historyId = historyId;
+        }
+
+        /** One line per publish that lost media units, with the count per reason (each was logged at DEBUG). */
+        private void logDrops() {
+            StringBuilder summary = new StringBuilder();
+            long total = 0;
+            for (DropReason reason : DropReason.values()) {
+                long n = packager.droppedUnits(reason);
+                if (n > 0) {
+                    total += n;
+                    summary.append(summary.length() == 0 ? "" : ", ").append(reason).append('=').append(n);
+                }
+            }
+            if (total > 0) {
+                log.info("{} {} media units were not packaged: {}", info.logId(), total, summary);
+            }
         }
 
         @Override
@@ -80,6 +107,7 @@ public final class HlsPublishListener implements PublishListener {
         public void onPublishEnd(EndReason reason) {
             try {
                 packager.finish();
+                logDrops();
             } finally {
                 var end = clock.instant();
                 historyId.thenAcceptAsync(id -> metadata.history().recordEnd(id, end), storageExecutor)

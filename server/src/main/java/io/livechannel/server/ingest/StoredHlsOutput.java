@@ -1,5 +1,6 @@
 package io.livechannel.server.ingest;
 
+import io.livechannel.hls.DropReason;
 import io.livechannel.hls.HlsOutput;
 import io.livechannel.hls.PlaylistState;
 import io.livechannel.hls.SegmentInfo;
@@ -64,6 +65,11 @@ final class StoredHlsOutput implements HlsOutput {
                     log.error("{} segment {} was not stored: {}", logId, segment.objectKey(), failure.toString());
                     return null;
                 });
+    }
+
+    @Override
+    public void unitDropped(DropReason reason, String detail) {
+        log.debug("{} media unit dropped ({}): {}", logId, reason, detail);
     }
 
     @Override

@@ -319,6 +319,7 @@ public final class ObjectWriteQueue implements AutoCloseable {
                 synchronized (this) {
                     state.spooled();
                 }
+                w.releaseData(); // after counting, so a caller woken by the release sees the spooled count
             } catch (IOException e) {
                 log.warn("cannot spool {} to {} ({}); keeping it in memory", w, spool.dir(), e.toString());
                 return;

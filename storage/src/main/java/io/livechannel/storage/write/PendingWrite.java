@@ -66,10 +66,10 @@ final class PendingWrite {
         return spoolFile;
     }
 
+    /** Points the write at its spool file; the caller then counts it and calls {@link #releaseData()}. */
     void spooledTo(Path file, long contentOffset) {
         this.spoolFile = file;
         this.spoolContentOffset = contentOffset;
-        releaseData();
     }
 
     /** The bytes to upload, from the spool file when there is one. The caller closes the stream. */

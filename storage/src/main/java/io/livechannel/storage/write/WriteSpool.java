@@ -51,7 +51,10 @@ final class WriteSpool {
         return dir;
     }
 
-    /** Writes the entry's bytes (from its buffer) durably and points the entry at the file. */
+    /**
+     * Writes the entry's bytes (from its buffer) durably and points the entry at the file; the caller releases the
+     * buffer afterwards.
+     */
     void spool(PendingWrite w) throws IOException {
         byte[] header = header(w);
         Path temp = dir.resolve(".tmp-" + w.sequence);

@@ -209,6 +209,18 @@ public abstract class MetadataStoreContractTest {
     }
 
     @Test
+    void segmentsWithOtherThanTheStandardKeyFormKeepTheirKeys() {
+        SegmentRecord standard = segment("cam1", 1000, 0);
+        SegmentRecord custom = new SegmentRecord("b1", "cam1", "cam1/custom-name.ts", 2000, 1_000_000, 1, false, 5);
+        SegmentRecord otherChannelsForm = new SegmentRecord("b1", "cam1", "cam2/3000.ts", 3000, 1_000_000, 2, false, 5);
+        store.segments().add(standard);
+        store.segments().add(custom);
+        store.segments().add(otherChannelsForm);
+
+        assertThat(store.segments().range("b1", "cam1", 0, 10_000)).containsExactly(standard, custom, otherChannelsForm);
+    }
+
+    @Test
     void segmentAddedTwiceIsReplacedAndRemoveForgetsIt() {
         store.segments().add(segment("cam1", 5000, 1));
         SegmentRecord replaced = new SegmentRecord("b1", "cam1", "cam1/5000.ts", 5000, 1_500_000, 1, true, 99);

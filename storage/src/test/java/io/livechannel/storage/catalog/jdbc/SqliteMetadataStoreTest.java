@@ -3,9 +3,11 @@ package io.livechannel.storage.catalog.jdbc;
 import io.livechannel.storage.catalog.CatalogException;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.catalog.MetadataStoreContractTest;
+import io.livechannel.storage.catalog.SegmentRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -51,7 +53,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
                 while (versions.next()) {
                     applied.add(versions.getInt(1));
                 }
-                assertThat(applied).containsExactly(1, 2);
+                assertThat(applied).containsExactly(1, 2, 3);
             }
         }
     }
@@ -60,8 +62,8 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
     void segmentRangeQueryReadsOnlyTheCoveringIndexAndDoesNotSort() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
              Statement s = c.createStatement();
-             ResultSet plan = s.executeQuery("EXPLAIN QUERY PLAN SELECT object_key, start_millis, duration_micros, "
-                     + "sequence, discontinuity, size_bytes FROM segment WHERE bucket = 'b' AND channel = 'c' "
+             ResultSet plan = s.executeQuery("EXPLAIN QUERY PLAN SELECT standard_key, start_millis, duration_micros, "
+                     + "sequence, discontinuity, size_bytes, object_key FROM segment WHERE bucket = 'b' AND channel = 'c' "
                      + "AND start_millis >= 1 AND start_millis <= 2 ORDER BY start_millis, sequence")) {
             StringBuilder text = new StringBuilder();
             while (plan.next()) {
@@ -82,7 +84,31 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
 
         assertThatThrownBy(() -> JdbcMetadataStore.openSqlite(dbFile()))
                 .isInstanceOf(CatalogException.class)
-                .hasMessageContaining("schema version 99 is newer than this server's 2");
+                .hasMessageContaining("schema version 99 is newer than this server's 3");
+    }
+
+    @Test
+    void aVersion1DatabaseIsMigratedToTheNewestKeepingItsSegments() throws Exception {
+        store().close();
+        Path v1 = tmp.resolve("v1.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + v1);
+             Statement s = c.createStatement();
+             var script = SchemaMigrations.class.getResourceAsStream("sqlite/V1.sql")) {
+            s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_millis BIGINT NOT NULL)");
+            for (String sql : SchemaMigrations.statements(new String(script.readAllBytes(), StandardCharsets.UTF_8))) {
+                s.execute(sql);
+            }
+            s.execute("INSERT INTO schema_version VALUES (1, 0)");
+            s.execute("INSERT INTO segment VALUES ('b1', 'cam1/5000.ts', 'cam1', 5000, 2000000, 7, 1, 188)");
+            s.execute("INSERT INTO segment VALUES ('b1', 'cam1/renamed.ts', 'cam1', 6000, 2000000, 8, 0, 188)");
+        }
+
+        try (JdbcMetadataStore migrated = JdbcMetadataStore.openSqlite(v1)) {
+            assertThat(migrated.schemaVersion()).isEqualTo(3);
+            assertThat(migrated.segments().range("b1", "cam1", 0, 10_000)).containsExactly(
+                    new SegmentRecord("b1", "cam1", "cam1/5000.ts", 5000, 2_000_000, 7, true, 188),
+                    new SegmentRecord("b1", "cam1", "cam1/renamed.ts", 6000, 2_000_000, 8, false, 188));
+        }
     }
 
     @Test

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The full-size run of issue 9, in one go (about 15 minutes on the 2-core box):
+#   A. 500 publishers, 20 s ramp, 60 s hold, against livechannel then nginx-rtmp, each after an unmeasured warm-up
+#      of 50 publishers for 30 s: latency, late segments, memory, CPU (with the playlist-polling load);
+#      then the playlist GET comparison with wrk;
+#   B. the same load with polling reduced to one GET per channel every 5 s: CPU per GB ingested;
+#   C. the JMH benchmarks of chunk decoding and signature verification.
+# Usage: bench/scripts/full-run.sh     Environment: PUBLISHERS (500), RAMP (20), HOLD (60), WARM (50), WARM_S (30),
+#        OUT_DIR (bench/target/full-<time>), PASSES (default "A B C")
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+publishers=${PUBLISHERS:-500}; ramp=${RAMP:-20}; hold=${HOLD:-60}; warm=${WARM:-50}; warm_s=${WARM_S:-30}
+out=$(realpath -m "${OUT_DIR:-bench/target/full-$(date -u +%Y%m%dT%H%M%S)}")
+passes=${PASSES:-A B C}
+mkdir -p "$out"
+echo "full run into $out; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for pass in $passes; do
+  case "$pass" in
+    A) OUT_DIR="$out/a" bench/scripts/side-by-side.sh "$publishers" "$ramp" "$hold" "$warm" "$warm_s" ;;
+    B) OUT_DIR="$out/b" WRK=0 HARNESS_ARGS="--poll-ms 5000 --latency-channels 0" \
+         bench/scripts/side-by-side.sh "$publishers" "$ramp" "$hold" "$warm" "$warm_s" ;;
+    C) java -jar bench/target/benchmarks.jar 'ChunkDecodeBenchmark|SignatureBenchmark' -rf json \
+         -rff "$out/jmh.json" 2>&1 | grep -E '^(Benchmark|ChunkDecode|Signature)' | tee "$out/jmh.txt" ;;
+    *) echo "unknown pass $pass" >&2; exit 2 ;;
+  esac
+done
+echo "done: $out"
