@@ -46,6 +46,7 @@ final class Storage implements AutoCloseable {
     static final int WRITE_THREADS = 4;
     static final int CATALOG_THREADS = 8;
     static final int CATALOG_QUEUE = 10_000;
+    static final long MAX_HEAP_BACKLOG_BYTES = 256L * 1024 * 1024;
 
     private final ObjectStore objects;
     private final MetadataStore metadata;
@@ -87,8 +88,21 @@ final class Storage implements AutoCloseable {
         ExecutorService writeExecutor = Executors.newFixedThreadPool(WRITE_THREADS, named("storage-write"));
         ExecutorService catalogExecutor = new ThreadPoolExecutor(CATALOG_THREADS, CATALOG_THREADS, 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(CATALOG_QUEUE), named("catalog"));
-        ObjectWriteQueue writes = new ObjectWriteQueue(objects, writeExecutor, WriteQueueConfig.defaults(spool));
+        ObjectWriteQueue writes = new ObjectWriteQueue(objects, writeExecutor, writeQueueConfig(spool));
         return new Storage(objects, metadata, writeExecutor, catalogExecutor, writes, description);
+    }
+
+    /**
+     * The S3 store spools its backlog to disk (1 GiB); the filesystem store has no spool, so its backlog (writes
+     * the local disk refused, being retried) stays in heap and is capped at {@value #MAX_HEAP_BACKLOG_BYTES} bytes.
+     */
+    static WriteQueueConfig writeQueueConfig(Path spool) {
+        WriteQueueConfig defaults = WriteQueueConfig.defaults(spool);
+        if (spool != null) {
+            return defaults;
+        }
+        return new WriteQueueConfig(null, defaults.maxBacklogWrites(), MAX_HEAP_BACKLOG_BYTES, defaults.initialBackoff(),
+                defaults.maxBackoff(), defaults.errorAfterAttempts(), defaults.shutdownTimeout());
     }
 
     private static ThreadFactory named(String prefix) {
