@@ -110,10 +110,10 @@ final class SegmentStream {
     }
 
     /**
-     * 90 kHz ticks (unwrapped; the writer keeps 33 bits) of a media time. PTS/DTS follow the wall clock from the
-     * first segment on and never start before the previous publish's end, so timestamps keep increasing across
-     * republishes: players and ffmpeg read a VoD playlist spanning several publishes without "non monotonically
-     * increasing dts" at the discontinuities (ffmpeg ignores {@code #EXT-X-DISCONTINUITY}).
+     * 90 kHz ticks (unwrapped; the writer keeps 33 bits) of a media time. PTS/DTS continue from the previous
+     * publish's end (or start at the wall clock), so timestamps keep increasing across republishes: players and
+     * ffmpeg read a VoD playlist spanning several publishes without "non monotonically increasing dts" at the
+     * discontinuities (ffmpeg ignores {@code #EXT-X-DISCONTINUITY}).
      */
     long ticks(long mediaMillis) {
         return TsClock.ticksOfMillis(mediaMillis + timestampBaseMillis) + TIMESTAMP_OFFSET_TICKS;
@@ -123,7 +123,11 @@ final class SegmentStream {
         long wallMillis = wallClockMillis.getAsLong();
         if (!timestampBaseSet) {
             timestampBaseSet = true;
-            timestampBaseMillis = Math.max(wallMillis, restoredTimestampFloorMillis) - firstMillis;
+            // Continue exactly where the previous publish ended when that is known (same server run): the timeline
+            // has no hole, so a VoD playlist over both lasts exactly the sum of its segments. Otherwise start at the
+            // wall clock, which is ahead of any earlier publish's PTS as long as it was pushed in real time.
+            long start = restoredTimestampFloorMillis > 0 ? restoredTimestampFloorMillis : wallMillis;
+            timestampBaseMillis = start - firstMillis;
         }
         // Segment names must strictly increase even if two segments start within one millisecond.
         long keyMillis = Math.max(wallMillis, lastKeyMillis + 1);

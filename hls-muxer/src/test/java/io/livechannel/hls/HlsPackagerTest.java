@@ -281,14 +281,15 @@ class HlsPackagerTest {
 
     @Test
     void republishContinuesTimestampsAfterThePreviousPublish() {
-        // The wall clock stands still, so only the previous publish's end keeps the second one's PTS ahead.
+        // The second publish comes a minute later by the wall clock: its PTS still continue right after the first
+        // one's, so the timeline has no hole (a VoD over both lasts the sum of its segments).
         HlsPackager first = new HlsPackager(new HlsSettings("ch", "playlist.m3u8", 1, 5), output, () -> T0,
                 PlaylistState.INITIAL, allocator);
         headers(first);
         video(first, 0, 3_000, 1_000, 0);
         first.finish();
-        HlsPackager second = new HlsPackager(new HlsSettings("ch", "playlist.m3u8", 1, 5), output, () -> T0,
-                output.lastPlaylist().counters(), allocator);
+        HlsPackager second = new HlsPackager(new HlsSettings("ch", "playlist.m3u8", 1, 5), output,
+                () -> T0 + 60_000, output.lastPlaylist().counters(), allocator);
         headers(second);
         video(second, 0, 3_000, 1_000, 0); // encoder timestamps start at 0 again
         second.finish();
