@@ -37,6 +37,10 @@ final class SegmentStream {
     private boolean timestampBaseSet;
     /** End (media ms) of the newest emitted segment. */
     private long timelineEndMillis;
+    /** Largest video PTS written and the latest DTS step (one frame), to place the next publish after it. */
+    private long maxVideoPtsMillis = Long.MIN_VALUE;
+    private long lastVideoDtsMillis = Long.MIN_VALUE;
+    private long videoFrameMillis;
     private final long restoredTimestampFloorMillis;
 
     SegmentStream(HlsSettings settings, HlsOutput output, LongSupplier wallClockMillis, ByteBufAllocator allocator,
@@ -63,7 +67,11 @@ final class SegmentStream {
 
     /** The counters to persist, with the end of this publish's PTS timeline for the next publish. */
     PlaylistState state() {
-        long end = timestampBaseSet ? timestampBaseMillis + timelineEndMillis : restoredTimestampFloorMillis;
+        // After the last frame in display order too: with B-frames the last PTS lies beyond the DTS-based end, and
+        // a next publish starting there would show its first frames before this one's last.
+        long endMillis = maxVideoPtsMillis == Long.MIN_VALUE ? timelineEndMillis
+                : Math.max(timelineEndMillis, maxVideoPtsMillis + videoFrameMillis);
+        long end = timestampBaseSet ? timestampBaseMillis + endMillis : restoredTimestampFloorMillis;
         return playlist.state().withNextTimestampMillis(Math.max(0, end));
     }
 
@@ -87,6 +95,11 @@ final class SegmentStream {
     }
 
     void writeVideo(PesPayload accessUnit, long ptsMillis, long dtsMillis, boolean keyframe) {
+        maxVideoPtsMillis = Math.max(maxVideoPtsMillis, ptsMillis);
+        if (lastVideoDtsMillis != Long.MIN_VALUE && dtsMillis > lastVideoDtsMillis) {
+            videoFrameMillis = dtsMillis - lastVideoDtsMillis;
+        }
+        lastVideoDtsMillis = dtsMillis;
         ts.writeVideo(segment.buffer, accessUnit, ticks(ptsMillis), ticks(dtsMillis), keyframe);
     }
 
