@@ -34,9 +34,11 @@ final class ApiService {
     private final ApiConfig config;
     private final Authenticator authenticator;
     private final Map<Operation, Route> routes;
+    private final FailureLogThrottle failureLog;
 
     ApiService(ApiConfig config) {
         this.config = config;
+        this.failureLog = new FailureLogThrottle(config.clock());
         this.authenticator = new Authenticator(config.metadata().accessKeys(), config.clock());
         this.routes = Routes.create(config);
     }
@@ -53,7 +55,11 @@ final class ApiService {
         } catch (StorageException e) {
             return error(request, storageError(request, e));
         } catch (RuntimeException e) { // CatalogException included: database down is a 500 the SDKs retry
-            log.error("{} {} failed", request.requestId(), request, e);
+            long heldBack = failureLog.admit();
+            if (heldBack >= 0) {
+                log.error("{} {} failed ({} similar failures not logged in the last {})", request.requestId(),
+                        request, heldBack, FailureLogThrottle.INTERVAL, e);
+            }
             return error(request, new OssException(OssErrorCode.INTERNAL_ERROR,
                     "We encountered an internal error. Please try again."));
         }
@@ -130,7 +136,7 @@ final class ApiService {
         }
     }
 
-    private static OssException storageError(OssRequest request, StorageException e) {
+    private OssException storageError(OssRequest request, StorageException e) {
         return switch (e.kind()) {
             case NO_SUCH_BUCKET -> noSuchBucket(request.bucket());
             case NO_SUCH_KEY -> new OssException(OssErrorCode.NO_SUCH_KEY, "The specified key does not exist.",
@@ -146,7 +152,11 @@ final class ApiService {
             case CONFLICT -> new OssException(OssErrorCode.INVALID_REQUEST,
                     "The object was changed concurrently; retry.");
             case IO -> {
-                log.error("{} {}: storage failure", request.requestId(), request, e);
+                long heldBack = failureLog.admit();
+                if (heldBack >= 0) {
+                    log.error("{} {}: storage failure ({} similar failures not logged in the last {})",
+                            request.requestId(), request, heldBack, FailureLogThrottle.INTERVAL, e);
+                }
                 yield new OssException(OssErrorCode.INTERNAL_ERROR, "We encountered an internal error. Please try again.");
             }
         };

@@ -7,9 +7,9 @@ package io.livechannel.hls;
  * @param nextMediaSequence     {@code EXT-X-MEDIA-SEQUENCE} of the next segment to be produced
  * @param discontinuitySequence {@code EXT-X-DISCONTINUITY-SEQUENCE} of a playlist whose first segment is the next
  *                              one: the number of discontinuity tags on every earlier segment
- * @param nextTimestampMillis   the earliest time, on the wall-clock-based PTS timeline (see {@link HlsPackager}),
- *                              at which the next publish may start: the end of this publish's media. 0 when unknown
- *                              (a restart): then the wall clock alone decides. Kept in memory, not persisted.
+ * @param nextTimestampMillis   where the next publish's PTS timeline starts (ms): the end of this publish's media.
+ *                              0 when unknown (after a restart): then it starts at the wall clock. Kept in memory
+ *                              by the server, not persisted.
  */
 public record PlaylistState(long nextMediaSequence, long discontinuitySequence, long nextTimestampMillis) {
     /** A channel that never produced a segment. */

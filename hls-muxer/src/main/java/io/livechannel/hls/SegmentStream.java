@@ -37,6 +37,10 @@ final class SegmentStream {
     private boolean timestampBaseSet;
     /** End (media ms) of the newest emitted segment. */
     private long timelineEndMillis;
+    /** Largest video PTS written and the latest DTS step (one frame), to place the next publish after it. */
+    private long maxVideoPtsMillis = Long.MIN_VALUE;
+    private long lastVideoDtsMillis = Long.MIN_VALUE;
+    private long videoFrameMillis;
     private final long restoredTimestampFloorMillis;
 
     SegmentStream(HlsSettings settings, HlsOutput output, LongSupplier wallClockMillis, ByteBufAllocator allocator,
@@ -63,7 +67,11 @@ final class SegmentStream {
 
     /** The counters to persist, with the end of this publish's PTS timeline for the next publish. */
     PlaylistState state() {
-        long end = timestampBaseSet ? timestampBaseMillis + timelineEndMillis : restoredTimestampFloorMillis;
+        // After the last frame in display order too: with B-frames the last PTS lies beyond the DTS-based end, and
+        // a next publish starting there would show its first frames before this one's last.
+        long endMillis = maxVideoPtsMillis == Long.MIN_VALUE ? timelineEndMillis
+                : Math.max(timelineEndMillis, maxVideoPtsMillis + videoFrameMillis);
+        long end = timestampBaseSet ? timestampBaseMillis + endMillis : restoredTimestampFloorMillis;
         return playlist.state().withNextTimestampMillis(Math.max(0, end));
     }
 
@@ -87,6 +95,11 @@ final class SegmentStream {
     }
 
     void writeVideo(PesPayload accessUnit, long ptsMillis, long dtsMillis, boolean keyframe) {
+        maxVideoPtsMillis = Math.max(maxVideoPtsMillis, ptsMillis);
+        if (lastVideoDtsMillis != Long.MIN_VALUE && dtsMillis > lastVideoDtsMillis) {
+            videoFrameMillis = dtsMillis - lastVideoDtsMillis;
+        }
+        lastVideoDtsMillis = dtsMillis;
         ts.writeVideo(segment.buffer, accessUnit, ticks(ptsMillis), ticks(dtsMillis), keyframe);
     }
 
@@ -110,10 +123,10 @@ final class SegmentStream {
     }
 
     /**
-     * 90 kHz ticks (unwrapped; the writer keeps 33 bits) of a media time. PTS/DTS follow the wall clock from the
-     * first segment on and never start before the previous publish's end, so timestamps keep increasing across
-     * republishes: players and ffmpeg read a VoD playlist spanning several publishes without "non monotonically
-     * increasing dts" at the discontinuities (ffmpeg ignores {@code #EXT-X-DISCONTINUITY}).
+     * 90 kHz ticks (unwrapped; the writer keeps 33 bits) of a media time. PTS/DTS continue from the previous
+     * publish's end (or start at the wall clock), so timestamps keep increasing across republishes: players and
+     * ffmpeg read a VoD playlist spanning several publishes without "non monotonically increasing dts" at the
+     * discontinuities (ffmpeg ignores {@code #EXT-X-DISCONTINUITY}).
      */
     long ticks(long mediaMillis) {
         return TsClock.ticksOfMillis(mediaMillis + timestampBaseMillis) + TIMESTAMP_OFFSET_TICKS;
@@ -123,7 +136,11 @@ final class SegmentStream {
         long wallMillis = wallClockMillis.getAsLong();
         if (!timestampBaseSet) {
             timestampBaseSet = true;
-            timestampBaseMillis = Math.max(wallMillis, restoredTimestampFloorMillis) - firstMillis;
+            // Continue exactly where the previous publish ended when that is known (same server run): the timeline
+            // has no hole, so a VoD playlist over both lasts exactly the sum of its segments. Otherwise start at the
+            // wall clock, which is ahead of any earlier publish's PTS as long as it was pushed in real time.
+            long start = restoredTimestampFloorMillis > 0 ? restoredTimestampFloorMillis : wallMillis;
+            timestampBaseMillis = start - firstMillis;
         }
         // Segment names must strictly increase even if two segments start within one millisecond.
         long keyMillis = Math.max(wallMillis, lastKeyMillis + 1);

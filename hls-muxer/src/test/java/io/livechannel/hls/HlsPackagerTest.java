@@ -1,5 +1,8 @@
 package io.livechannel.hls;
 
+import io.livechannel.flv.VideoTagHeader;
+import io.netty.buffer.Unpooled;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
@@ -48,6 +51,11 @@ class HlsPackagerTest {
         for (long t = fromMillis; t < toMillis; t += 40) {
             FlvFile.feed(packager, tags.video(t + timestampShift, (t - fromMillis) % gopMillis == 0));
         }
+    }
+
+    /** Composition time (PTS − DTS) of the captured inter frame that {@link #video} repeats. */
+    static long interCts() {
+        return VideoTagHeader.read(Unpooled.wrappedBuffer(tags.interFrame.body())).compositionTimeMillis();
     }
 
     static List<Long> durationsMillis(RecordingOutput output) {
@@ -209,7 +217,8 @@ class HlsPackagerTest {
         assertThat(output.playlists).extracting(p -> p.text().contains("#EXT-X-ENDLIST")).containsExactly(
                 false, false, false, false, false, true);
         assertThat(output.lastPlaylist().objectKey()).isEqualTo("ch/playlist.m3u8");
-        assertThat(output.lastPlaylist().counters()).isEqualTo(new PlaylistState(6, 0, T0 + 6_000));
+        // the next publish starts one frame after this one's last picture in display order
+        assertThat(output.lastPlaylist().counters()).isEqualTo(new PlaylistState(6, 0, T0 + 6_000 + interCts()));
     }
 
     @Test
@@ -260,7 +269,7 @@ class HlsPackagerTest {
         video(first, 0, 3_000, 1_000, 0);
         first.finish();
         PlaylistState persisted = output.lastPlaylist().counters();
-        assertThat(persisted).isEqualTo(new PlaylistState(3, 0, T0 + 3_000));
+        assertThat(persisted).isEqualTo(new PlaylistState(3, 0, T0 + 3_000 + interCts()));
 
         HlsPackager second = packager(1, 2, persisted);
         headers(second);
@@ -276,19 +285,20 @@ class HlsPackagerTest {
         // once the discontinuous segment slid out, the discontinuity sequence counts it
         assertThat(output.lastPlaylist().text()).contains("#EXT-X-MEDIA-SEQUENCE:4\n#EXT-X-DISCONTINUITY-SEQUENCE:1\n")
                 .doesNotContain("#EXT-X-DISCONTINUITY\n");
-        assertThat(output.lastPlaylist().counters()).isEqualTo(new PlaylistState(6, 1, T0 + 6_000));
+        assertThat(output.lastPlaylist().counters()).isEqualTo(new PlaylistState(6, 1, T0 + 6_000 + 2 * interCts()));
     }
 
     @Test
     void republishContinuesTimestampsAfterThePreviousPublish() {
-        // The wall clock stands still, so only the previous publish's end keeps the second one's PTS ahead.
+        // The second publish comes a minute later by the wall clock: its PTS still continue right after the first
+        // one's, so the timeline has no hole (a VoD over both lasts the sum of its segments).
         HlsPackager first = new HlsPackager(new HlsSettings("ch", "playlist.m3u8", 1, 5), output, () -> T0,
                 PlaylistState.INITIAL, allocator);
         headers(first);
         video(first, 0, 3_000, 1_000, 0);
         first.finish();
-        HlsPackager second = new HlsPackager(new HlsSettings("ch", "playlist.m3u8", 1, 5), output, () -> T0,
-                output.lastPlaylist().counters(), allocator);
+        HlsPackager second = new HlsPackager(new HlsSettings("ch", "playlist.m3u8", 1, 5), output,
+                () -> T0 + 60_000, output.lastPlaylist().counters(), allocator);
         headers(second);
         video(second, 0, 3_000, 1_000, 0); // encoder timestamps start at 0 again
         second.finish();
@@ -296,11 +306,16 @@ class HlsPackagerTest {
         List<TsInspector.Pes> video = new TsInspector().inspect(output.concatenated()).pesOf(0x100);
         assertThat(video).hasSize(150);
         assertThat(video.get(0).dts()).isEqualTo((T0 * 90 + 90_000) & ((1L << 33) - 1));
+        long interCtsTicks = interCts() * 90L;
         for (int i = 1; i < video.size(); i++) {
             long step = (video.get(i).dts() - video.get(i - 1).dts()) & ((1L << 33) - 1);
-            assertThat(step).as("DTS step into frame %d", i).isEqualTo(3_600);
+            // at the republish: one frame after the first publish's last picture in display order (its DTS + CTS)
+            assertThat(step).as("DTS step into frame %d", i).isEqualTo(i == 75 ? 3_600 + interCtsTicks : 3_600);
         }
-        assertThat(output.lastPlaylist().counters().nextTimestampMillis()).isEqualTo(T0 + 6_000);
+        long lastPtsOfFirst = video.subList(0, 75).stream().mapToLong(TsInspector.Pes::pts).max().orElseThrow();
+        assertThat(video.get(75).pts()).as("the second publish shows its first picture after the first's last")
+                .isGreaterThan(lastPtsOfFirst);
+        assertThat(output.lastPlaylist().counters().nextTimestampMillis()).isEqualTo(T0 + 6_000 + 2 * interCts());
     }
 
     @Test

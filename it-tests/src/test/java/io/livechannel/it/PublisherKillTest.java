@@ -122,6 +122,11 @@ class PublisherKillTest {
                     Optional.empty(), Duration.ofSeconds(60), run.testDir());
             assertThat(vodDecoded.errorLines()).as("ffmpeg playing the VoD across both publishes").isEmpty();
             assertThat(vodDecoded.exitCode()).isZero();
+            // The second publish's timestamps continue right after the first's, so the VoD plays for the sum of
+            // both sessions' segments (issue 7: within one frame per segment).
+            double vodSeconds = Ffprobe.probe(deployment.objectUrl(BUCKET, CHANNEL + "/both.m3u8")).durationSeconds();
+            assertThat(vodSeconds).as("VoD duration vs the EXTINF sum of %s", vod)
+                    .isCloseTo(vod.totalDurationSeconds(), within(vod.segments().size() / (double) Ffmpeg.FRAME_RATE));
             for (Segment segment : all) {
                 String segmentUrl = deployment.objectUrl(BUCKET, CHANNEL + "/" + segment.uri());
                 assertThat(Ffmpeg.decode(segmentUrl, Optional.empty(), Duration.ofSeconds(30), run.testDir())

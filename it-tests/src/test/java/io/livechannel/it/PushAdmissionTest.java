@@ -33,6 +33,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * error status (ffmpeg prints "Server error: <description>" and exits non-zero) and leave no trace: the channel
  * stays Idle, no session in the history, no object under {@code <channel>/}. Also: the SDK's URL (made for the
  * HTTP port) works as-is on the RTMP port. One server per store, shared by the class; one channel per test.
+ *
+ * <p>Longer than the 300-line norm: every behaviour has a {@code _fileSystem} and an {@code _s3} entry point
+ * sharing one pair of servers; splitting the class would start a second pair (S3Proxy included) for nothing.
  */
 class PushAdmissionTest {
     @RegisterExtension

@@ -85,6 +85,8 @@ class S3OutageTest {
             assertThat(vod.totalDurationSeconds()).as("all pushed media listed %s", vod)
                     .isCloseTo(PUSH.toSeconds(), within(1.0));
             Playback.assertContinuous(deployment.objectUrl(BUCKET, CHANNEL + "/vod.m3u8"), PUSH);
+            assertThat(deployment.serverLogLines(CHANNEL + "/")).as("the operator is told a segment write failed")
+                    .anyMatch(l -> (l.contains(" WARN ") || l.contains(" ERROR ")) && l.contains(".ts"));
             assertThat(deployment.serverLogLines("LEAK:")).as("Netty buffer leaks reported by the server")
                     .isEmpty();
         }

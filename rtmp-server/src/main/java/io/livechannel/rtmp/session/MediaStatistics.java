@@ -8,8 +8,9 @@ import java.util.Arrays;
 
 /**
  * Statistics of one publish for GetLiveChannelStat ({@code livechannel.md}): picture size and sample rate from
- * the sequence headers, frame rate and bandwidth as averages over the last {@value #WINDOW_SECONDS} one-second
- * buckets.
+ * the sequence headers, bandwidth as the average over the last {@value #WINDOW_SECONDS} one-second buckets of
+ * arrival time, frame rate from the media timestamps of the pictures in those buckets ({@code (pictures - 1) /
+ * DTS span}): arrival times jitter with the network and bucket edges, timestamps of a 25 fps stream do not.
  *
  * <p>Threading: the {@code on*} methods run on the event loop and only add to counters (no allocation per
  * frame); once a second a fresh immutable {@link PublishStats} is published through a volatile field, which
@@ -22,9 +23,9 @@ final class MediaStatistics {
     private final Instant connectedAt;
     private final String remoteAddress;
     private final Clock clock;
-    /** Per bucket: elapsed millis, video bytes, video frames, audio bytes. */
-    private final long[][] buckets = new long[WINDOW_SECONDS][4];
-    private final long[] current = new long[4];
+    /** Per bucket: elapsed millis, video bytes, video frames, audio bytes, first and last picture DTS. */
+    private final long[][] buckets = new long[WINDOW_SECONDS][6];
+    private final long[] current = new long[6];
     private int nextBucket;
     private long bucketStartMillis;
     private int width;
@@ -55,12 +56,19 @@ final class MediaStatistics {
         publish();
     }
 
-    /** A video message of {@code bytes}; {@code isPicture} for coded frames (not sequence headers). */
-    void onVideo(int bytes, boolean isPicture) {
+    /**
+     * A video message of {@code bytes}; {@code isPicture} for coded frames (not sequence headers), with their
+     * unwrapped DTS in milliseconds.
+     */
+    void onVideo(int bytes, boolean isPicture, long dtsMillis) {
         videoSeen = true;
         current[1] += bytes;
         if (isPicture) {
+            if (current[2] == 0) {
+                current[4] = dtsMillis;
+            }
             current[2]++;
+            current[5] = dtsMillis;
         }
         tick();
     }
@@ -83,7 +91,7 @@ final class MediaStatistics {
         }
         long[] bucket = buckets[nextBucket];
         bucket[0] = elapsed;
-        System.arraycopy(current, 1, bucket, 1, 3);
+        System.arraycopy(current, 1, bucket, 1, 5);
         Arrays.fill(current, 0);
         nextBucket = (nextBucket + 1) % WINDOW_SECONDS;
         bucketStartMillis = now;
@@ -102,11 +110,30 @@ final class MediaStatistics {
             audioBytes += b[3];
         }
         double seconds = millis / 1000.0;
-        PublishStats.Video video = !videoSeen ? null : new PublishStats.Video(width, height,
-                seconds == 0 ? 0 : Math.round(frames / seconds * 100) / 100.0,
+        PublishStats.Video video = !videoSeen ? null : new PublishStats.Video(width, height, frameRate(),
                 seconds == 0 ? 0 : Math.round(videoBytes * 8 / seconds), "H264");
         PublishStats.Audio audio = !audioSeen ? null : new PublishStats.Audio(sampleRate,
                 seconds == 0 ? 0 : Math.round(audioBytes * 8 / seconds), "AAC");
         snapshot = new PublishStats(connectedAt, remoteAddress, video, audio);
+    }
+
+    /** Pictures per second of media time over the window, two decimals; 0 until two pictures were seen. */
+    private double frameRate() {
+        long pictures = 0;
+        long firstDts = 0;
+        long lastDts = 0;
+        for (int i = 0; i < WINDOW_SECONDS; i++) {
+            long[] b = buckets[(nextBucket + i) % WINDOW_SECONDS]; // oldest first
+            if (b[2] == 0) {
+                continue;
+            }
+            if (pictures == 0) {
+                firstDts = b[4];
+            }
+            pictures += b[2];
+            lastDts = b[5];
+        }
+        long spanMillis = lastDts - firstDts;
+        return pictures < 2 || spanMillis <= 0 ? 0 : Math.round((pictures - 1) * 100_000.0 / spanMillis) / 100.0;
     }
 }

@@ -106,7 +106,7 @@ final class PublishSession implements PublisherRegistry.Publisher {
             readSequenceHeader(body);
         }
         long timestamp = timestamps.unwrap(message.timestamp());
-        statistics.onVideo(body.readableBytes(), packetType == AVC_NALU);
+        statistics.onVideo(body.readableBytes(), packetType == AVC_NALU, timestamp);
         sink.onVideo(timestamp, body);
         return null;
     }
