@@ -4,7 +4,8 @@
 #      of 50 publishers for 30 s: latency, late segments, memory, CPU (with the playlist-polling load);
 #      then the playlist GET comparison with wrk;
 #   B. the same load with polling reduced to one GET per channel every 5 s: CPU per GB ingested;
-#   C. the JMH benchmarks of chunk decoding and signature verification.
+#   C. the JMH benchmarks of chunk decoding and signature verification;
+#   W. only the playlist GET comparison (both servers started, a 1-publisher load, then wrk).
 # Usage: bench/scripts/full-run.sh     Environment: PUBLISHERS (500), RAMP (20), HOLD (60), WARM (50), WARM_S (30),
 #        OUT_DIR (bench/target/full-<time>), PASSES (default "A B C")
 set -euo pipefail
@@ -19,6 +20,8 @@ for pass in $passes; do
     A) OUT_DIR="$out/a" bench/scripts/side-by-side.sh "$publishers" "$ramp" "$hold" "$warm" "$warm_s" ;;
     B) OUT_DIR="$out/b" WRK=0 HARNESS_ARGS="--poll-ms 5000 --latency-channels 0" \
          bench/scripts/side-by-side.sh "$publishers" "$ramp" "$hold" "$warm" "$warm_s" ;;
+    W) OUT_DIR="$out/w" ORDER=nginx-rtmp HARNESS_ARGS="--latency-channels 0 --poll-ms 5000" \
+         bench/scripts/side-by-side.sh 1 1 3 ;;
     C) java -jar bench/target/benchmarks.jar 'ChunkDecodeBenchmark|SignatureBenchmark' -rf json \
          -rff "$out/jmh.json" 2>&1 | grep -E '^(Benchmark|ChunkDecode|Signature)' | tee "$out/jmh.txt" ;;
     *) echo "unknown pass $pass" >&2; exit 2 ;;
