@@ -55,8 +55,8 @@ java -cp bench/target/benchmarks.jar io.livechannel.bench.harness.SideBySideComm
   echo "server logs: livechannel $(grep -c ' WARN ' "$out_dir/ours.log" || true) WARN and" \
        "$(grep -c ' ERROR ' "$out_dir/ours.log" || true) ERROR lines; nginx error.log" \
        "$(grep -c . "$out_dir/nginx/error.log" || true) lines"
-  { grep -E ' (WARN|ERROR) ' "$out_dir/ours.log" || true; } | sed -E 's/^[0-9:.]+ //' | cut -c1-140 | head -5 \
-    | sed 's/^/    /'
+  # awk reads all its input (no early close, which pipefail would turn into a failed run)
+  { grep -E ' (WARN|ERROR) ' "$out_dir/ours.log" || true; } | cut -c1-150 | awk 'NR <= 5 {print "    " $0}'
   echo
 } | tee -a "$out_dir/results.md"
 
