@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
 
 /**
- * An video message (RTMP spec §7.1.5, type 9); its payload is an FLV video tag body.
+ * A video message (RTMP spec §7.1.5, type 9); its payload is an FLV video tag body.
  *
  * <p>Ownership: holds one reference to the payload; the consumer releases the message.
  */
