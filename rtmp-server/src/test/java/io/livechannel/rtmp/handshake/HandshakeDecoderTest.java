@@ -145,7 +145,11 @@ class HandshakeDecoderTest {
 
     @Test
     void closesAConnectionWhoseHandshakeDoesNotCompleteInTime() {
-        EmbeddedChannel channel = channel();
+        // Time is frozen before the decoder schedules its deadline: EmbeddedChannel's clock otherwise follows the
+        // real clock too, and a millisecond of real time between the two steps below would fire it early.
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.freezeTime();
+        channel.pipeline().addLast(new HandshakeDecoder(Duration.ofSeconds(10), new Random(1)));
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {3, 0, 0})); // C0 and 2 bytes of C1, then silence
         channel.advanceTimeBy(9_999, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
@@ -159,8 +163,12 @@ class HandshakeDecoderTest {
     @Test
     void timeoutStartsWhenAddedToAnAlreadyActiveChannelAsAfterProtocolSniffing() {
         EmbeddedChannel channel = new EmbeddedChannel();
+        channel.freezeTime();
         channel.pipeline().addLast(new HandshakeDecoder(Duration.ofSeconds(10), new Random(1)));
-        channel.advanceTimeBy(10, TimeUnit.SECONDS);
+        channel.advanceTimeBy(9_999, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isActive()).isTrue();
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.isActive()).isFalse();
     }
