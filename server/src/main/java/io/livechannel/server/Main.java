@@ -94,6 +94,10 @@ public final class Main implements Callable<Integer> {
             description = "path-style S3 requests (default: ${DEFAULT-VALUE})")
     boolean s3PathStyle;
 
+    @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "-1",
+            description = "serve Prometheus metrics at http://<bind>:N/metrics (default: off)")
+    int metricsPort;
+
     private final PrintStream out;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -127,7 +131,7 @@ public final class Main implements Callable<Integer> {
                 ? new ServerConfig.S3Settings(s3Endpoint, s3Region, s3AccessKeyId, s3SecretAccessKey, s3PathStyle)
                 : null;
         return new ServerConfig(dataDir, bind, httpPort, rtmpPort, domains, accessKeyId, accessKeySecret, bucket,
-                bucketAcl, s3);
+                bucketAcl, s3, metricsPort);
     }
 
     @Override

@@ -16,7 +16,8 @@ class BootstrapCredentialsTest {
     Path dataDir;
 
     private ServerConfig config(String id, String secret) {
-        return new ServerConfig(dataDir, "127.0.0.1", 0, 0, List.of("localhost"), id, secret, "live", "private", null);
+        return new ServerConfig(dataDir, "127.0.0.1", 0, 0, List.of("localhost"), id, secret, "live", "private", null,
+                ServerConfig.METRICS_OFF);
     }
 
     @Test

@@ -40,6 +40,8 @@ class MainOptionsTest {
         assertThat(config.bucket()).isEqualTo("live");
         assertThat(config.bucketAcl()).isEqualTo("private");
         assertThat(config.accessKeyId()).isNull();
+        assertThat(config.metricsPort()).isEqualTo(ServerConfig.METRICS_OFF);
+        assertThat(parse(Map.of("LIVECHANNEL_METRICS_PORT", "9464")).metricsPort()).isEqualTo(9464);
     }
 
     @Test
