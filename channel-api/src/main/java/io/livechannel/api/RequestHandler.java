@@ -24,12 +24,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -56,15 +53,9 @@ import org.slf4j.LoggerFactory;
  */
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
-    /** RFC 1123 with a two-digit day, as the SDKs' parsers expect ({@code Sat, 05 Dec 2015 11:10:29 GMT}). */
-    static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter HTTP_DATE = HttpDateCache.HTTP_DATE;
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
-    /** The last {@code Date} value, reused within its second (formatting costs more than a small response). */
-    private static volatile FormattedSecond lastDate = new FormattedSecond(Long.MIN_VALUE, "");
-
-    private record FormattedSecond(long epochSecond, String text) {
-    }
+    private static final HttpDateCache DATES = new HttpDateCache();
 
     private final ApiConfig config;
     private final ApiService service;
@@ -234,18 +225,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     static void addCommonHeaders(HttpResponse response, String requestId, Clock clock) {
         response.headers()
                 .set("x-oss-request-id", requestId)
-                .set(HttpHeaderNames.DATE, httpDate(clock.instant()))
+                .set(HttpHeaderNames.DATE, DATES.format(clock.instant()))
                 .set(HttpHeaderNames.SERVER, "livechannel");
-    }
-
-    /** {@link #HTTP_DATE} of {@code now}; any thread. */
-    static String httpDate(Instant now) {
-        FormattedSecond last = lastDate;
-        if (last.epochSecond() != now.getEpochSecond()) {
-            last = new FormattedSecond(now.getEpochSecond(), HTTP_DATE.format(now));
-            lastDate = last; // a racing thread may overwrite it with the same or another second: both are right
-        }
-        return last.text();
     }
 
     /** 24 upper-case hex digits, the shape of OSS request ids. */
