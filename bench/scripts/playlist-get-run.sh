@@ -23,7 +23,7 @@ java ${SERVER_JAVA_OPTS:-} -jar "$jar" --data-dir "$out/ours-data" --http-port $
   --bucket-acl public-read-write > "$out/ours.log" 2>&1 &
 ours_pid=$!
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$ours_http/" && break; sleep 0.2; done
-echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S) UTC; signed: ${signed:+V1}${signed:-no}"
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S) UTC; signed: $([ -n "$signed" ] && echo V1 || echo no)"
 SIGN_V1=$signed bench/scripts/playlist-get.sh "$out/nginx" $nginx_http $ours_http 1 32 10
 if [ -n "$signed" ]; then
   date=$(LC_ALL=C date -u '+%a, %d %b %Y %H:%M:%S GMT')
