@@ -2,6 +2,9 @@ package io.livechannel.server;
 
 import io.livechannel.storage.ObjectStore;
 import io.livechannel.storage.StorageException;
+import io.livechannel.storage.cache.CachingMetadataStore;
+import io.livechannel.storage.cache.CachingObjectStore;
+import io.livechannel.storage.cache.MemoryOnlyStores;
 import io.livechannel.storage.catalog.AccessKey;
 import io.livechannel.storage.catalog.Bucket;
 import io.livechannel.storage.catalog.BucketAcl;
@@ -33,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * {@code objects/} (filesystem store: one directory per bucket), {@code catalog.db} (SQLite metadata),
  * {@code spool/} (S3 store only: writes waiting for the store to come back).
  *
+ * <p>Both stores are used through their caches ({@link CachingObjectStore}: small objects such as live playlists;
+ * {@link CachingMetadataStore}: buckets and access keys), whose {@link #memoryOnly() memory-only views} let the
+ * API answer playlist GETs on the event loop. Every writer in this process (API, write queue, push admission)
+ * goes through the caches, which keeps them coherent; nothing else may write the catalog or the store.
+ *
  * <table>
  *   <caption>executors</caption>
  *   <tr><td>{@code storage-write-N}</td><td>{@value #WRITE_THREADS} threads</td><td>the write queue's lanes; at
@@ -50,15 +58,17 @@ final class Storage implements AutoCloseable {
 
     private final ObjectStore objects;
     private final MetadataStore metadata;
+    private final MemoryOnlyStores memoryOnly;
     private final ExecutorService writeExecutor;
     private final ExecutorService catalogExecutor;
     private final ObjectWriteQueue writes;
     private final String description;
 
-    private Storage(ObjectStore objects, MetadataStore metadata, ExecutorService writeExecutor,
+    private Storage(CachingObjectStore objects, CachingMetadataStore metadata, ExecutorService writeExecutor,
                     ExecutorService catalogExecutor, ObjectWriteQueue writes, String description) {
         this.objects = objects;
         this.metadata = metadata;
+        this.memoryOnly = MemoryOnlyStores.of(objects, metadata);
         this.writeExecutor = writeExecutor;
         this.catalogExecutor = catalogExecutor;
         this.writes = writes;
@@ -84,12 +94,14 @@ final class Storage implements AutoCloseable {
         } catch (StorageException e) {
             throw new IOException("cannot open the object store: " + e.getMessage(), e);
         }
-        MetadataStore metadata = JdbcMetadataStore.openSqlite(dataDir.resolve("catalog.db"));
+        CachingObjectStore cachedObjects = new CachingObjectStore(objects);
+        CachingMetadataStore metadata =
+                new CachingMetadataStore(JdbcMetadataStore.openSqlite(dataDir.resolve("catalog.db")));
         ExecutorService writeExecutor = Executors.newFixedThreadPool(WRITE_THREADS, named("storage-write"));
         ExecutorService catalogExecutor = new ThreadPoolExecutor(CATALOG_THREADS, CATALOG_THREADS, 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(CATALOG_QUEUE), named("catalog"));
-        ObjectWriteQueue writes = new ObjectWriteQueue(objects, writeExecutor, writeQueueConfig(spool));
-        return new Storage(objects, metadata, writeExecutor, catalogExecutor, writes, description);
+        ObjectWriteQueue writes = new ObjectWriteQueue(cachedObjects, writeExecutor, writeQueueConfig(spool));
+        return new Storage(cachedObjects, metadata, writeExecutor, catalogExecutor, writes, description);
     }
 
     /**
@@ -140,6 +152,11 @@ final class Storage implements AutoCloseable {
 
     MetadataStore metadata() {
         return metadata;
+    }
+
+    /** Non-blocking views of the two caches, for the API's event-loop path. */
+    MemoryOnlyStores memoryOnly() {
+        return memoryOnly;
     }
 
     ObjectWriteQueue writes() {
