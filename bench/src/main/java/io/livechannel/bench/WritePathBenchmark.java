@@ -3,6 +3,7 @@ package io.livechannel.bench;
 import io.livechannel.storage.PutOptions;
 import io.livechannel.storage.StoredObject;
 import io.livechannel.storage.fs.FileSystemObjectStore;
+import io.livechannel.storage.fs.FsyncPolicy;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.livechannel.storage.write.WriteQueueConfig;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -40,6 +43,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * buffer, then a 300-byte playlist, in the channel's lane. Each invocation submits one such pair for each of
  * {@link #CHANNELS} channels and waits until all are stored, so the lanes run in parallel on the write threads.
  *
+ * <p>Parameters: {@code fsync} ({@link FsyncPolicy}; for live output {@code UPLOADS} behaves as {@code NEVER}),
+ * {@code origin} ({@code LIVE_OUTPUT}: CRC32C ETag, as the server writes segments; {@code UPLOAD}: MD5 ETag) and
+ * the number of write threads.
+ *
  * <p>Counters: {@code storedBytes} (bytes per second of wall clock) and {@code cpuNanos} (CPU nanoseconds of the
  * whole JVM per second of wall clock: every write thread plus the benchmark thread). Their ratio is the CPU cost
  * per byte stored, which a loaded shared machine distorts much less than the wall-clock score.
@@ -58,8 +65,17 @@ public class WritePathBenchmark {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     /** Write threads, as {@code storage-write-N} in the server. */
-    @Param("4")
+    @Param({"4", "16"})
     public int threads;
+
+    @Param({"ALWAYS", "NEVER"})
+    public FsyncPolicy fsync;
+
+    @Param({"LIVE_OUTPUT", "UPLOAD"})
+    public PutOptions.Origin origin;
+
+    private PutOptions segmentOptions;
+    private PutOptions playlistOptions;
 
     private Path dir;
     private ExecutorService executor;
@@ -71,7 +87,9 @@ public class WritePathBenchmark {
     @Setup(Level.Trial)
     public void open() throws Exception {
         dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", "bench/target")), "write-path");
-        FileSystemObjectStore store = new FileSystemObjectStore(dir.resolve("objects"));
+        FileSystemObjectStore store = new FileSystemObjectStore(dir.resolve("objects"), Clock.systemUTC(), fsync);
+        segmentOptions = new PutOptions("video/MP2T", Map.of(), origin);
+        playlistOptions = new PutOptions("application/x-mpegURL", Map.of(), origin);
         store.createBucket("live");
         executor = Executors.newFixedThreadPool(threads);
         queue = new ObjectWriteQueue(store, executor, WriteQueueConfig.defaults(null));
@@ -110,9 +128,9 @@ public class WritePathBenchmark {
         for (int c = 0; c < CHANNELS; c++) {
             String lane = "live/cam" + c;
             stored[2 * c] = queue.submit(lane, "live", "cam" + c + "/" + (n % 6) + ".ts", segment.duplicate(),
-                    PutOptions.of("video/MP2T"), () -> { });
+                    segmentOptions, () -> { });
             stored[2 * c + 1] = queue.submit(lane, "live", "cam" + c + "/playlist.m3u8", playlist.duplicate(),
-                    PutOptions.of("application/x-mpegURL"), () -> { });
+                    playlistOptions, () -> { });
         }
         CompletableFuture.allOf(stored).join();
         cost.cpuNanos += OS.getProcessCpuTime() - cpuBefore;
