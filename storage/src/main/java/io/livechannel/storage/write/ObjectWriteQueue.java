@@ -217,6 +217,7 @@ public final class ObjectWriteQueue implements AutoCloseable {
             synchronized (this) {
                 left = new ArrayList<>(lane.writes);
                 lane.writes.clear();
+                lane.newest.clear();
                 lane.active = false;
                 notifyAll();
             }
@@ -423,6 +424,7 @@ public final class ObjectWriteQueue implements AutoCloseable {
                 if (!lane.running) {
                     left.addAll(lane.writes);
                     lane.writes.clear();
+                    lane.newest.clear();
                 }
             }
         }

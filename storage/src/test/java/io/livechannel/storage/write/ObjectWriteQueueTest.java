@@ -111,12 +111,13 @@ class ObjectWriteQueueTest {
         CountDownLatch gate = new CountDownLatch(1);
         try (ObjectWriteQueue queue = queueHeldInsideFirstPut(gate)) {
             CompletableFuture<StoredObject> v1 = labelled(queue, BUCKET, "cam1/playlist.m3u8", "playlist v1");
-            labelled(queue, BUCKET, "cam1/2.ts", "segment 2");
+            CompletableFuture<StoredObject> s2 = labelled(queue, BUCKET, "cam1/2.ts", "segment 2");
             CompletableFuture<StoredObject> v2 = labelled(queue, BUCKET, "cam1/playlist.m3u8", "playlist v2");
             CompletableFuture<StoredObject> v3 = labelled(queue, BUCKET, "cam1/playlist.m3u8", "playlist v3");
             gate.countDown();
 
             assertThat(queue.drain(WAIT)).isTrue();
+            CompletableFuture.allOf(v1, s2, v2, v3).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(store.storedKeys()).containsExactly("cam1/1.ts", "cam1/2.ts", "cam1/playlist.m3u8");
             assertThat(new String(readBack("cam1/playlist.m3u8"), StandardCharsets.UTF_8)).isEqualTo("playlist v3");
             assertThat(completions).containsExactly("segment 1", "segment 2", "playlist v1", "playlist v2",
@@ -143,8 +144,9 @@ class ObjectWriteQueueTest {
             gate.countDown();
 
             assertThat(queue.drain(WAIT)).isTrue();
+            CompletableFuture.allOf(v1, v2).handle((v, e) -> null).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(completions).containsExactly("segment 1", "playlist v1 failed", "playlist v2 failed");
-            assertThat(v1.handle((v, e) -> e)).isCompletedWithValueMatching(
+            assertThat(v1.handle((v, e) -> e.getCause())).isCompletedWithValueMatching(
                     e -> e instanceof StorageException se && se.kind() == StorageException.Kind.NO_SUCH_BUCKET);
             assertThat(v2).isCompletedExceptionally();
             assertThat(released.get()).isEqualTo(3);
@@ -165,14 +167,16 @@ class ObjectWriteQueueTest {
         return queue;
     }
 
-    /** Submits {@code label} as the content; records the label (and "failed") when the future completes. */
+    /**
+     * Submits {@code label} as the content; records the label (and "failed") when the write's future completes.
+     * Returns the stage that completes after the recording (a failure arrives wrapped in a CompletionException).
+     */
     private CompletableFuture<StoredObject> labelled(ObjectWriteQueue queue, String bucket, String key,
                                                      String label) {
-        CompletableFuture<StoredObject> f = queue.submit("cam1", bucket, key,
+        CompletableFuture<StoredObject> written = queue.submit("cam1", bucket, key,
                 ByteBuffer.wrap(label.getBytes(StandardCharsets.UTF_8)), PutOptions.liveOutput("video/mp2t"),
                 released::incrementAndGet);
-        f.whenComplete((stored, failure) -> completions.add(failure == null ? label : label + " failed"));
-        return f;
+        return written.whenComplete((stored, failure) -> completions.add(failure == null ? label : label + " failed"));
     }
 
     @Test
