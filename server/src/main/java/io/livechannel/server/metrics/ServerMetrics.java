@@ -61,6 +61,8 @@ public final class ServerMetrics implements AutoCloseable {
         counter(registry, writes, "livechannel.write.failed.attempts", "store attempts that failed (then retried)",
                 WriteQueueMetrics::failedAttempts);
         counter(registry, writes, "livechannel.write.retries", "retries scheduled", WriteQueueMetrics::retries);
+        counter(registry, writes, "livechannel.write.coalesced", "writes skipped because a newer write of the same "
+                + "object was queued behind them (superseded playlists)", WriteQueueMetrics::coalescedWrites);
         counter(registry, writes, "livechannel.write.rejected", "writes refused because the backlog was full",
                 WriteQueueMetrics::rejectedWrites);
         counter(registry, writes, "livechannel.write.abandoned", "writes given up as permanently failing",

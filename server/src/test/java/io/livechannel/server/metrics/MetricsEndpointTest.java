@@ -6,6 +6,7 @@ import io.livechannel.rtmp.session.PublisherRegistry;
 import io.livechannel.server.ServerConfig;
 import io.livechannel.server.Wiring;
 import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.fs.FsyncPolicy;
 import io.livechannel.storage.fs.FileSystemObjectStore;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.livechannel.storage.write.WriteQueueConfig;
@@ -80,7 +81,7 @@ class MetricsEndpointTest {
     @Test
     void theServerServesMetricsOnlyWhenAPortIsGivenAndNamesItInTheBanner() throws Exception {
         ServerConfig config = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
-                "secret", "live", "private", null, 0);
+                "secret", "live", "private", null, FsyncPolicy.DEFAULT, 0);
         try (Wiring wiring = Wiring.start(config, new SecureRandom())) {
             String banner = wiring.startupBanner("test");
             String line = banner.lines().filter(l -> l.trim().startsWith("metrics")).findFirst().orElseThrow();
@@ -88,7 +89,8 @@ class MetricsEndpointTest {
             assertThat(send("GET", port, "/metrics").body()).contains("livechannel_write_backlog_bytes");
         }
         ServerConfig off = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
-                "secret", "live", "private", null, ServerConfig.METRICS_OFF);
+                "secret", "live", "private", null, FsyncPolicy.DEFAULT,
+                ServerConfig.METRICS_OFF);
         try (Wiring wiring = Wiring.start(off, new SecureRandom())) {
             assertThat(wiring.startupBanner("test")).doesNotContain("metrics");
         }

@@ -11,6 +11,7 @@ import io.livechannel.storage.StoredObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -81,6 +82,11 @@ public final class CachingObjectStore implements ObjectStore {
 
     @Override
     public StoredObject put(String bucket, String key, byte[] data, PutOptions options) throws StorageException {
+        return write(bucket, key, () -> delegate.put(bucket, key, data, options));
+    }
+
+    @Override
+    public StoredObject put(String bucket, String key, ByteBuffer data, PutOptions options) throws StorageException {
         return write(bucket, key, () -> delegate.put(bucket, key, data, options));
     }
 
@@ -194,6 +200,11 @@ public final class CachingObjectStore implements ObjectStore {
 
         @Override
         public StoredObject put(String bucket, String key, byte[] data, PutOptions options) {
+            throw NotInMemoryException.INSTANCE;
+        }
+
+        @Override
+        public StoredObject put(String bucket, String key, ByteBuffer data, PutOptions options) {
             throw NotInMemoryException.INSTANCE;
         }
 
