@@ -8,7 +8,10 @@
 #   defaults: 10 5 20 0 30 (a warm-up load on other channels precedes each target's measured load)
 # Environment: OUT_DIR (default bench/target/side-by-side), SERVER_JAVA_OPTS (default: none),
 #              ORDER (default livechannel,nginx-rtmp), FLV (default bench/target/load-2mbps.flv, made if missing),
-#              WRK=0 skips the playlist GET comparison, HARNESS_ARGS adds SideBySideCommand options
+#              WRK=0 skips the playlist GET comparison, OURS_HTTP_PORT, OURS_RTMP_PORT, NGINX_HTTP_PORT and
+#              NGINX_RTMP_PORT (defaults 18080, 19351, 18088, 19350) let two runs share a machine,
+#              SERVER_JAR (default server/target/livechannel-server.jar) runs another build for an A/B comparison,
+#              HARNESS_ARGS adds SideBySideCommand options
 #              (e.g. "--poll-ms 500 --latency-channels 10 --latency-poll-ms 10", the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,7 +19,8 @@ publishers=${1:-10}; ramp=${2:-5}; measure=${3:-20}; warm_publishers=${4:-0}; wa
 out_dir=$(realpath -m "${OUT_DIR:-bench/target/side-by-side}")
 flv=${FLV:-bench/target/load-2mbps.flv}
 order=${ORDER:-livechannel,nginx-rtmp}
-ours_http=18080; ours_rtmp=19351; nginx_http=18088; nginx_rtmp=19350
+ours_http=${OURS_HTTP_PORT:-18080}; ours_rtmp=${OURS_RTMP_PORT:-19351}
+nginx_http=${NGINX_HTTP_PORT:-18088}; nginx_rtmp=${NGINX_RTMP_PORT:-19350}
 key_id=benchKeyId; key_secret=benchKeySecret0123456789
 mkdir -p "$out_dir"
 [ -f "$flv" ] || bench/scripts/make-flv.sh "$flv" 100
@@ -31,7 +35,7 @@ trap cleanup EXIT
 rm -rf "$out_dir/nginx" "$out_dir/ours-data"
 nginx_pid=$(bench/scripts/nginx-rtmp.sh start "$out_dir/nginx" $nginx_rtmp $nginx_http)
 # shellcheck disable=SC2086
-java ${SERVER_JAVA_OPTS:-} -jar server/target/livechannel-server.jar --data-dir "$out_dir/ours-data" \
+java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/livechannel-server.jar}" --data-dir "$out_dir/ours-data" \
   --http-port $ours_http --rtmp-port $ours_rtmp --access-key-id $key_id --access-key-secret $key_secret \
   --bucket live --bucket-acl public-read-write > "$out_dir/ours.log" 2>&1 &
 ours_pid=$!
@@ -39,7 +43,7 @@ for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$ours_http/" && b
 
 {
   echo "### $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1)"
-  echo "server JVM options: '${SERVER_JAVA_OPTS:-}'; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "server jar: ${SERVER_JAR:-server/target/livechannel-server.jar}; JVM options: '${SERVER_JAVA_OPTS:-}'; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
 } >> "$out_dir/results.md"
 

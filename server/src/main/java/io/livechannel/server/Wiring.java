@@ -26,6 +26,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.NettyRuntime;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -45,8 +46,11 @@ import org.slf4j.LoggerFactory;
  * HTTP listener (which also accepts RTMP, see {@link ProtocolSniffer}) and the RTMP listener. The only class that
  * knows every module.
  *
- * <p>Threads: one acceptor thread and {@code 2 × cores} event-loop threads shared by HTTP and RTMP connections;
- * the storage threads are {@link Storage}'s.
+ * <p>Threads: one acceptor thread and one event-loop thread per core ({@link NettyRuntime#availableProcessors()};
+ * Netty's {@code -Dio.netty.eventLoopThreads} still overrides it), shared by HTTP and RTMP connections; the
+ * storage threads are {@link Storage}'s. One loop per core rather than Netty's default of two: under RTMP load
+ * every loop wakes once per arriving message, and two loops per core only added context switches
+ * (docs/benchmarks.md, "Ingest CPU").
  *
  * <p>Shutdown ({@link #close}): stop accepting; end every publish normally so each packager finishes its last
  * segment and playlist; drain the write queue; then close connections, executors and stores.
@@ -74,7 +78,9 @@ public final class Wiring implements AutoCloseable {
         this.config = config;
         this.credentials = credentials;
         this.acceptGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.ioGroup = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        this.ioGroup = new MultiThreadIoEventLoopGroup(
+                Integer.getInteger("io.netty.eventLoopThreads", NettyRuntime.availableProcessors()),
+                NioIoHandler.newFactory());
     }
 
     /** Creates the data dir, storage and bootstrap key/bucket when missing, then binds both listeners. */
