@@ -221,6 +221,22 @@ public abstract class MetadataStoreContractTest {
     }
 
     @Test
+    void segmentsStartingTogetherAreOrderedBySequenceAndKeepEveryFieldAtItsLimits() {
+        String longKey = "cam1/" + "\u00e9".repeat(509) + ".ts"; // 1,023 UTF-8 bytes, OSS's longest key
+        SegmentRecord later = new SegmentRecord("b1", "cam1", longKey, 7000, Long.MAX_VALUE, Long.MAX_VALUE, true,
+                Long.MAX_VALUE);
+        SegmentRecord earlier = new SegmentRecord("b1", "cam1", "cam1/7000.ts", 7000, 0, 41, false, 0);
+        SegmentRecord beforeEpoch = new SegmentRecord("b1", "cam1", "cam1/-5.ts", -5, 1, 0, true, 1);
+        store.segments().add(later);
+        store.segments().add(earlier);
+        store.segments().add(beforeEpoch);
+
+        assertThat(store.segments().range("b1", "cam1", Long.MIN_VALUE, Long.MAX_VALUE))
+                .containsExactly(beforeEpoch, earlier, later);
+        assertThat(store.segments().range("b1", "cam1", 7000, 7000)).containsExactly(earlier, later);
+    }
+
+    @Test
     void segmentAddedTwiceIsReplacedAndRemoveForgetsIt() {
         store.segments().add(segment("cam1", 5000, 1));
         SegmentRecord replaced = new SegmentRecord("b1", "cam1", "cam1/5000.ts", 5000, 1_500_000, 1, true, 99);
