@@ -44,6 +44,7 @@ public class SegmentRangeBenchmark {
 
     private Path dir;
     private JdbcMetadataStore store;
+    private long nextLiveSegment;
 
     @Setup(Level.Trial)
     public void fill() throws IOException {
@@ -99,5 +100,19 @@ public class SegmentRangeBenchmark {
         cpu.cpuNanos += THREADS.getCurrentThreadCpuTime() - start;
         cpu.queries++;
         return hour;
+    }
+
+    /**
+     * The write side: indexing the next 1-second segment of a live channel (what every publisher does once per
+     * segment), including the rewrite of its minute's {@code segment_block}.
+     */
+    @Benchmark
+    public void addOneSegment(CpuTime cpu) {
+        long start = THREADS.getCurrentThreadCpuTime();
+        long startMillis = START_MILLIS + nextLiveSegment * 1000L;
+        store.segments().add(new SegmentRecord("bucket", "live", "live/" + startMillis + ".ts", startMillis,
+                1_000_000, nextLiveSegment++, false, 250_000));
+        cpu.cpuNanos += THREADS.getCurrentThreadCpuTime() - start;
+        cpu.queries++;
     }
 }

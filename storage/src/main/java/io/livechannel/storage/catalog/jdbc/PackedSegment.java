@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * The {@code segment.packed} column (migration V4): everything a range query returns about one segment in one
- * big-endian value, so that SQLite can concatenate a whole range into one BLOB and Java reads it with one JNI call
- * instead of six per row.
+ * big-endian value. {@code segment_block} rows concatenate them, so that Java reads a minute of segments with one
+ * JNI call instead of six per segment.
  *
  * <pre>
  *  0       8       16      24      32  33         35
@@ -58,21 +58,35 @@ final class PackedSegment {
     }
 
     /**
-     * Decodes concatenated values ({@code null} for none) in index order, (start time, sequence).
+     * Decodes blocks of concatenated values into one list in index order, (start time, sequence), keeping those that
+     * start in {@code fromMillis..toMillis}.
      *
-     * @implNote SQLite documents no order for {@code group_concat} without its own {@code ORDER BY} (which sorts
-     * again, tripling the cost), although it keeps the order of an ordered subquery. So the order is checked while
+     * @implNote Blocks are built by {@code group_concat} over an ordered subquery; SQLite keeps that order but does
+     * not document it (group_concat's own {@code ORDER BY} would sort again). So the order is checked after
      * decoding, and the list is sorted only if it ever arrives out of order.
      */
-    static List<SegmentRecord> decode(byte[] packed, String bucket, String channel) {
-        if (packed == null) {
-            return List.of();
+    static List<SegmentRecord> decode(List<byte[]> blocks, String bucket, String channel, long fromMillis,
+                                      long toMillis) {
+        int bytes = 0;
+        for (byte[] block : blocks) {
+            bytes += block.length;
         }
-        ByteBuffer in = ByteBuffer.wrap(packed);
-        List<SegmentRecord> segments = new ArrayList<>(packed.length / FIXED_BYTES);
-        long previousStart = Long.MIN_VALUE;
-        long previousSequence = Long.MIN_VALUE;
-        boolean ordered = true;
+        List<SegmentRecord> segments = new ArrayList<>(bytes / FIXED_BYTES);
+        for (byte[] block : blocks) {
+            decodeInto(segments, block, bucket, channel, fromMillis, toMillis);
+        }
+        for (int i = 1; i < segments.size(); i++) {
+            if (INDEX_ORDER.compare(segments.get(i - 1), segments.get(i)) > 0) {
+                segments.sort(INDEX_ORDER);
+                break;
+            }
+        }
+        return segments;
+    }
+
+    private static void decodeInto(List<SegmentRecord> segments, byte[] block, String bucket, String channel,
+                                   long fromMillis, long toMillis) {
+        ByteBuffer in = ByteBuffer.wrap(block);
         try {
             while (in.hasRemaining()) {
                 long start = in.getLong();
@@ -80,28 +94,22 @@ final class PackedSegment {
                 long sequence = in.getLong();
                 long size = in.getLong();
                 int flags = in.get();
-                String key;
-                if ((flags & EXPLICIT_KEY) != 0) {
-                    int length = Short.toUnsignedInt(in.getShort());
-                    key = new String(packed, in.position(), length, StandardCharsets.UTF_8);
-                    in.position(in.position() + length);
-                } else {
-                    key = standardKey(channel, start);
+                int keyLength = (flags & EXPLICIT_KEY) != 0 ? Short.toUnsignedInt(in.getShort()) : -1;
+                int keyOffset = in.position();
+                if (keyLength > 0) {
+                    in.position(keyOffset + keyLength);
                 }
-                segments.add(new SegmentRecord(bucket, channel, key, start, duration, sequence,
-                        (flags & DISCONTINUITY) != 0, size));
-                ordered &= start > previousStart || start == previousStart && sequence >= previousSequence;
-                previousStart = start;
-                previousSequence = sequence;
+                if (start >= fromMillis && start <= toMillis) {
+                    String key = keyLength < 0 ? standardKey(channel, start)
+                            : new String(block, keyOffset, keyLength, StandardCharsets.UTF_8);
+                    segments.add(new SegmentRecord(bucket, channel, key, start, duration, sequence,
+                            (flags & DISCONTINUITY) != 0, size));
+                }
             }
         } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new CatalogException("corrupt packed segment index entry for channel " + channel
                     + " at byte " + in.position(), e);
         }
-        if (!ordered) {
-            segments.sort(INDEX_ORDER);
-        }
-        return segments;
     }
 
     /** {@code <channel>/<epochMillis>.ts}, the form the HLS packager names segments. */

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,8 +39,22 @@ class PackedSegmentTest {
 
     @Test
     void concatenatedValuesDecodeInOrder() {
-        assertThat(PackedSegment.decode(concat(STANDARD, CUSTOM), "b1", "cam1")).containsExactly(STANDARD, CUSTOM);
-        assertThat(PackedSegment.decode(null, "b1", "cam1")).isEmpty();
+        assertThat(PackedSegment.decode(List.of(concat(STANDARD, CUSTOM)), "b1", "cam1", Long.MIN_VALUE,
+                Long.MAX_VALUE)).containsExactly(STANDARD, CUSTOM);
+        assertThat(PackedSegment.decode(List.of(concat(STANDARD), concat(CUSTOM)), "b1", "cam1", Long.MIN_VALUE,
+                Long.MAX_VALUE)).containsExactly(STANDARD, CUSTOM);
+        assertThat(PackedSegment.decode(List.of(), "b1", "cam1", Long.MIN_VALUE, Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void onlyValuesStartingInTheRangeAreKept() {
+        List<byte[]> both = List.of(concat(STANDARD, CUSTOM));
+        long first = STANDARD.startTimeMillis();
+        long second = CUSTOM.startTimeMillis();
+
+        assertThat(PackedSegment.decode(both, "b1", "cam1", first + 1, second)).containsExactly(CUSTOM);
+        assertThat(PackedSegment.decode(both, "b1", "cam1", first, second - 1)).containsExactly(STANDARD);
+        assertThat(PackedSegment.decode(both, "b1", "cam1", first + 1, second - 1)).isEmpty();
     }
 
     @Test
@@ -47,7 +62,8 @@ class PackedSegmentTest {
         SegmentRecord sameStartLowerSequence = new SegmentRecord("b1", "cam1", "cam1/1543895708000.ts",
                 1_543_895_708_000L, 1_000_000, 3, false, 1);
 
-        assertThat(PackedSegment.decode(concat(CUSTOM, STANDARD, sameStartLowerSequence), "b1", "cam1"))
+        assertThat(PackedSegment.decode(List.of(concat(CUSTOM, STANDARD, sameStartLowerSequence)), "b1", "cam1",
+                Long.MIN_VALUE, Long.MAX_VALUE))
                 .containsExactly(STANDARD, sameStartLowerSequence, CUSTOM);
     }
 
@@ -55,7 +71,8 @@ class PackedSegmentTest {
     void aTruncatedValueIsReportedNotMisread() {
         byte[] packed = concat(STANDARD, CUSTOM);
 
-        assertThatThrownBy(() -> PackedSegment.decode(Arrays.copyOf(packed, packed.length - 1), "b1", "cam1"))
+        assertThatThrownBy(() -> PackedSegment.decode(List.of(Arrays.copyOf(packed, packed.length - 1)), "b1", "cam1",
+                Long.MIN_VALUE, Long.MAX_VALUE))
                 .isInstanceOf(CatalogException.class)
                 .hasMessageContaining("corrupt packed segment index entry for channel cam1");
     }

@@ -60,20 +60,32 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
     }
 
     @Test
-    void segmentRangeQueryReadsOnlyTheCoveringIndexAndDoesNotSort() throws Exception {
+    void segmentQueriesSearchAnIndexAndDoNotSort() throws Exception {
+        assertThat(plan(JdbcSegmentIndex.RANGE_QUERY))
+                .contains("SEARCH segment_block USING INDEX sqlite_autoindex_segment_block_1 "
+                        + "(bucket=? AND channel=? AND block>? AND block<?)")
+                .doesNotContain("TEMP B-TREE");
+        assertThat(plan(JdbcSegmentIndex.REBUILD_BLOCK))
+                .contains("SEARCH segment USING COVERING INDEX segment_by_channel_time "
+                        + "(bucket=? AND channel=? AND start_millis>? AND start_millis<?)")
+                .doesNotContain("TEMP B-TREE");
+    }
+
+    private String plan(String query) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
-             PreparedStatement explain = c.prepareStatement("EXPLAIN QUERY PLAN " + JdbcSegmentIndex.RANGE_QUERY)) {
+             PreparedStatement explain = c.prepareStatement("EXPLAIN QUERY PLAN " + query)) {
             explain.setString(1, "b");
             explain.setString(2, "c");
-            explain.setLong(3, 1);
-            explain.setLong(4, 2);
-            ResultSet plan = explain.executeQuery();
-            StringBuilder text = new StringBuilder();
-            while (plan.next()) {
-                text.append(plan.getString("detail")).append('\n');
+            for (int p = 3; p <= explain.getParameterMetaData().getParameterCount(); p++) {
+                explain.setLong(p, p);
             }
-            assertThat(text.toString()).contains("USING COVERING INDEX segment_by_channel_time")
-                    .doesNotContain("TEMP B-TREE");
+            StringBuilder text = new StringBuilder();
+            try (ResultSet plan = explain.executeQuery()) {
+                while (plan.next()) {
+                    text.append(plan.getString("detail")).append('\n');
+                }
+            }
+            return text.toString();
         }
     }
 
@@ -119,7 +131,9 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
                 new SegmentRecord("b1", "cam1", "cam2/7000.ts", 7000, Long.MAX_VALUE, Long.MAX_VALUE, false,
                         Long.MAX_VALUE),
                 new SegmentRecord("b1", "cam1", "cam1/-1.ts", -1, 0, 0, true, 0),
-                new SegmentRecord("b1", "cam2", "cam2/5000.ts", 5000, 1_000_000, 0, false, 1));
+                new SegmentRecord("b1", "cam1", "first.ts", Long.MIN_VALUE, 0, 0, false, 0),
+                new SegmentRecord("b1", "cam2", "cam2/5000.ts", 5000, 1_000_000, 0, false, 1),
+                new SegmentRecord("b1", "cam2", "cam2/65000.ts", 65_000, 1_000_000, 1, false, 1));
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + v3);
              Statement s = c.createStatement()) {
             migrateByHand(s, 3);
@@ -145,8 +159,9 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
         try (JdbcMetadataStore migrated = JdbcMetadataStore.openSqlite(v3)) {
             assertThat(migrated.schemaVersion()).isEqualTo(4);
             assertThat(migrated.segments().range("b1", "cam1", Long.MIN_VALUE, Long.MAX_VALUE))
-                    .containsExactly(segments.get(3), segments.get(0), segments.get(1), segments.get(2));
-            assertThat(migrated.segments().range("b1", "cam2", 0, 10_000)).containsExactly(segments.get(4));
+                    .containsExactly(segments.get(4), segments.get(3), segments.get(0), segments.get(1), segments.get(2));
+            assertThat(migrated.segments().range("b1", "cam2", 0, 100_000))
+                    .containsExactly(segments.get(5), segments.get(6));
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + v3);
              PreparedStatement select = c.prepareStatement(

@@ -17,3 +17,22 @@ UPDATE segment SET packed = CAST(
     AS BLOB);
 ALTER TABLE segment DROP COLUMN standard_key;
 CREATE INDEX segment_by_channel_time ON segment (bucket, channel, start_millis, sequence, packed);
+-- Even one BLOB per range left SQLite stepping through 86,400 index entries a day (about 7 ms) and group_concat
+-- appending each (about as much again). So the range query reads blocks instead: segment_block holds, per channel
+-- and per minute of start time, the concatenated packed values of that minute's segments in index order. It is
+-- derived from `segment` and rebuilt from it in the same transaction whenever a segment of the minute is added,
+-- replaced or removed (JdbcSegmentIndex). A day is 1,440 rows. `block` is floor(start_millis / 60000), written
+-- without a multiplication so that no start time overflows; 60,000 is JdbcSegmentIndex.BLOCK_MILLIS.
+CREATE TABLE segment_block (
+    bucket  TEXT   NOT NULL,
+    channel TEXT   NOT NULL,
+    block   BIGINT NOT NULL,
+    packed  BLOB   NOT NULL,
+    PRIMARY KEY (bucket, channel, block)
+);
+INSERT INTO segment_block (bucket, channel, block, packed)
+    SELECT bucket, channel, block, CAST(group_concat(packed, x'') AS BLOB)
+    FROM (SELECT bucket, channel, start_millis / 60000 - (CASE WHEN start_millis % 60000 < 0 THEN 1 ELSE 0 END)
+                 AS block, packed
+          FROM segment ORDER BY bucket, channel, start_millis, sequence)
+    GROUP BY bucket, channel, block;
