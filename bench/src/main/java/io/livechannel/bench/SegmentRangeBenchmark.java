@@ -80,6 +80,39 @@ public class SegmentRangeBenchmark {
         public long queries;
     }
 
+    /**
+     * A catalog connection opened just for one query, so SQLite's page cache is empty (the operating system's file
+     * cache is not: dropping it would disturb everything else on a shared machine).
+     */
+    @State(Scope.Thread)
+    public static class FreshConnection {
+        JdbcMetadataStore store;
+
+        @Setup(Level.Invocation)
+        public void open(SegmentRangeBenchmark bench) {
+            store = JdbcMetadataStore.openSqlite(bench.dir.resolve("catalog.db"));
+        }
+
+        @TearDown(Level.Invocation)
+        public void close() {
+            store.close();
+        }
+    }
+
+    /** The first query after opening the catalog: one day, 86,400 records, one shot per iteration. */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @Warmup(iterations = 10)
+    @Measurement(iterations = 20)
+    public List<SegmentRecord> oneDayOnAFreshConnection(FreshConnection fresh, CpuTime cpu) {
+        long start = THREADS.getCurrentThreadCpuTime();
+        List<SegmentRecord> day = fresh.store.segments().range("bucket", "cam1", START_MILLIS,
+                START_MILLIS + (SEGMENTS_PER_DAY - 1) * 1000L);
+        cpu.cpuNanos += THREADS.getCurrentThreadCpuTime() - start;
+        cpu.queries++;
+        return day;
+    }
+
     /** VoD over a whole day: returns 86,400 records. */
     @Benchmark
     public List<SegmentRecord> oneDayOfOneSecondSegments(CpuTime cpu) {
