@@ -14,18 +14,20 @@ import java.util.concurrent.TimeUnit;
  * <p>Pipeline: {@code http-idle} (closes a connection idle for {@link HttpLimits#idleTimeout()}) →
  * {@code http-codec} (limits from {@link HttpLimits}) → {@code http-keepalive} →
  * {@code http-aggregator} (bodies up to {@link HttpLimits#maxBodyBytes()}, larger: 413 EntityTooLarge) →
- * {@code api} ({@link RequestHandler}: parse on the event loop, run the operation on the storage executor,
- * write back on the event loop, stream object bodies in pieces).
+ * {@code api} ({@link RequestHandler}: parse on the event loop, answer object reads found in memory there, run
+ * other operations on the storage executor, write back on the event loop, stream object bodies in pieces).
  *
  * <p>Threading: {@link #addHandlers} may be called from any event loop; the initializer is immutable.
  */
 public final class ApiChannelInitializer {
     private final ApiConfig config;
     private final ApiService service;
+    private final ApiService inMemory;
 
     public ApiChannelInitializer(ApiConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.service = new ApiService(config);
+        this.inMemory = config.memoryOnly() == null ? null : new ApiService(config.onMemoryOnlyStores());
     }
 
     /** Appends the HTTP codec and the request handler to {@code pipeline}. */
@@ -37,6 +39,6 @@ public final class ApiChannelInitializer {
                 8192));
         pipeline.addLast("http-keepalive", new HttpServerKeepAliveHandler());
         pipeline.addLast("http-aggregator", new BodyAggregator(limits.maxBodyBytes(), config));
-        pipeline.addLast("api", new RequestHandler(config, service));
+        pipeline.addLast("api", new RequestHandler(config, service, inMemory));
     }
 }

@@ -1,6 +1,7 @@
 package io.livechannel.api;
 
 import io.livechannel.storage.ObjectStore;
+import io.livechannel.storage.cache.MemoryOnlyStores;
 import io.livechannel.storage.catalog.MetadataStore;
 import java.time.Clock;
 import java.util.List;
@@ -23,9 +24,19 @@ import java.util.concurrent.Executor;
  * @param liveSessions the RTMP side
  * @param clock wall time for signature expiry and skew checks, and for LastModified
  * @param limits request size limits
+ * @param memoryOnly non-blocking views of the caches behind {@code objects} and {@code metadata}: when given, a
+ *     GET or HEAD of an object whose bucket, access key and bytes are all in memory is answered on the event loop
+ *     (see {@link RequestHandler}); {@code null} sends every request to {@code storageExecutor}
  */
 public record ApiConfig(List<String> domains, int rtmpPort, ObjectStore objects, MetadataStore metadata,
-                        Executor storageExecutor, LiveSessions liveSessions, Clock clock, HttpLimits limits) {
+                        Executor storageExecutor, LiveSessions liveSessions, Clock clock, HttpLimits limits,
+                        MemoryOnlyStores memoryOnly) {
+    /** A configuration without the event-loop path: every request runs on {@code storageExecutor}. */
+    public ApiConfig(List<String> domains, int rtmpPort, ObjectStore objects, MetadataStore metadata,
+                     Executor storageExecutor, LiveSessions liveSessions, Clock clock, HttpLimits limits) {
+        this(domains, rtmpPort, objects, metadata, storageExecutor, liveSessions, clock, limits, null);
+    }
+
     public ApiConfig {
         domains = domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
         if (domains.isEmpty()) {
@@ -40,5 +51,12 @@ public record ApiConfig(List<String> domains, int rtmpPort, ObjectStore objects,
         Objects.requireNonNull(liveSessions, "liveSessions");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(limits, "limits");
+    }
+
+    /** This configuration with the stores replaced by their memory-only views; requires {@link #memoryOnly}. */
+    ApiConfig onMemoryOnlyStores() {
+        Objects.requireNonNull(memoryOnly, "memoryOnly");
+        return new ApiConfig(domains, rtmpPort, memoryOnly.objects(), memoryOnly.metadata(), storageExecutor,
+                liveSessions, clock, limits, null);
     }
 }

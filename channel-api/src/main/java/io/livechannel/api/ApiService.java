@@ -11,6 +11,7 @@ import io.livechannel.api.route.OperationSelector;
 import io.livechannel.api.route.Route;
 import io.livechannel.api.route.Routes;
 import io.livechannel.storage.StorageException;
+import io.livechannel.storage.cache.NotInMemoryException;
 import io.livechannel.storage.catalog.Bucket;
 import io.livechannel.storage.catalog.BucketAcl;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * check Content-MD5, run the route, add CORS headers. Every failure becomes an OSS error response here;
  * deterministic failures are never 5xx (the Java SDK retries those).
  *
- * <p>Threading: {@link #handle} blocks (catalog, store) and runs on the storage executor only. Thread-safe.
+ * <p>Threading: {@link #handle} blocks (catalog, store) and runs on the storage executor only. An instance built
+ * over {@linkplain ApiConfig#onMemoryOnlyStores() memory-only stores} never blocks, and its
+ * {@link #handleInMemory} runs on the event loop. Thread-safe.
  */
 final class ApiService {
     private static final Logger log = LoggerFactory.getLogger(ApiService.class);
@@ -45,6 +48,29 @@ final class ApiService {
 
     /** Never throws; the result's stream (if any) is owned by the caller. */
     ApiResponse handle(OssRequest request) {
+        return answer(request);
+    }
+
+    /**
+     * For an instance over memory-only stores: the answer to an object GET or HEAD when everything it needs is in
+     * memory, else {@code null} (the caller then runs {@link #handle} of the ordinary instance on the storage
+     * executor, which answers exactly as this would have). Never blocks; the result's stream reads memory.
+     */
+    ApiResponse handleInMemory(OssRequest request) {
+        try {
+            Operation op = OperationSelector.select(request);
+            if (op != Operation.GET_OBJECT && op != Operation.HEAD_OBJECT) {
+                return null;
+            }
+            // Segments are never cached: give up before verifying a signature the executor would verify again.
+            config.objects().head(request.bucket(), request.key());
+            return answer(request);
+        } catch (OssException | StorageException | NotInMemoryException e) {
+            return null;
+        }
+    }
+
+    private ApiResponse answer(OssRequest request) {
         try {
             ApiResponse response = execute(request);
             log.debug("{} {} -> {}", request.requestId(), request, response.status().code());
@@ -54,6 +80,8 @@ final class ApiService {
             return error(request, e);
         } catch (StorageException e) {
             return error(request, storageError(request, e));
+        } catch (NotInMemoryException e) {
+            throw e; // only from memory-only stores: handleInMemory falls back to the storage executor
         } catch (RuntimeException e) { // CatalogException included: database down is a 500 the SDKs retry
             long heldBack = failureLog.admit();
             if (heldBack >= 0) {

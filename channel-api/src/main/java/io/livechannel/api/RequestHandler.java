@@ -2,6 +2,8 @@ package io.livechannel.api;
 
 import io.livechannel.api.error.OssErrorCode;
 import io.livechannel.api.error.OssException;
+import io.livechannel.storage.ObjectStream;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -18,13 +20,13 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>event loop: parse the aggregated request into an {@link OssRequest} (addressing, query, copies of
  *       headers and body) and release Netty's message;</li>
+ *   <li>event loop, with {@link ApiConfig#memoryOnly()} stores: {@link ApiService#handleInMemory}; an object GET
+ *       or HEAD whose bucket, access key and bytes are all in memory is answered right here (live playlists),
+ *       in one write; otherwise:</li>
  *   <li>storage executor: {@link ApiService#handle} (blocking catalog/store calls);</li>
  *   <li>event loop: write the response; an object body is streamed by {@link ObjectBodyWriter}.</li>
  * </ol>
@@ -48,18 +53,22 @@ import org.slf4j.LoggerFactory;
  */
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
-    /** RFC 1123 with a two-digit day, as the SDKs' parsers expect ({@code Sat, 05 Dec 2015 11:10:29 GMT}). */
-    static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter HTTP_DATE = HttpDateCache.HTTP_DATE;
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final HttpDateCache DATES = new HttpDateCache();
 
     private final ApiConfig config;
     private final ApiService service;
+    private final ApiService inMemory;
     private final ArrayDeque<OssRequest> pending = new ArrayDeque<>();
     private boolean busy;
+    private String remoteAddress;
 
-    RequestHandler(ApiConfig config, ApiService service) {
+    /** @param inMemory the service over memory-only stores, or {@code null} to run every request on the executor */
+    RequestHandler(ApiConfig config, ApiService service, ApiService inMemory) {
         this.config = config;
         this.service = service;
+        this.inMemory = inMemory;
     }
 
     @Override
@@ -110,13 +119,20 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         QueryParameters query = QueryParameters.parse(rawQuery);
         byte[] body = ByteBufUtil.getBytes(msg.content());
         int localPort = ctx.channel().localAddress() instanceof InetSocketAddress local ? local.getPort() : 0;
-        String remote = String.valueOf(ctx.channel().remoteAddress());
+        if (remoteAddress == null) {
+            remoteAddress = String.valueOf(ctx.channel().remoteAddress());
+        }
         return new OssRequest(msg.method(), target, query, new DefaultHttpHeaders().add(msg.headers()), body,
-                new OssRequest.RequestContext(requestId, remote, localPort));
+                new OssRequest.RequestContext(requestId, remoteAddress, localPort));
     }
 
     private void dispatch(ChannelHandlerContext ctx, OssRequest request) {
         busy = true;
+        ApiResponse fromMemory = inMemory == null ? null : inMemory.handleInMemory(request);
+        if (fromMemory != null) {
+            respondFromMemory(ctx, request, fromMemory);
+            return;
+        }
         CompletableFuture<ApiResponse> future;
         try {
             future = CompletableFuture.supplyAsync(() -> service.handle(request), config.storageExecutor());
@@ -152,6 +168,30 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         send(ctx, response, request.requestId(), head).addListener(f -> next(ctx));
     }
 
+    /** Like {@link #respond}, for an answer whose object body (if any) is in memory: one write, no thread hop. */
+    private void respondFromMemory(ChannelHandlerContext ctx, OssRequest request, ApiResponse response) {
+        ObjectStream stream = response.stream();
+        if (stream == null || request.method().equals(HttpMethod.HEAD)) {
+            respond(ctx, request, response);
+            return;
+        }
+        int length = (int) stream.contentLength();
+        ByteBuf body = ctx.alloc().buffer(length);
+        try {
+            body.writeBytes(stream.content(), length); // reads an array: memory-only stores never hand out files
+        } catch (IOException | RuntimeException e) {
+            body.release();
+            throw new IllegalStateException("reading an in-memory object failed", e);
+        } finally {
+            response.closeStream();
+        }
+        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), body);
+        out.headers().add(response.headers());
+        out.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+        addCommonHeaders(out, request.requestId(), config.clock());
+        ctx.writeAndFlush(out).addListener(f -> next(ctx));
+    }
+
     private io.netty.channel.ChannelFuture send(ChannelHandlerContext ctx, ApiResponse response, String requestId,
                                                 boolean head) {
         byte[] body = response.body();
@@ -185,14 +225,23 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     static void addCommonHeaders(HttpResponse response, String requestId, Clock clock) {
         response.headers()
                 .set("x-oss-request-id", requestId)
-                .set(HttpHeaderNames.DATE, HTTP_DATE.format(clock.instant()))
+                .set(HttpHeaderNames.DATE, DATES.format(clock.instant()))
                 .set(HttpHeaderNames.SERVER, "livechannel");
     }
 
     /** 24 upper-case hex digits, the shape of OSS request ids. */
     static String newRequestId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return String.format("%08X%016X", r.nextInt(), r.nextLong());
+        byte[] id = new byte[24];
+        long high = r.nextInt();
+        long low = r.nextLong();
+        for (int i = 7; i >= 0; i--, high >>>= 4) {
+            id[i] = HEX[(int) (high & 0xF)];
+        }
+        for (int i = 23; i >= 8; i--, low >>>= 4) {
+            id[i] = HEX[(int) (low & 0xF)];
+        }
+        return new String(id, StandardCharsets.US_ASCII);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.livechannel.api;
 
 import io.livechannel.storage.ObjectStore;
+import io.livechannel.storage.cache.CachingMetadataStore;
+import io.livechannel.storage.cache.CachingObjectStore;
+import io.livechannel.storage.cache.MemoryOnlyStores;
 import io.livechannel.storage.fs.FileSystemObjectStore;
 import io.livechannel.storage.catalog.AccessKey;
 import io.livechannel.storage.catalog.Bucket;
@@ -25,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The API on a real Netty listener (127.0.0.1, free port) over the real stores: {@link FileSystemObjectStore}
- * and SQLite {@link JdbcMetadataStore} in a temp dir. One bucket {@value #BUCKET} (private) and one key
+ * and SQLite {@link JdbcMetadataStore} in a temp dir, behind the caches the server uses (so object reads repeated
+ * by a test are answered on the event loop, as in production). One bucket {@value #BUCKET} (private) and one key
  * {@value #ACCESS_KEY_ID} exist from the start.
  */
 public final class ApiTestServer implements AutoCloseable {
@@ -46,13 +50,17 @@ public final class ApiTestServer implements AutoCloseable {
     private final Channel listener;
 
     public ApiTestServer(Path dir, Clock clock) throws Exception {
-        objects = new FileSystemObjectStore(dir.resolve("objects"), clock);
-        metadata = JdbcMetadataStore.openSqlite(dir.resolve("catalog.db"));
+        CachingObjectStore cachedObjects =
+                new CachingObjectStore(new FileSystemObjectStore(dir.resolve("objects"), clock));
+        CachingMetadataStore cachedMetadata =
+                new CachingMetadataStore(JdbcMetadataStore.openSqlite(dir.resolve("catalog.db")));
+        objects = cachedObjects;
+        metadata = cachedMetadata;
         metadata.accessKeys().put(new AccessKey(ACCESS_KEY_ID, ACCESS_KEY_SECRET));
         objects.createBucket(BUCKET);
         metadata.buckets().create(new Bucket(BUCKET, BucketAcl.PRIVATE, clock.instant(), List.of()));
         ApiChannelInitializer api = new ApiChannelInitializer(new ApiConfig(List.of(DOMAIN), 0, objects, metadata,
-                storage, live, clock, HttpLimits.DEFAULTS));
+                storage, live, clock, HttpLimits.DEFAULTS, MemoryOnlyStores.of(cachedObjects, cachedMetadata)));
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -68,7 +68,7 @@ class FfmpegPublishTest {
         try (Ffmpeg ffmpeg = Ffmpeg.pushFast(url, 3, List.of())) {
             RecordingSink sink = server.listener.next(20);
             assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
-            assertThat(sink.end.get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
+            assertThat(sink.end.get(30, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
 
             assertThat(sink.info.bucket()).isEqualTo(BUCKET);
             assertThat(sink.info.channel()).isEqualTo(CHANNEL);
@@ -122,7 +122,7 @@ class FfmpegPublishTest {
         try (Ffmpeg ffmpeg = Ffmpeg.pushFast(url, 1, List.of())) {
             RecordingSink sink = server.listener.next(20);
             assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
-            assertThat(sink.end.get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
+            assertThat(sink.end.get(30, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
             assertThat(sink.info.bucket()).isEqualTo(BUCKET);
             assertThat(sink.frames('V')).hasSizeGreaterThan(20);
         }
@@ -151,6 +151,8 @@ class FfmpegPublishTest {
                 "-rtmp_playpath", CHANNEL)) {
             RecordingSink sink = this.server.listener.next(20);
             assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
+            // ffmpeg exits once its bytes are in the socket; the publish ends after the server has read them all
+            assertThat(sink.end.get(30, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
             assertThat(sink.info.channel()).isEqualTo(CHANNEL);
             assertThat(sink.frames('V')).hasSizeGreaterThan(20);
         }
@@ -163,6 +165,8 @@ class FfmpegPublishTest {
                 "16800")) {
             RecordingSink sink = server.listener.next(20);
             assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
+            // ffmpeg exits once its bytes are in the socket; the publish ends after the server has read them all
+            assertThat(sink.end.get(30, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
             List<RecordingSink.Frame> pictures = sink.frames('V').stream().filter(f -> f.secondByte() == 1).toList();
             assertThat(pictures).hasSize(50);
             long first = pictures.get(0).timestampMillis();
@@ -215,7 +219,7 @@ class FfmpegPublishTest {
             RecordingSink sink = server.listener.next(20);
             assertThat(ffmpeg.await(30)).isNotZero();
             assertThat(ffmpeg.output()).contains("video codec id 2 is not supported; send H.264");
-            assertThat(sink.end.get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.UNSUPPORTED_MEDIA);
+            assertThat(sink.end.get(30, TimeUnit.SECONDS)).isEqualTo(EndReason.UNSUPPORTED_MEDIA);
             assertThat(sink.frames('V')).isEmpty();
         }
     }
@@ -226,7 +230,7 @@ class FfmpegPublishTest {
                 List.of("-c:v", "libx264", "-preset", "ultrafast", "-c:a", "libmp3lame"))) {
             RecordingSink sink = server.listener.next(20);
             assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
-            assertThat(sink.end.get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
+            assertThat(sink.end.get(30, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
             assertThat(sink.frames('A')).isEmpty();
             assertThat(sink.frames('V')).hasSizeGreaterThan(45);
         }

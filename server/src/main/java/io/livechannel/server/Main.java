@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import io.livechannel.server.cli.PushUrlCommand;
+import io.livechannel.storage.fs.FsyncPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -94,6 +95,16 @@ public final class Main implements Callable<Integer> {
             description = "path-style S3 requests (default: ${DEFAULT-VALUE})")
     boolean s3PathStyle;
 
+    @Option(names = "--fsync", paramLabel = "POLICY", defaultValue = "uploads",
+            description = "filesystem store: which objects are forced to disk before a write is acknowledged: "
+                    + "always, uploads (API uploads and deletes, not live segments/playlists), never; every policy "
+                    + "survives a killed process, they differ after a power loss (default: ${DEFAULT-VALUE})")
+    FsyncPolicy fsync;
+
+    @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "-1",
+            description = "serve Prometheus metrics at http://<bind>:N/metrics (default: off)")
+    int metricsPort;
+
     private final PrintStream out;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -127,7 +138,7 @@ public final class Main implements Callable<Integer> {
                 ? new ServerConfig.S3Settings(s3Endpoint, s3Region, s3AccessKeyId, s3SecretAccessKey, s3PathStyle)
                 : null;
         return new ServerConfig(dataDir, bind, httpPort, rtmpPort, domains, accessKeyId, accessKeySecret, bucket,
-                bucketAcl, s3);
+                bucketAcl, s3, fsync, metricsPort);
     }
 
     @Override

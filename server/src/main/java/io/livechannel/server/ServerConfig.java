@@ -1,5 +1,6 @@
 package io.livechannel.server;
 
+import io.livechannel.storage.fs.FsyncPolicy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -11,10 +12,14 @@ import java.util.Objects;
  * @param domains the server's own host names: requests to them are path-style, others virtual-hosted
  * @param accessKeyId {@code null} when the bootstrap key is to be loaded or generated in the data dir
  * @param s3 {@code null} for the filesystem object store under the data dir
+ * @param fsync which objects the filesystem store forces to disk ({@code --fsync}); ignored with {@code s3}
+ * @param metricsPort the Prometheus endpoint's port, {@link #METRICS_OFF} for none, 0 for any free port
  */
 public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort, List<String> domains,
                            String accessKeyId, String accessKeySecret, String bucket, String bucketAcl,
-                           S3Settings s3) {
+                           S3Settings s3, FsyncPolicy fsync, int metricsPort) {
+    /** {@link #metricsPort} when no metrics endpoint is wanted (the default). */
+    public static final int METRICS_OFF = -1;
 
     /** Which object store holds the segments and playlists ({@code --store}). */
     public enum StoreKind {
@@ -44,12 +49,16 @@ public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(fsync, "fsync");
         domains = List.copyOf(domains);
         if (domains.isEmpty()) {
             throw new IllegalArgumentException("at least one --domain is required");
         }
         checkPort("--http-port", httpPort);
         checkPort("--rtmp-port", rtmpPort);
+        if (metricsPort != METRICS_OFF) {
+            checkPort("--metrics-port", metricsPort);
+        }
         if ((accessKeyId == null) != (accessKeySecret == null)) {
             throw new IllegalArgumentException("--access-key-id and --access-key-secret go together");
         }
@@ -70,6 +79,7 @@ public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort
     public String toString() {
         return "ServerConfig[dataDir=" + dataDir + ", bind=" + bind + ", httpPort=" + httpPort + ", rtmpPort="
                 + rtmpPort + ", domains=" + domains + ", accessKeyId=" + accessKeyId + ", bucket=" + bucket
-                + ", bucketAcl=" + bucketAcl + ", s3=" + s3 + "]";
+                + ", bucketAcl=" + bucketAcl + ", s3=" + s3 + ", fsync=" + fsync + ", metricsPort=" + metricsPort
+                + "]";
     }
 }

@@ -2,12 +2,16 @@ package io.livechannel.server;
 
 import io.livechannel.storage.ObjectStore;
 import io.livechannel.storage.StorageException;
+import io.livechannel.storage.cache.CachingMetadataStore;
+import io.livechannel.storage.cache.CachingObjectStore;
+import io.livechannel.storage.cache.MemoryOnlyStores;
 import io.livechannel.storage.catalog.AccessKey;
 import io.livechannel.storage.catalog.Bucket;
 import io.livechannel.storage.catalog.BucketAcl;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
 import io.livechannel.storage.fs.FileSystemObjectStore;
+import io.livechannel.storage.fs.FsyncPolicy;
 import io.livechannel.storage.s3.S3ObjectStore;
 import io.livechannel.storage.s3.S3StoreConfig;
 import io.livechannel.storage.write.ObjectWriteQueue;
@@ -33,10 +37,18 @@ import org.slf4j.LoggerFactory;
  * {@code objects/} (filesystem store: one directory per bucket), {@code catalog.db} (SQLite metadata),
  * {@code spool/} (S3 store only: writes waiting for the store to come back).
  *
+ * <p>Both stores are used through their caches ({@link CachingObjectStore}: small objects such as live playlists;
+ * {@link CachingMetadataStore}: buckets and access keys), whose {@link #memoryOnly() memory-only views} let the
+ * API answer playlist GETs on the event loop. Every writer in this process (API, write queue, push admission)
+ * goes through the caches, which keeps them coherent; nothing else may write the catalog or the store.
+ *
  * <table>
  *   <caption>executors</caption>
- *   <tr><td>{@code storage-write-N}</td><td>{@value #WRITE_THREADS} threads</td><td>the write queue's lanes; at
- *   most one task per channel, so its queue is bounded by the number of channels</td></tr>
+ *   <tr><td>{@code storage-write-N}</td><td>{@value #WRITE_THREADS} threads; {@value #WAITING_WRITE_THREADS} with
+ *   {@code --fsync always} or the S3 store</td><td>the write queue's lanes; at most one task per channel, so its
+ *   queue is bounded by the number of channels. A put to the filesystem without fsync is a copy into the page
+ *   cache (CPU-bound: a few threads per core are enough); a put that fsyncs or goes over the network mostly
+ *   waits, and concurrent fsyncs share journal commits, so those get more threads</td></tr>
  *   <tr><td>{@code catalog-N}</td><td>{@value #CATALOG_THREADS} threads, queue of {@value #CATALOG_QUEUE}</td>
  *   <td>API requests, push authorization, history; a full queue is refused (the API answers 503)</td></tr>
  * </table>
@@ -44,21 +56,24 @@ import org.slf4j.LoggerFactory;
 final class Storage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Storage.class);
     static final int WRITE_THREADS = 4;
+    static final int WAITING_WRITE_THREADS = 16;
     static final int CATALOG_THREADS = 8;
     static final int CATALOG_QUEUE = 10_000;
-    static final long MAX_HEAP_BACKLOG_BYTES = 256L * 1024 * 1024;
+    static final long MAX_MEMORY_BACKLOG_BYTES = 256L * 1024 * 1024;
 
     private final ObjectStore objects;
     private final MetadataStore metadata;
+    private final MemoryOnlyStores memoryOnly;
     private final ExecutorService writeExecutor;
     private final ExecutorService catalogExecutor;
     private final ObjectWriteQueue writes;
     private final String description;
 
-    private Storage(ObjectStore objects, MetadataStore metadata, ExecutorService writeExecutor,
+    private Storage(CachingObjectStore objects, CachingMetadataStore metadata, ExecutorService writeExecutor,
                     ExecutorService catalogExecutor, ObjectWriteQueue writes, String description) {
         this.objects = objects;
         this.metadata = metadata;
+        this.memoryOnly = MemoryOnlyStores.of(objects, metadata);
         this.writeExecutor = writeExecutor;
         this.catalogExecutor = catalogExecutor;
         this.writes = writes;
@@ -72,8 +87,9 @@ final class Storage implements AutoCloseable {
         Path spool = null;
         try {
             if (config.s3() == null) {
-                objects = new FileSystemObjectStore(dataDir.resolve("objects"), clock);
-                description = "filesystem " + dataDir.resolve("objects");
+                objects = new FileSystemObjectStore(dataDir.resolve("objects"), clock, config.fsync());
+                description = "filesystem " + dataDir.resolve("objects") + " (fsync "
+                        + config.fsync().name().toLowerCase(java.util.Locale.ROOT) + ")";
             } else {
                 ServerConfig.S3Settings s3 = config.s3();
                 spool = dataDir.resolve("spool");
@@ -84,25 +100,35 @@ final class Storage implements AutoCloseable {
         } catch (StorageException e) {
             throw new IOException("cannot open the object store: " + e.getMessage(), e);
         }
-        MetadataStore metadata = JdbcMetadataStore.openSqlite(dataDir.resolve("catalog.db"));
-        ExecutorService writeExecutor = Executors.newFixedThreadPool(WRITE_THREADS, named("storage-write"));
+        CachingObjectStore cachedObjects = new CachingObjectStore(objects);
+        CachingMetadataStore metadata =
+                new CachingMetadataStore(JdbcMetadataStore.openSqlite(dataDir.resolve("catalog.db")));
+        int writeThreads = config.s3() != null || config.fsync() == FsyncPolicy.ALWAYS ? WAITING_WRITE_THREADS
+                : WRITE_THREADS;
+        ExecutorService writeExecutor = Executors.newFixedThreadPool(writeThreads, named("storage-write"));
         ExecutorService catalogExecutor = new ThreadPoolExecutor(CATALOG_THREADS, CATALOG_THREADS, 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(CATALOG_QUEUE), named("catalog"));
-        ObjectWriteQueue writes = new ObjectWriteQueue(objects, writeExecutor, writeQueueConfig(spool));
-        return new Storage(objects, metadata, writeExecutor, catalogExecutor, writes, description);
+        ObjectWriteQueue writes = new ObjectWriteQueue(cachedObjects, writeExecutor, writeQueueConfig(spool));
+        return new Storage(cachedObjects, metadata, writeExecutor, catalogExecutor, writes, description);
     }
 
     /**
      * The S3 store spools its backlog to disk (1 GiB); the filesystem store has no spool, so its backlog (writes
-     * the local disk refused, being retried) stays in heap and is capped at {@value #MAX_HEAP_BACKLOG_BYTES} bytes.
+     * waiting for a write thread, or refused by the local disk and being retried) stays in memory and is capped at
+     * {@value #MAX_MEMORY_BACKLOG_BYTES} bytes. That memory is the segments' pooled direct buffers (the queue
+     * holds views of them, not copies), counted by Netty's allocator and {@code -XX:MaxDirectMemorySize}, not the
+     * heap; playlists are small heap arrays. 256 MiB is about 2 s of ingest at 1 Gbit/s: enough to ride out a
+     * short disk stall, small enough that a stuck disk refuses segments (logged, not listed) long before the
+     * process runs out of direct memory.
      */
     static WriteQueueConfig writeQueueConfig(Path spool) {
         WriteQueueConfig defaults = WriteQueueConfig.defaults(spool);
         if (spool != null) {
             return defaults;
         }
-        return new WriteQueueConfig(null, defaults.maxBacklogWrites(), MAX_HEAP_BACKLOG_BYTES, defaults.initialBackoff(),
-                defaults.maxBackoff(), defaults.errorAfterAttempts(), defaults.shutdownTimeout());
+        return new WriteQueueConfig(null, defaults.maxBacklogWrites(), MAX_MEMORY_BACKLOG_BYTES,
+                defaults.initialBackoff(), defaults.maxBackoff(), defaults.errorAfterAttempts(),
+                defaults.shutdownTimeout());
     }
 
     private static ThreadFactory named(String prefix) {
@@ -140,6 +166,11 @@ final class Storage implements AutoCloseable {
 
     MetadataStore metadata() {
         return metadata;
+    }
+
+    /** Non-blocking views of the two caches, for the API's event-loop path. */
+    MemoryOnlyStores memoryOnly() {
+        return memoryOnly;
     }
 
     ObjectWriteQueue writes() {

@@ -12,7 +12,11 @@ import io.livechannel.server.ingest.CatalogPushAuthorizer;
 import io.livechannel.server.ingest.HlsPublishListener;
 import io.livechannel.server.ingest.PlaylistCountersCache;
 import io.livechannel.server.ingest.RegistryLiveSessions;
+import io.livechannel.server.metrics.MetricsEndpoint;
+import io.livechannel.server.metrics.ServerMetrics;
 import io.livechannel.server.portsharing.ProtocolSniffer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -62,6 +66,8 @@ public final class Wiring implements AutoCloseable {
     private Storage storage;
     private Channel httpChannel;
     private Channel rtmpChannel;
+    private ServerMetrics metrics;
+    private MetricsEndpoint metricsEndpoint;
     private boolean closed;
 
     private Wiring(ServerConfig config, BootstrapCredentials.Result credentials) {
@@ -79,6 +85,7 @@ public final class Wiring implements AutoCloseable {
             wiring.storage = Storage.open(config, wiring.clock);
             wiring.storage.bootstrap(config, wiring.credentials.id(), wiring.credentials.secret());
             wiring.bind();
+            wiring.startMetrics();
         } catch (IOException | InterruptedException | RuntimeException e) {
             wiring.close();
             throw e;
@@ -97,7 +104,7 @@ public final class Wiring implements AutoCloseable {
                 registry, ownHosts, clock));
         ApiChannelInitializer api = new ApiChannelInitializer(new ApiConfig(config.domains(), config.rtmpPort(),
                 storage.objects(), storage.metadata(), storage.catalogExecutor(), new RegistryLiveSessions(registry),
-                clock, HttpLimits.DEFAULTS));
+                clock, HttpLimits.DEFAULTS, storage.memoryOnly()));
         httpChannel = listen(config.httpPort(), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
@@ -112,6 +119,15 @@ public final class Wiring implements AutoCloseable {
             }
         });
         log.info("RTMP ingest listening on {}:{}", config.bind(), rtmpPort());
+    }
+
+    private void startMetrics() throws IOException {
+        if (config.metricsPort() == ServerConfig.METRICS_OFF) {
+            return;
+        }
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics = ServerMetrics.bind(meters, storage.writes(), registry);
+        metricsEndpoint = MetricsEndpoint.start(config.bind(), config.metricsPort(), meters);
     }
 
     private Channel listen(int port, ChannelInitializer<SocketChannel> initializer)
@@ -152,6 +168,10 @@ public final class Wiring implements AutoCloseable {
         sb.append("  RTMP ingest  rtmp://").append(host).append(':').append(rtmpPort())
                 .append("/live/<channel>   (also on port ").append(httpPort()).append(")\n");
         sb.append("  storage      ").append(storage.describe()).append('\n');
+        if (metricsEndpoint != null) {
+            sb.append("  metrics      http://").append(host).append(':').append(metricsEndpoint.port())
+                    .append("/metrics\n");
+        }
         sb.append("  bucket       ").append(config.bucket()).append(" (").append(config.bucketAcl()).append(")\n");
         sb.append("  access key   ").append(credentials.id()).append('\n');
         if (credentials.generated()) {
@@ -171,6 +191,12 @@ public final class Wiring implements AutoCloseable {
             return;
         }
         closed = true;
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
         closeListener(httpChannel);
         closeListener(rtmpChannel);
         endLivePublishes();

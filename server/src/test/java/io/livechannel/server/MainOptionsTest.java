@@ -2,6 +2,7 @@ package io.livechannel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.livechannel.storage.fs.FsyncPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,6 +41,30 @@ class MainOptionsTest {
         assertThat(config.bucket()).isEqualTo("live");
         assertThat(config.bucketAcl()).isEqualTo("private");
         assertThat(config.accessKeyId()).isNull();
+        assertThat(config.metricsPort()).isEqualTo(ServerConfig.METRICS_OFF);
+        assertThat(parse(Map.of("LIVECHANNEL_METRICS_PORT", "9464")).metricsPort()).isEqualTo(9464);
+        assertThat(config.fsync()).isEqualTo(FsyncPolicy.UPLOADS);
+    }
+
+    @Test
+    void fsyncPolicyComesFromTheCommandLineTheEnvironmentOrTheConfigFile() throws IOException {
+        Path file = temp.resolve("livechannel.properties");
+        Files.writeString(file, "fsync=always\n");
+
+        assertThat(parse(Map.of(), "--fsync", "NEVER").fsync()).isEqualTo(FsyncPolicy.NEVER);
+        assertThat(parse(Map.of("LIVECHANNEL_FSYNC", "never")).fsync()).isEqualTo(FsyncPolicy.NEVER);
+        assertThat(parse(Map.of(), "--config", file.toString()).fsync()).isEqualTo(FsyncPolicy.ALWAYS);
+    }
+
+    @Test
+    void anUnknownFsyncPolicyIsAUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine(new Main(System.out)).setErr(new PrintWriter(err));
+
+        int exit = commandLine.execute("--fsync", "sometimes", "--data-dir", temp.toString());
+
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--fsync").contains("sometimes");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.livechannel.storage;
 
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -26,14 +27,26 @@ public interface ObjectStore extends AutoCloseable {
      * Stores an object atomically: readers see the old object or the whole new one, never part of it.
      *
      * @param data read to its end and not closed; {@code length} is its byte count, or -1 when unknown
-     * @return the stored object's attributes, with the ETag as the OSS SDKs expect (upper-case hex MD5)
+     * @return the stored object's attributes, with the ETag as the OSS SDKs expect (upper-case hex MD5 for an
+     *         {@link PutOptions.Origin#UPLOAD}; see {@link PutOptions.Origin} for the others)
      */
     StoredObject put(String bucket, String key, InputStream data, long length, PutOptions options)
             throws StorageException;
 
     /** Stores an object from memory; see {@link #put(String, String, InputStream, long, PutOptions)}. */
     default StoredObject put(String bucket, String key, byte[] data, PutOptions options) throws StorageException {
-        return put(bucket, key, new java.io.ByteArrayInputStream(data), data.length, options);
+        return put(bucket, key, ByteBuffer.wrap(data), options);
+    }
+
+    /**
+     * Stores {@code data}'s remaining bytes; see {@link #put(String, String, InputStream, long, PutOptions)}. The
+     * buffer's position and limit are not moved (a duplicate is read), so the caller may pass the same buffer
+     * again, and it is not retained after the call returns. A direct buffer (a pooled Netty segment buffer) is
+     * where this pays: the filesystem store writes it to the file without a copy through the Java heap; the
+     * default reads it as a stream.
+     */
+    default StoredObject put(String bucket, String key, ByteBuffer data, PutOptions options) throws StorageException {
+        return put(bucket, key, new ByteBufferInputStream(data), data.remaining(), options);
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * What the store knows of one object.
  *
- * @param etag upper-case hex MD5 of the content, without quotes (OSS SDKs strip the quotes they receive)
+ * @param etag upper-case hex, without quotes (OSS SDKs strip the quotes they receive): the content's MD5 for an
+ *             upload, possibly a cheaper content checksum for live output ({@link PutOptions.Origin})
  * @param userMetadata {@code x-oss-meta-*} values keyed by the lower-case suffix
  */
 public record StoredObject(String key, long size, String etag, Instant lastModified, String contentType,

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -73,6 +74,23 @@ public abstract class ObjectStoreContractTest {
         assertThat(head.etag()).isEqualTo(md5Hex(content));
         assertThat(head.contentType()).isEqualTo("application/x-mpegURL");
         assertThat(head.userMetadata()).containsEntry("author", "cam1");
+    }
+
+    @Test
+    void putFromADirectBufferStoresItsRemainingBytesWithAnMd5ETagAndLeavesTheBufferAlone() throws Exception {
+        byte[] content = bytes(300_000, 7);
+        ByteBuffer direct = ByteBuffer.allocateDirect(content.length + 10);
+        direct.put(new byte[5]).put(content).put(new byte[5]).position(5).limit(5 + content.length);
+
+        StoredObject put = store().put(bucket, "ch/1.ts", direct, PutOptions.of("video/MP2T"));
+
+        assertThat(direct.position()).isEqualTo(5);
+        assertThat(direct.limit()).isEqualTo(5 + content.length);
+        assertThat(read("ch/1.ts")).isEqualTo(content);
+        assertThat(put.size()).isEqualTo(content.length);
+        assertThat(put.etag()).isEqualTo(md5Hex(content));
+        assertThat(store().head(bucket, "ch/1.ts").orElseThrow().etag()).isEqualTo(put.etag());
+        assertThat(store().head(bucket, "ch/1.ts").orElseThrow().contentType()).isEqualTo("video/MP2T");
     }
 
     @Test

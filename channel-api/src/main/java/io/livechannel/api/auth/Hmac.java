@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -38,9 +40,16 @@ final class Hmac {
                 provided.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** {@code Mac.getInstance} looks the provider up each time; a thread's instances are reused (init resets). */
+    private static final ThreadLocal<Map<String, Mac>> MACS = ThreadLocal.withInitial(HashMap::new);
+
     private static byte[] mac(String algorithm, byte[] key, String data) {
         try {
-            Mac mac = Mac.getInstance(algorithm);
+            Mac mac = MACS.get().get(algorithm);
+            if (mac == null) {
+                mac = Mac.getInstance(algorithm);
+                MACS.get().put(algorithm, mac);
+            }
             mac.init(new SecretKeySpec(key, algorithm));
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {

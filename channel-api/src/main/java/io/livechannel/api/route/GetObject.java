@@ -2,6 +2,7 @@ package io.livechannel.api.route;
 
 import io.livechannel.api.ApiConfig;
 import io.livechannel.api.ApiResponse;
+import io.livechannel.api.HttpDateCache;
 import io.livechannel.api.OssRequest;
 import io.livechannel.api.error.OssException;
 import io.livechannel.storage.catalog.Bucket;
@@ -12,9 +13,7 @@ import io.livechannel.storage.StorageException;
 import io.livechannel.storage.StoredObject;
 import io.livechannel.storage.catalog.BucketAcl;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -27,8 +26,9 @@ import java.util.Map;
 final class GetObject implements Route {
     static final int PLAYLIST_MAX_AGE = 1;
     static final int SEGMENT_MAX_AGE = 31_536_000;
-    static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter HTTP_DATE = HttpDateCache.HTTP_DATE;
+    /** Hot playlists are read many times per version: their Last-Modified text is reused. */
+    private static final HttpDateCache LAST_MODIFIED = new HttpDateCache();
     private static final Map<String, String> OVERRIDES = Map.of(
             "response-content-type", "Content-Type", "response-content-language", "Content-Language",
             "response-expires", "Expires", "response-cache-control", "Cache-Control",
@@ -75,7 +75,7 @@ final class GetObject implements Route {
     private static ApiResponse headers(ApiResponse r, StoredObject o, Bucket bucket, OssRequest request) {
         r.header("Content-Type", ObjectKeys.contentType(o.key(), o.contentType()))
                 .header("ETag", "\"" + o.etag() + "\"")
-                .header("Last-Modified", HTTP_DATE.format(o.lastModified()))
+                .header("Last-Modified", LAST_MODIFIED.format(o.lastModified()))
                 .header("Accept-Ranges", "bytes")
                 .header("x-oss-object-type", "Normal")
                 .header("x-oss-storage-class", "Standard");

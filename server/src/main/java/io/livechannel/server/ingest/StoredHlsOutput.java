@@ -21,12 +21,19 @@ import org.slf4j.LoggerFactory;
  * added to the segment index, once a playlist is stored its counters are saved with the channel.
  *
  * <p>Threading: called on the publishing event loop; it only hands off. The catalog writes run in the write
- * queue's completion, on the storage executor, in lane order — so counters are saved in the order produced.
+ * queue's completion, on the storage executor, in lane order — so counters are saved in the order produced. A
+ * playlist superseded in the queue by a newer version of itself is not written, but its completion still runs,
+ * in order, just before the newer one's (see {@link ObjectWriteQueue}).
+ *
+ * <p>Memory: a segment's bytes stay in the packager's pooled direct buffer from the cut until the store has
+ * written them (the queue holds a {@code nioBuffer()} view, and the filesystem store writes that view to the file
+ * directly); a playlist is a small heap array.
  */
 final class StoredHlsOutput implements HlsOutput {
     private static final Logger log = LoggerFactory.getLogger(StoredHlsOutput.class);
-    static final PutOptions SEGMENT_OPTIONS = PutOptions.of("video/MP2T");
-    static final PutOptions PLAYLIST_OPTIONS = PutOptions.of("application/x-mpegURL");
+    /** Live output: a checksum ETag instead of MD5, and no fsync under the default policy ({@code PutOptions}). */
+    static final PutOptions SEGMENT_OPTIONS = PutOptions.liveOutput("video/MP2T");
+    static final PutOptions PLAYLIST_OPTIONS = PutOptions.liveOutput("application/x-mpegURL");
 
     private final ChannelKey channel;
     private final String logId;

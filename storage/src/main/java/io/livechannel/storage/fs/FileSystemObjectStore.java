@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -23,22 +24,32 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
  * The embedded object store: {@code <root>/<bucket>/<encoded key path>}, one file per object (see
  * {@link KeyPathCodec} for the name mapping and {@link ObjectFile} for the format).
  *
- * <p>Lifecycle of a put: write header and content to {@code .tmp-<uuid>} beside the target (hidden from
- * listings), fsync, rename atomically over the target, fsync the directory. Readers open the file once and keep
- * it, so they see the old object or the whole new one. A crash or {@code kill -9} at any moment leaves at most a
- * temporary file, which listings ignore and the next {@link #FileSystemObjectStore(Path, Clock) open} deletes.
- * Empty directories left by deletes are harmless and removed with the bucket.
+ * <p>Lifecycle of a put: write header and content to {@code .tmp-<token>-<n>} beside the target (hidden from
+ * listings), fsync it if the {@link FsyncPolicy} says so, rename atomically over the target, then fsync the
+ * directory under the same condition. Readers open the file once and keep it, so they see the old object or the
+ * whole new one. A crash or {@code kill -9} at any moment leaves at most a temporary file, which listings ignore
+ * and the next {@link #FileSystemObjectStore(Path, Clock, FsyncPolicy) open} deletes; what a power loss leaves
+ * depends on the policy (see {@link FsyncPolicy}). Empty directories left by deletes are harmless and removed
+ * with the bucket.
+ *
+ * <p>Cost of a put from a {@link ByteBuffer} (the live write path): the ETag is computed from the buffer
+ * ({@link ObjectFile}: CRC32C for live output), then {@code open}, one gathering {@code write} of header and
+ * content (a direct buffer is not copied on the Java side), {@code close}, {@code rename}; plus two
+ * {@code fsync}s when forced. A missing directory is created only when the {@code open} reports it missing.
  *
  * <p>Threading: thread-safe and blocking; call it from a storage executor, never a Netty event loop. Only one
  * process may use a root at a time (opening deletes other writers' temporary files).
@@ -52,20 +63,36 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     private final Path root;
     private final Clock clock;
+    private final FsyncPolicy fsync;
+    /** Makes temporary names unique without a {@code SecureRandom} call per put (one process per root). */
+    private final String tempPrefix = TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-";
+    private final AtomicLong tempCounter = new AtomicLong();
 
-    /** Opens (creating when missing) the store at {@code root}, deleting temporary files of killed writes. */
-    public FileSystemObjectStore(Path root, Clock clock) throws StorageException {
+    /**
+     * Opens (creating when missing) the store at {@code root}, deleting temporary files of killed writes.
+     *
+     * @param fsync which puts are forced to disk before they return
+     */
+    public FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync) throws StorageException {
         this.root = root.toAbsolutePath().normalize();
         this.clock = clock;
+        this.fsync = Objects.requireNonNull(fsync, "fsync");
         try {
             Files.createDirectories(this.root);
             int removed = removeTemporaryFiles(this.root);
-            log.info("filesystem object store at {} ({} leftover temporary files removed)", this.root, removed);
+            log.info("filesystem object store at {}, fsync {} ({} leftover temporary files removed)", this.root,
+                    fsync.name().toLowerCase(java.util.Locale.ROOT), removed);
         } catch (IOException | UncheckedIOException e) {
             throw new StorageException(StorageException.Kind.IO, "cannot open object store at " + this.root, e);
         }
     }
 
+    /** With {@link FsyncPolicy#DEFAULT}. */
+    public FileSystemObjectStore(Path root, Clock clock) throws StorageException {
+        this(root, clock, FsyncPolicy.DEFAULT);
+    }
+
+    /** With the system clock and {@link FsyncPolicy#DEFAULT}. */
     public FileSystemObjectStore(Path root) throws StorageException {
         this(root, Clock.systemUTC());
     }
@@ -102,20 +129,50 @@ public final class FileSystemObjectStore implements ObjectStore {
     @Override
     public StoredObject put(String bucket, String key, InputStream data, long length, PutOptions options)
             throws StorageException {
+        return put(bucket, key, options, (temp, now, force) -> ObjectFile.write(temp, key, data, length, options,
+                now, force));
+    }
+
+    /** Writes the buffer to the file without copying it on the Java side; see the class comment. */
+    @Override
+    public StoredObject put(String bucket, String key, ByteBuffer data, PutOptions options) throws StorageException {
+        return put(bucket, key, options, (temp, now, force) -> ObjectFile.write(temp, key, data, options, now, force));
+    }
+
+    /** How a put fills its temporary file: one of the two {@code ObjectFile.write}s. */
+    @FunctionalInterface
+    private interface ContentWriter {
+        StoredObject write(Path temp, Instant lastModified, boolean force) throws IOException, StorageException;
+    }
+
+    private StoredObject put(String bucket, String key, PutOptions options, ContentWriter writer)
+            throws StorageException {
         Path target = objectFile(bucketDir(bucket), key);
         Path dir = target.getParent();
-        Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
+        Path temp = dir.resolve(tempPrefix + tempCounter.incrementAndGet());
+        boolean force = fsync.forces(options);
+        boolean renamed = false;
         try {
-            Files.createDirectories(dir);
-            StoredObject stored = ObjectFile.write(temp, key, data, length, options, clock.instant());
+            StoredObject stored;
+            try {
+                stored = writer.write(temp, clock.instant(), force);
+            } catch (NoSuchFileException e) { // first object under this prefix: one mkdir, not one per put
+                Files.createDirectories(dir);
+                stored = writer.write(temp, clock.instant(), force);
+            }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(dir);
+            renamed = true;
+            if (force) {
+                syncDirectory(dir);
+            }
             log.debug("put {}/{} ({} bytes)", bucket, key, stored.size());
             return stored;
         } catch (IOException e) {
             throw io("put " + bucket + "/" + key, e);
         } finally {
-            deleteQuietly(temp);
+            if (!renamed) {
+                deleteQuietly(temp);
+            }
         }
     }
 
@@ -207,7 +264,9 @@ public final class FileSystemObjectStore implements ObjectStore {
         Path file = objectFile(bucketDir(bucket), key);
         try {
             if (Files.deleteIfExists(file)) {
-                syncDirectory(file.getParent());
+                if (fsync.forcesDeletes()) {
+                    syncDirectory(file.getParent());
+                }
                 log.debug("deleted {}/{}", bucket, key);
             }
         } catch (IOException e) {

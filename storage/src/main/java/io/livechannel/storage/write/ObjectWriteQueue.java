@@ -39,6 +39,19 @@ import java.util.concurrent.TimeUnit;
  * {@code INVALID_BUCKET_NAME}, {@code NO_SUCH_BUCKET}) fail their future at once, are logged at ERROR and counted,
  * and the lane moves on.
  *
+ * <p>Coalescing: when the lane runner comes to a write whose target (bucket and key) has a newer write queued
+ * behind it in the same lane, it skips the older one: a live playlist rewritten while an earlier version still
+ * waits is stored once, in its newest version. The skipped write's buffer is released at once; its future
+ * completes together with the newer write's, just before it and with the same result (the object now at the
+ * key), so callbacks run in submission order. Only not-yet-running writes are skipped, never the one being
+ * stored; a spooled write is only skipped for a newer spooled one. Skipped writes are counted in
+ * {@link WriteQueueMetrics#coalescedWrites()}. Writes to other keys keep their order: the skipped playlist's
+ * replacement is stored after the segments submitted between them, as before.
+ *
+ * <p>Store calls: a write held in memory goes to {@link ObjectStore#put(String, String, ByteBuffer, PutOptions)}
+ * with the caller's buffer (a duplicate; the filesystem store writes a direct buffer without copying it); a
+ * spooled one is streamed from its spool file.
+ *
  * <p>Backlog full: when {@link WriteQueueConfig#maxBacklogWrites()} or {@link WriteQueueConfig#maxBacklogBytes()}
  * would be exceeded, {@code submit} refuses: the returned future is already failed with
  * {@link StorageException.Kind#BACKLOG_FULL}, {@code release} has run, the refusal is counted and logged. Nothing
@@ -52,8 +65,8 @@ import java.util.concurrent.TimeUnit;
  * (they take a short lock and never do I/O). Store calls, spooling and recovery run on {@code executor} (owned by
  * the caller; this queue does not shut it down) and on one internal timer thread that only re-dispatches retries.
  *
- * <p>Size: about 390 lines, over the 300-line norm, because the lane loop, retry, spool hand-off and shutdown
- * share one lock and one invariant (one runner per lane); the counters live in {@link WriteQueueState}.
+ * <p>Size: about 450 lines, over the 300-line norm, because the lane loop, coalescing, retry, spool hand-off and
+ * shutdown share one lock and one invariant (one runner per lane); the counters live in {@link WriteQueueState}.
  */
 public final class ObjectWriteQueue implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ObjectWriteQueue.class);
@@ -62,6 +75,8 @@ public final class ObjectWriteQueue implements AutoCloseable {
     private static final class Lane {
         final String orderingKey;
         final ArrayDeque<PendingWrite> writes = new ArrayDeque<>();
+        /** The newest queued write per target ({@code bucket/key}), to tell whether the head is superseded. */
+        final Map<String, PendingWrite> newest = new HashMap<>();
         boolean active;
         boolean running;
 
@@ -108,6 +123,7 @@ public final class ObjectWriteQueue implements AutoCloseable {
             for (PendingWrite w : recovered) {
                 Lane lane = lanes.computeIfAbsent(w.orderingKey, Lane::new);
                 lane.writes.add(w);
+                lane.newest.put(target(w), w);
                 state.accepted(w, true);
                 bytes += w.size;
                 if (!lane.active) {
@@ -149,6 +165,7 @@ public final class ObjectWriteQueue implements AutoCloseable {
                 w = new PendingWrite(state.nextSequence(), orderingKey, bucket, key, opts, data, release);
                 Lane lane = lanes.computeIfAbsent(orderingKey, Lane::new);
                 lane.writes.add(w);
+                lane.newest.put(target(w), w);
                 state.accepted(w, false);
                 if (!lane.active) {
                     lane.active = true;
@@ -163,6 +180,10 @@ public final class ObjectWriteQueue implements AutoCloseable {
             dispatch(start);
         }
         return w.future;
+    }
+
+    private static String target(PendingWrite w) {
+        return w.bucket + "/" + w.key; // bucket names have no '/', so this is unambiguous
     }
 
     private CompletableFuture<StoredObject> refuse(PendingWrite w, String why) {
@@ -196,6 +217,7 @@ public final class ObjectWriteQueue implements AutoCloseable {
             synchronized (this) {
                 left = new ArrayList<>(lane.writes);
                 lane.writes.clear();
+                lane.newest.clear();
                 lane.active = false;
                 notifyAll();
             }
@@ -211,6 +233,7 @@ public final class ObjectWriteQueue implements AutoCloseable {
             while (true) {
                 PendingWrite head;
                 boolean failing;
+                boolean superseded;
                 synchronized (this) {
                     head = lane.writes.peek();
                     if (head == null) {
@@ -219,7 +242,15 @@ public final class ObjectWriteQueue implements AutoCloseable {
                         notifyAll();
                         return;
                     }
+                    superseded = supersedeIfNewerQueued(lane, head);
                     failing = head.failedAttempts > 0;
+                }
+                if (superseded) {
+                    if (head.isSpooled()) {
+                        spool.delete(head);
+                    }
+                    head.releaseData();
+                    continue;
                 }
                 if (failing) {
                     spoolLane(lane);
@@ -236,11 +267,26 @@ public final class ObjectWriteQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes {@code head} out of the lane when a newer write of its target is queued behind it (see the class
+     * comment); called under the lock, by the lane's runner.
+     */
+    private boolean supersedeIfNewerQueued(Lane lane, PendingWrite head) {
+        PendingWrite newer = lane.newest.get(target(head));
+        if (newer == null || newer == head || (head.isSpooled() && !newer.isSpooled())) {
+            return false;
+        }
+        lane.writes.poll();
+        newer.supersede(head);
+        state.coalesced(head);
+        return true;
+    }
+
     /** @return true when the lane may go on with its next write */
     private boolean attempt(Lane lane, PendingWrite w) {
         StoredObject stored;
-        try (InputStream in = w.open()) {
-            stored = store.put(w.bucket, w.key, in, w.size, w.options);
+        try {
+            stored = w.isSpooled() ? putSpooled(w) : store.put(w.bucket, w.key, w.data(), w.options);
         } catch (StorageException e) {
             if (isPermanent(e.kind())) {
                 finish(lane, w, null, e);
@@ -254,6 +300,12 @@ public final class ObjectWriteQueue implements AutoCloseable {
         return true;
     }
 
+    private StoredObject putSpooled(PendingWrite w) throws IOException, StorageException {
+        try (InputStream in = w.openSpooled()) {
+            return store.put(w.bucket, w.key, in, w.size, w.options);
+        }
+    }
+
     private static boolean isPermanent(StorageException.Kind kind) {
         return kind == StorageException.Kind.INVALID_KEY || kind == StorageException.Kind.INVALID_BUCKET_NAME
                 || kind == StorageException.Kind.NO_SUCH_BUCKET;
@@ -263,6 +315,7 @@ public final class ObjectWriteQueue implements AutoCloseable {
         boolean drained;
         synchronized (this) {
             lane.writes.remove(w);
+            lane.newest.remove(target(w), w);
             drained = state.finished(w, permanent != null);
         }
         if (w.isSpooled()) {
@@ -271,11 +324,10 @@ public final class ObjectWriteQueue implements AutoCloseable {
         w.releaseData();
         if (permanent != null) {
             log.error("write of {} abandoned, retrying cannot help: {}", w, permanent.getMessage());
-            w.future.completeExceptionally(permanent);
         } else {
             log.debug("stored {}", w);
-            w.future.complete(stored);
         }
+        w.complete(stored, permanent);
         if (drained) {
             log.info("write queue backlog drained ({} retries so far)", metrics().retries());
         }
@@ -372,6 +424,7 @@ public final class ObjectWriteQueue implements AutoCloseable {
                 if (!lane.running) {
                     left.addAll(lane.writes);
                     lane.writes.clear();
+                    lane.newest.clear();
                 }
             }
         }
@@ -390,7 +443,7 @@ public final class ObjectWriteQueue implements AutoCloseable {
             }
             spooled += w.isSpooled() ? 1 : 0;
             w.releaseData();
-            w.future.completeExceptionally(new StorageException(StorageException.Kind.IO, "write queue closed before "
+            w.complete(null, new StorageException(StorageException.Kind.IO, "write queue closed before "
                     + w + " was stored" + (w.isSpooled() ? "; it is spooled for the next start" : "")));
         }
         if (!left.isEmpty()) {

@@ -8,6 +8,9 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,6 +31,8 @@ final class PendingWrite {
     private Path spoolFile;
     private long spoolContentOffset;
     int failedAttempts;
+    /** Earlier writes of the same target that this one replaced before they started; null when none. */
+    private List<PendingWrite> superseded;
 
     PendingWrite(long sequence, String orderingKey, String bucket, String key, PutOptions options, ByteBuffer data,
                  Runnable release) {
@@ -72,14 +77,50 @@ final class PendingWrite {
         this.spoolContentOffset = contentOffset;
     }
 
-    /** The bytes to upload, from the spool file when there is one. The caller closes the stream. */
-    InputStream open() throws IOException {
-        if (spoolFile != null) {
-            InputStream in = Files.newInputStream(spoolFile);
-            in.skipNBytes(spoolContentOffset);
-            return in;
+    /** The bytes to upload from the spool file; only for a spooled write. The caller closes the stream. */
+    InputStream openSpooled() throws IOException {
+        InputStream in = Files.newInputStream(spoolFile);
+        in.skipNBytes(spoolContentOffset);
+        return in;
+    }
+
+    /** Whether both write the same object. */
+    boolean sameTarget(PendingWrite other) {
+        return key.equals(other.key) && bucket.equals(other.bucket);
+    }
+
+    /** Takes over {@code older} (and whatever it had taken over): their futures now complete with this write's. */
+    void supersede(PendingWrite older) {
+        if (superseded == null) {
+            superseded = new ArrayList<>();
         }
-        return new ByteBufferInputStream(data);
+        superseded.add(older);
+        if (older.superseded != null) {
+            superseded.addAll(older.superseded);
+            older.superseded = null;
+        }
+    }
+
+    /**
+     * Completes the futures of the superseded writes, oldest first, then this write's, all with the same outcome:
+     * a superseded write's result is the object that replaced it (what its key now holds).
+     */
+    void complete(StoredObject stored, Throwable failure) {
+        if (superseded != null) {
+            superseded.sort(Comparator.comparingLong(w -> w.sequence));
+            for (PendingWrite w : superseded) {
+                completeOne(w.future, stored, failure);
+            }
+        }
+        completeOne(future, stored, failure);
+    }
+
+    private static void completeOne(CompletableFuture<StoredObject> f, StoredObject stored, Throwable failure) {
+        if (failure == null) {
+            f.complete(stored);
+        } else {
+            f.completeExceptionally(failure);
+        }
     }
 
     /** Gives the caller's buffer back, exactly once whatever the path (stored, spooled, refused, shut down). */

@@ -11,7 +11,10 @@ package io.livechannel.storage.write;
  * @param retries retries scheduled
  * @param rejectedWrites submits refused because the backlog was full or the queue closed
  * @param permanentFailures writes given up because retrying cannot help (invalid key, missing bucket)
+ * @param coalescedWrites writes not stored because a newer write of the same object was queued behind them (their
+ *                        futures complete with the newer write's)
  */
 public record WriteQueueMetrics(int pendingWrites, long pendingBytes, int spooledWrites, long completedWrites,
-                                long failedAttempts, long retries, long rejectedWrites, long permanentFailures) {
+                                long failedAttempts, long retries, long rejectedWrites, long permanentFailures,
+                                long coalescedWrites) {
 }

@@ -14,6 +14,7 @@ final class WriteQueueState {
     private long failedAttempts;
     private long rejected;
     private long permanentFailures;
+    private long coalesced;
     private boolean backlog;
     private boolean errorReported;
     private boolean rejectionReported;
@@ -77,6 +78,16 @@ final class WriteQueueState {
         return drained;
     }
 
+    /** {@code w} was superseded by a newer write of its target (never the last pending write: that one is). */
+    void coalesced(PendingWrite w) {
+        pendingWrites--;
+        pendingBytes -= w.size;
+        if (w.isSpooled()) {
+            spooledWrites--;
+        }
+        coalesced++;
+    }
+
     /** @return true when this failure starts a backlog */
     boolean attemptFailed() {
         failedAttempts++;
@@ -110,6 +121,6 @@ final class WriteQueueState {
     WriteQueueMetrics snapshot() {
         // every failed attempt of a transient error schedules exactly one retry
         return new WriteQueueMetrics(pendingWrites, pendingBytes, spooledWrites, completed, failedAttempts,
-                failedAttempts, rejected, permanentFailures);
+                failedAttempts, rejected, permanentFailures, coalesced);
     }
 }

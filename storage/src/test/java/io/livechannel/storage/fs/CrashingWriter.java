@@ -2,7 +2,9 @@ package io.livechannel.storage.fs;
 
 import io.livechannel.storage.PutOptions;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -10,7 +12,9 @@ import java.util.Random;
 /**
  * The child process of {@link FileSystemCrashTest}: writes, overwrites and deletes objects in a loop until it is
  * killed, printing one line per completed operation. Each object's content is derived from the seed stored in its
- * user metadata, so the parent can check every byte after the kill.
+ * user metadata, so the parent can check every byte after the kill. Arguments: root, bucket, seed, fsync policy.
+ * Puts alternate between the two paths: an upload streamed slowly (MD5 ETag) and live output from a direct buffer
+ * (checksum ETag), named in the user metadata {@code origin}.
  */
 public final class CrashingWriter {
     static final List<String> KEYS = List.of("live/cam1/playlist.m3u8", "live/cam1/1.ts", "live/cam1/2.ts",
@@ -21,7 +25,8 @@ public final class CrashingWriter {
     }
 
     public static void main(String[] args) throws Exception {
-        FileSystemObjectStore store = new FileSystemObjectStore(Path.of(args[0]));
+        FileSystemObjectStore store = new FileSystemObjectStore(Path.of(args[0]), Clock.systemUTC(),
+                FsyncPolicy.valueOf(args[3]));
         String bucket = args[1];
         Random random = new Random(Long.parseLong(args[2]));
         store.createBucket(bucket);
@@ -32,8 +37,15 @@ public final class CrashingWriter {
             } else {
                 long seed = random.nextLong();
                 int size = random.nextInt(128 * 1024);
-                store.put(bucket, key, new SlowSource(content(seed, size)), size,
-                        new PutOptions("video/mp2t", Map.of("seed", Long.toString(seed))));
+                if (op % 2 == 0) {
+                    store.put(bucket, key, new SlowSource(content(seed, size)), size, new PutOptions("video/mp2t",
+                            Map.of("seed", Long.toString(seed), "origin", "UPLOAD")));
+                } else {
+                    ByteBuffer direct = ByteBuffer.allocateDirect(size).put(content(seed, size)).flip();
+                    store.put(bucket, key, direct, new PutOptions("video/mp2t",
+                            Map.of("seed", Long.toString(seed), "origin", "LIVE_OUTPUT"),
+                            PutOptions.Origin.LIVE_OUTPUT));
+                }
             }
             System.out.println("done " + op);
             System.out.flush();

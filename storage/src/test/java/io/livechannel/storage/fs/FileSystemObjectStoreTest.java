@@ -8,10 +8,18 @@ import io.livechannel.storage.StorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.livechannel.storage.ObjectStream;
+import io.livechannel.storage.StoredObject;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -29,6 +37,48 @@ class FileSystemObjectStoreTest extends ObjectStoreContractTest {
         root = tmp.resolve("objects");
         store = new FileSystemObjectStore(root);
         return store;
+    }
+
+    @Test
+    void liveOutputGetsACrc32cETagWhateverThePathAndUploadsKeepTheirMd5() throws Exception {
+        byte[] content = bytes(100_000, 3);
+        byte[] sameSizeOtherBytes = bytes(100_000, 4);
+        ByteBuffer direct = ByteBuffer.allocateDirect(content.length).put(content).flip();
+
+        StoredObject fromBuffer = store.put(bucket, "ch/1.ts", direct, PutOptions.liveOutput("video/MP2T"));
+        StoredObject fromStream = store.put(bucket, "ch/2.ts", new ByteArrayInputStream(content), content.length,
+                PutOptions.liveOutput("video/MP2T"));
+        StoredObject other = store.put(bucket, "ch/3.ts", ByteBuffer.wrap(sameSizeOtherBytes),
+                PutOptions.liveOutput("video/MP2T"));
+        StoredObject upload = store.put(bucket, "ch/4.ts", direct, PutOptions.of("video/MP2T"));
+
+        assertThat(fromBuffer.etag()).isEqualTo(ETags.checksum(content)).hasSize(32).contains("00000000000186A0");
+        assertThat(fromStream.etag()).isEqualTo(fromBuffer.etag());
+        assertThat(other.etag()).isEqualTo(ETags.checksum(sameSizeOtherBytes)).isNotEqualTo(fromBuffer.etag());
+        assertThat(upload.etag()).isEqualTo(md5Hex(content));
+        assertThat(store.head(bucket, "ch/1.ts").orElseThrow().etag()).isEqualTo(fromBuffer.etag());
+        assertThat(read("ch/1.ts")).isEqualTo(content);
+        assertThat(read("ch/2.ts")).isEqualTo(content);
+    }
+
+    @ParameterizedTest
+    @EnumSource(FsyncPolicy.class)
+    void everyFsyncPolicyStoresReplacesAndDeletesTheSameWay(FsyncPolicy policy) throws Exception {
+        FileSystemObjectStore other = new FileSystemObjectStore(tmp.resolve("policy-" + policy), Clock.systemUTC(),
+                policy);
+        other.createBucket(bucket);
+        for (PutOptions options : List.of(PutOptions.of("video/MP2T"), PutOptions.liveOutput("video/MP2T"))) {
+            other.put(bucket, "new/dir/seg.ts", ByteBuffer.wrap(bytes(1000, 1)), options);
+            other.put(bucket, "new/dir/seg.ts", new ByteArrayInputStream(bytes(2000, 2)), 2000, options);
+            try (ObjectStream got = other.get(bucket, "new/dir/seg.ts", null)) {
+                assertThat(got.content().readAllBytes()).isEqualTo(bytes(2000, 2));
+            }
+            other.delete(bucket, "new/dir/seg.ts");
+            assertThat(other.head(bucket, "new/dir/seg.ts")).isEmpty();
+        }
+        try (Stream<Path> files = Files.walk(tmp.resolve("policy-" + policy))) {
+            assertThat(files.filter(Files::isRegularFile)).isEmpty(); // no temporary file left behind
+        }
     }
 
     @Test

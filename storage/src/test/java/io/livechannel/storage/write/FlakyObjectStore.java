@@ -10,9 +10,13 @@ import io.livechannel.storage.StorageException;
 import io.livechannel.storage.StoredObject;
 
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,6 +30,8 @@ public final class FlakyObjectStore implements ObjectStore {
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final List<String> storedKeys = new ArrayList<>();
+    private final Semaphore waitingAtGate = new Semaphore(0);
+    private volatile CountDownLatch gate;
 
     public FlakyObjectStore(ObjectStore delegate) {
         this.delegate = delegate;
@@ -39,6 +45,16 @@ public final class FlakyObjectStore implements ObjectStore {
         failuresLeft.set(n);
     }
 
+    /** Makes every put wait until {@code latch} opens, so a test can hold a lane's runner in the middle of a put. */
+    public void holdPutsUntil(CountDownLatch latch) {
+        gate = latch;
+    }
+
+    /** Waits until a put is held by {@link #holdPutsUntil}; false after 20 s. */
+    public boolean awaitHeldPut() throws InterruptedException {
+        return waitingAtGate.tryAcquire(20, TimeUnit.SECONDS);
+    }
+
     /** Keys in the order their puts succeeded. */
     public synchronized List<String> storedKeys() {
         return List.copyOf(storedKeys);
@@ -47,13 +63,36 @@ public final class FlakyObjectStore implements ObjectStore {
     @Override
     public StoredObject put(String bucket, String key, InputStream data, long length, PutOptions options)
             throws StorageException {
+        failIfDown(key);
+        return recorded(delegate.put(bucket, key, data, length, options));
+    }
+
+    @Override
+    public StoredObject put(String bucket, String key, ByteBuffer data, PutOptions options) throws StorageException {
+        failIfDown(key);
+        return recorded(delegate.put(bucket, key, data, options));
+    }
+
+    private void failIfDown(String key) throws StorageException {
+        CountDownLatch latch = gate;
+        if (latch != null) {
+            waitingAtGate.release();
+            try {
+                if (!latch.await(20, TimeUnit.SECONDS)) {
+                    throw new StorageException(StorageException.Kind.IO, "put " + key + " held for 20 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException(StorageException.Kind.IO, "put " + key + " interrupted", e);
+            }
+        }
         if (down.get() || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new StorageException(StorageException.Kind.IO, "put " + key + " failed: connection refused");
         }
-        StoredObject stored = delegate.put(bucket, key, data, length, options);
-        synchronized (this) {
-            storedKeys.add(key);
-        }
+    }
+
+    private synchronized StoredObject recorded(StoredObject stored) {
+        storedKeys.add(stored.key());
         return stored;
     }
 

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +40,9 @@ class ObjectWriteQueueTest {
     private FlakyObjectStore store;
     private ExecutorService executor;
     private final Map<String, AtomicInteger> releases = new ConcurrentHashMap<>();
+    /** What {@link #labelled} writes completed, in completion order, and how many of their buffers were released. */
+    private final List<String> completions = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger released = new AtomicInteger();
 
     @BeforeEach
     void open() throws Exception {
@@ -98,8 +102,81 @@ class ObjectWriteQueueTest {
                 }
                 assertThat(store.storedKeys().stream().filter(k -> k.startsWith(ch + "/"))).containsExactlyElementsOf(expected);
             }
-            assertThat(queue.metrics()).isEqualTo(new WriteQueueMetrics(0, 0, 0, 120, 0, 0, 0, 0));
+            assertThat(queue.metrics()).isEqualTo(new WriteQueueMetrics(0, 0, 0, 120, 0, 0, 0, 0, 0));
         }
+    }
+
+    @Test
+    void aPlaylistRewrittenWhileAnOlderVersionWaitsIsStoredOnceAndEveryCallbackRunsInOrder() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        try (ObjectWriteQueue queue = queueHeldInsideFirstPut(gate)) {
+            CompletableFuture<StoredObject> v1 = labelled(queue, BUCKET, "cam1/playlist.m3u8", "playlist v1");
+            CompletableFuture<StoredObject> s2 = labelled(queue, BUCKET, "cam1/2.ts", "segment 2");
+            CompletableFuture<StoredObject> v2 = labelled(queue, BUCKET, "cam1/playlist.m3u8", "playlist v2");
+            CompletableFuture<StoredObject> v3 = labelled(queue, BUCKET, "cam1/playlist.m3u8", "playlist v3");
+            gate.countDown();
+
+            assertThat(queue.drain(WAIT)).isTrue();
+            CompletableFuture.allOf(v1, s2, v2, v3).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(store.storedKeys()).containsExactly("cam1/1.ts", "cam1/2.ts", "cam1/playlist.m3u8");
+            assertThat(new String(readBack("cam1/playlist.m3u8"), StandardCharsets.UTF_8)).isEqualTo("playlist v3");
+            assertThat(completions).containsExactly("segment 1", "segment 2", "playlist v1", "playlist v2",
+                    "playlist v3");
+            assertThat(v1.get()).isEqualTo(v3.get());
+            assertThat(v2.get()).isEqualTo(v3.get());
+            assertThat(released.get()).isEqualTo(5);
+            WriteQueueMetrics m = queue.metrics();
+            assertThat(m.completedWrites()).isEqualTo(3);
+            assertThat(m.coalescedWrites()).isEqualTo(2);
+            assertThat(m.pendingWrites()).isZero();
+            assertThat(m.pendingBytes()).isZero();
+        }
+    }
+
+    @Test
+    void aSupersededWriteFailsWithTheWriteThatReplacedIt() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        try (ObjectWriteQueue queue = queueHeldInsideFirstPut(gate)) {
+            CompletableFuture<StoredObject> v1 = labelled(queue, "no-such-bucket", "cam1/playlist.m3u8",
+                    "playlist v1");
+            CompletableFuture<StoredObject> v2 = labelled(queue, "no-such-bucket", "cam1/playlist.m3u8",
+                    "playlist v2");
+            gate.countDown();
+
+            assertThat(queue.drain(WAIT)).isTrue();
+            CompletableFuture.allOf(v1, v2).handle((v, e) -> null).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(completions).containsExactly("segment 1", "playlist v1 failed", "playlist v2 failed");
+            assertThat(v1.handle((v, e) -> e.getCause())).isCompletedWithValueMatching(
+                    e -> e instanceof StorageException se && se.kind() == StorageException.Kind.NO_SUCH_BUCKET);
+            assertThat(v2).isCompletedExceptionally();
+            assertThat(released.get()).isEqualTo(3);
+            assertThat(queue.metrics().coalescedWrites()).isEqualTo(1);
+            assertThat(queue.metrics().permanentFailures()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A queue whose lane "cam1" is busy storing "segment 1" until {@code gate} opens, so that what is submitted
+     * next waits behind it.
+     */
+    private ObjectWriteQueue queueHeldInsideFirstPut(CountDownLatch gate) throws Exception {
+        store.holdPutsUntil(gate);
+        ObjectWriteQueue queue = new ObjectWriteQueue(store, executor, config(null, 1000, 1 << 20));
+        labelled(queue, BUCKET, "cam1/1.ts", "segment 1");
+        assertThat(store.awaitHeldPut()).isTrue();
+        return queue;
+    }
+
+    /**
+     * Submits {@code label} as the content; records the label (and "failed") when the write's future completes.
+     * Returns the stage that completes after the recording (a failure arrives wrapped in a CompletionException).
+     */
+    private CompletableFuture<StoredObject> labelled(ObjectWriteQueue queue, String bucket, String key,
+                                                     String label) {
+        CompletableFuture<StoredObject> written = queue.submit("cam1", bucket, key,
+                ByteBuffer.wrap(label.getBytes(StandardCharsets.UTF_8)), PutOptions.liveOutput("video/mp2t"),
+                released::incrementAndGet);
+        return written.whenComplete((stored, failure) -> completions.add(failure == null ? label : label + " failed"));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.livechannel.storage.write;
+package io.livechannel.storage;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;

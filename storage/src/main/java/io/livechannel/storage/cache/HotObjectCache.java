@@ -1,0 +1,124 @@
+package io.livechannel.storage.cache;
+
+import io.livechannel.storage.StoredObject;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Small objects' attributes and bytes by bucket and key, bounded in total bytes; {@link CachingObjectStore}'s
+ * storage. Coherence with writes: a write {@link #invalidate invalidates} its key before and after it runs, each
+ * time bumping the generation of the key's stripe; a fill remembers the stripe's {@link #generation} before
+ * reading the store and is {@link #install installed} only if it is unchanged, so an object read before a write
+ * completed is never cached after it. Stripes ({@value #STRIPES}) keep busy keys' writes (a playlist per channel
+ * every segment) from discarding every other key's fills.
+ *
+ * <p>Limit: entries cost their byte count plus {@value #ENTRY_OVERHEAD} bytes against {@code maxBytes}; installing
+ * past it evicts other entries in the map's iteration order (effectively random: hot playlists are refilled by
+ * their next GET). Threading: thread-safe; {@link #peek} never blocks or locks.
+ */
+final class HotObjectCache {
+    static final int STRIPES = 64;
+    /** A rough per-entry cost of the map node, key strings and attributes, so that tiny objects are bounded too. */
+    static final int ENTRY_OVERHEAD = 512;
+
+    record Id(String bucket, String key) {
+    }
+
+    /** An object's attributes and its whole content; the array is never modified. */
+    record Entry(StoredObject object, byte[] content) {
+        long cost() {
+            return (long) content.length + ENTRY_OVERHEAD;
+        }
+    }
+
+    private final ConcurrentHashMap<Id, Entry> map = new ConcurrentHashMap<>();
+    private final AtomicLong bytes = new AtomicLong();
+    private final long maxBytes;
+    private final Object[] locks = new Object[STRIPES];
+    private final long[] generations = new long[STRIPES]; // element i guarded by locks[i]
+
+    HotObjectCache(long maxBytes) {
+        this.maxBytes = maxBytes;
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    Entry peek(Id id) {
+        return map.get(id);
+    }
+
+    long generation(Id id) {
+        int s = stripe(id);
+        synchronized (locks[s]) {
+            return generations[s];
+        }
+    }
+
+    /** Caches {@code entry} unless a write of its stripe began since {@code generationBefore} was read. */
+    void install(Id id, Entry entry, long generationBefore) {
+        if (entry.cost() > maxBytes) {
+            return;
+        }
+        int s = stripe(id);
+        synchronized (locks[s]) {
+            if (generations[s] != generationBefore) {
+                return;
+            }
+            Entry old = map.put(id, entry);
+            bytes.addAndGet(entry.cost() - (old == null ? 0 : old.cost()));
+        }
+        evictOver(id);
+    }
+
+    void invalidate(Id id) {
+        int s = stripe(id);
+        synchronized (locks[s]) {
+            generations[s]++;
+            Entry old = map.remove(id);
+            if (old != null) {
+                bytes.addAndGet(-old.cost());
+            }
+        }
+    }
+
+    /** Drops every entry of {@code bucket} and discards fills of any key in flight. */
+    void invalidateBucket(String bucket) {
+        for (int s = 0; s < STRIPES; s++) {
+            synchronized (locks[s]) {
+                generations[s]++;
+            }
+        }
+        map.forEach((id, entry) -> {
+            if (id.bucket().equals(bucket)) {
+                removeExactly(id, entry);
+            }
+        });
+    }
+
+    long bytes() {
+        return bytes.get();
+    }
+
+    private void evictOver(Id keep) {
+        Iterator<Map.Entry<Id, Entry>> it = map.entrySet().iterator();
+        while (bytes.get() > maxBytes && it.hasNext()) {
+            Map.Entry<Id, Entry> e = it.next();
+            if (!e.getKey().equals(keep)) {
+                removeExactly(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private void removeExactly(Id id, Entry entry) {
+        if (map.remove(id, entry)) {
+            bytes.addAndGet(-entry.cost());
+        }
+    }
+
+    private static int stripe(Id id) {
+        return Math.floorMod(id.hashCode(), STRIPES);
+    }
+}

@@ -1,0 +1,86 @@
+package io.livechannel.storage.cache;
+
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A map of lookup results (found or known absent) filled from a blocking source, kept coherent with writes made
+ * through {@link #write}: a write invalidates its key before and after it runs, and a fill that read the source
+ * before a write finished is not installed (a generation counter, bumped under {@link #lock} by every write,
+ * tells). Writes are rare (bucket ACL and CORS changes, new keys), so one counter for the whole map is enough.
+ *
+ * <p>Limit: at most {@code maxEntries} entries. Absent results are cached only below that (so that requests for
+ * random names cannot crowd out real ones); a found result at the limit drops the cached absences first and is
+ * not cached if the map is still full.
+ *
+ * <p>Threading: thread-safe; {@link #peek} never blocks; {@link #get} blocks in the loader.
+ */
+final class ReadThroughCache<K, V> {
+    /** The blocking lookup behind the cache. */
+    interface Loader<K, V> {
+        Optional<V> load(K key);
+    }
+
+    private final ConcurrentHashMap<K, Optional<V>> map = new ConcurrentHashMap<>();
+    private final int maxEntries;
+    private final Object lock = new Object();
+    private long generation; // guarded by lock
+
+    ReadThroughCache(int maxEntries) {
+        this.maxEntries = maxEntries;
+    }
+
+    /** The cached result, or {@code null} when the key is not cached; never blocks. */
+    Optional<V> peek(K key) {
+        return map.get(key);
+    }
+
+    /** The cached result, else the loader's (cached unless a write intervened). */
+    Optional<V> get(K key, Loader<K, V> loader) {
+        Optional<V> cached = map.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        long before;
+        synchronized (lock) {
+            before = generation;
+        }
+        Optional<V> loaded = loader.load(key);
+        synchronized (lock) {
+            if (generation == before) {
+                install(key, loaded);
+            }
+        }
+        return loaded;
+    }
+
+    private void install(K key, Optional<V> value) {
+        if (map.size() >= maxEntries) {
+            if (value.isEmpty()) {
+                return;
+            }
+            map.values().removeIf(Optional::isEmpty);
+            if (map.size() >= maxEntries) {
+                return;
+            }
+        }
+        map.put(key, value);
+    }
+
+    /** Runs a write of {@code key} to the source, invalidating the key around it. */
+    <T> T write(K key, java.util.function.Supplier<T> write) {
+        invalidate(key);
+        try {
+            return write.get();
+        } finally {
+            invalidate(key);
+        }
+    }
+
+    private void invalidate(K key) {
+        synchronized (lock) {
+            generation++;
+            map.remove(key);
+        }
+    }
+}
