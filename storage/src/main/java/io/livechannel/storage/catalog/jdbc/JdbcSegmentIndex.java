@@ -31,11 +31,15 @@ final class JdbcSegmentIndex implements SegmentIndex {
     /** The blocks overlapping a range, in order. */
     static final String RANGE_QUERY = "SELECT packed FROM segment_block WHERE bucket = ? AND channel = ? "
             + "AND block >= ? AND block <= ? ORDER BY block";
-    /** Recomputes block ?3 of channel ?1/?2, whose segments start in ?4..?5; no row when it has none. */
+    /**
+     * Recomputes block ?3 of channel ?1/?2, whose segments start in ?4..?5; changes no row when the block has no
+     * segments (the caller then deletes it).
+     */
     static final String REBUILD_BLOCK = "INSERT INTO segment_block (bucket, channel, block, packed) "
             + "SELECT ?1, ?2, ?3, CAST(group_concat(packed, x'') AS BLOB) FROM (SELECT packed FROM segment "
             + "WHERE bucket = ?1 AND channel = ?2 AND start_millis >= ?4 AND start_millis <= ?5 "
-            + "ORDER BY start_millis, sequence) HAVING count(*) > 0";
+            + "ORDER BY start_millis, sequence) HAVING count(*) > 0 "
+            + "ON CONFLICT (bucket, channel, block) DO UPDATE SET packed = excluded.packed";
 
     private final SerializedConnection db;
 
@@ -49,8 +53,8 @@ final class JdbcSegmentIndex implements SegmentIndex {
         db.inTransaction("index segment", () -> {
             Optional<Placement> replaced = placement(r.bucket(), r.objectKey());
             db.update("index segment", "INSERT INTO segment (bucket, object_key, channel, start_millis, "
-                    + "duration_micros, sequence, discontinuity, size_bytes, packed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (bucket, object_key) DO UPDATE SET channel = excluded.channel, "
+                    + "duration_micros, sequence, discontinuity, size_bytes, packed) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, object_key) DO UPDATE SET channel = excluded.channel, "
                     + "start_millis = excluded.start_millis, duration_micros = excluded.duration_micros, "
                     + "sequence = excluded.sequence, discontinuity = excluded.discontinuity, "
                     + "size_bytes = excluded.size_bytes, packed = excluded.packed", s -> {
@@ -127,20 +131,22 @@ final class JdbcSegmentIndex implements SegmentIndex {
                 }, row -> new Placement(bucket, row.getString(1), block(row.getLong(2))));
     }
 
-    /** Recomputes one block from {@code segment}; an emptied block is deleted. */
+    /** Recomputes one block from {@code segment} (one statement when it has segments); an emptied block is deleted. */
     private void rebuild(Placement block) {
-        db.update("rebuild segment block", "DELETE FROM segment_block WHERE bucket = ? AND channel = ? AND block = ?",
-                s -> {
-                    s.setString(1, block.bucket());
-                    s.setString(2, block.channel());
-                    s.setLong(3, block.block());
-                });
-        db.update("rebuild segment block", REBUILD_BLOCK, s -> {
-                    s.setString(1, block.bucket());
-                    s.setString(2, block.channel());
-                    s.setLong(3, block.block());
-                    s.setLong(4, block.fromMillis());
-                    s.setLong(5, block.toMillis());
-                });
+        int written = db.update("rebuild segment block", REBUILD_BLOCK, s -> {
+            s.setString(1, block.bucket());
+            s.setString(2, block.channel());
+            s.setLong(3, block.block());
+            s.setLong(4, block.fromMillis());
+            s.setLong(5, block.toMillis());
+        });
+        if (written == 0) {
+            db.update("drop empty segment block", "DELETE FROM segment_block "
+                    + "WHERE bucket = ? AND channel = ? AND block = ?", s -> {
+                        s.setString(1, block.bucket());
+                        s.setString(2, block.channel());
+                        s.setLong(3, block.block());
+                    });
+        }
     }
 }
