@@ -44,6 +44,7 @@ public class SegmentRangeBenchmark {
 
     private Path dir;
     private JdbcMetadataStore store;
+    private long nextLiveSegment;
 
     @Setup(Level.Trial)
     public void fill() throws IOException {
@@ -79,6 +80,39 @@ public class SegmentRangeBenchmark {
         public long queries;
     }
 
+    /**
+     * A catalog connection opened just for one query, so SQLite's page cache is empty (the operating system's file
+     * cache is not: dropping it would disturb everything else on a shared machine).
+     */
+    @State(Scope.Thread)
+    public static class FreshConnection {
+        JdbcMetadataStore store;
+
+        @Setup(Level.Invocation)
+        public void open(SegmentRangeBenchmark bench) {
+            store = JdbcMetadataStore.openSqlite(bench.dir.resolve("catalog.db"));
+        }
+
+        @TearDown(Level.Invocation)
+        public void close() {
+            store.close();
+        }
+    }
+
+    /** The first query after opening the catalog: one day, 86,400 records, one shot per iteration. */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @Warmup(iterations = 10)
+    @Measurement(iterations = 20)
+    public List<SegmentRecord> oneDayOnAFreshConnection(FreshConnection fresh, CpuTime cpu) {
+        long start = THREADS.getCurrentThreadCpuTime();
+        List<SegmentRecord> day = fresh.store.segments().range("bucket", "cam1", START_MILLIS,
+                START_MILLIS + (SEGMENTS_PER_DAY - 1) * 1000L);
+        cpu.cpuNanos += THREADS.getCurrentThreadCpuTime() - start;
+        cpu.queries++;
+        return day;
+    }
+
     /** VoD over a whole day: returns 86,400 records. */
     @Benchmark
     public List<SegmentRecord> oneDayOfOneSecondSegments(CpuTime cpu) {
@@ -99,5 +133,19 @@ public class SegmentRangeBenchmark {
         cpu.cpuNanos += THREADS.getCurrentThreadCpuTime() - start;
         cpu.queries++;
         return hour;
+    }
+
+    /**
+     * The write side: indexing the next 1-second segment of a live channel (what every publisher does once per
+     * segment), including the rewrite of its minute's {@code segment_block}.
+     */
+    @Benchmark
+    public void addOneSegment(CpuTime cpu) {
+        long start = THREADS.getCurrentThreadCpuTime();
+        long startMillis = START_MILLIS + nextLiveSegment * 1000L;
+        store.segments().add(new SegmentRecord("bucket", "live", "live/" + startMillis + ".ts", startMillis,
+                1_000_000, nextLiveSegment++, false, 250_000));
+        cpu.cpuNanos += THREADS.getCurrentThreadCpuTime() - start;
+        cpu.queries++;
     }
 }

@@ -221,6 +221,44 @@ public abstract class MetadataStoreContractTest {
     }
 
     @Test
+    void segmentsStartingTogetherAreOrderedBySequenceAndKeepEveryFieldAtItsLimits() {
+        String longKey = "cam1/" + "\u00e9".repeat(509) + ".ts"; // 1,023 UTF-8 bytes, OSS's longest key
+        SegmentRecord later = new SegmentRecord("b1", "cam1", longKey, 7000, Long.MAX_VALUE, Long.MAX_VALUE, true,
+                Long.MAX_VALUE);
+        SegmentRecord earlier = new SegmentRecord("b1", "cam1", "cam1/7000.ts", 7000, 0, 41, false, 0);
+        SegmentRecord beforeEpoch = new SegmentRecord("b1", "cam1", "cam1/-5.ts", -5, 1, 0, true, 1);
+        SegmentRecord first = new SegmentRecord("b1", "cam1", "first.ts", Long.MIN_VALUE, 1, 0, false, 1);
+        SegmentRecord last = new SegmentRecord("b1", "cam1", "last.ts", Long.MAX_VALUE, 1, 0, false, 1);
+        for (SegmentRecord r : List.of(last, later, earlier, beforeEpoch, first)) {
+            store.segments().add(r);
+        }
+
+        assertThat(store.segments().range("b1", "cam1", Long.MIN_VALUE, Long.MAX_VALUE))
+                .containsExactly(first, beforeEpoch, earlier, later, last);
+        assertThat(store.segments().range("b1", "cam1", 7000, 7000)).containsExactly(earlier, later);
+        assertThat(store.segments().range("b1", "cam1", -5, -5)).containsExactly(beforeEpoch);
+        assertThat(store.segments().range("b1", "cam1", 7001, 6999)).isEmpty();
+    }
+
+    @Test
+    void aSegmentIndexedAgainUnderAnotherTimeOrChannelLeavesNoCopyBehind() {
+        SegmentRecord neighbour = segment("cam1", 6000, 1);
+        store.segments().add(segment("cam1", 5000, 0));
+        store.segments().add(neighbour);
+        SegmentRecord moved = new SegmentRecord("b1", "cam1", "cam1/5000.ts", 3_605_000, 2_000_000, 9, false, 1);
+
+        store.segments().add(moved);
+
+        assertThat(store.segments().range("b1", "cam1", 0, Long.MAX_VALUE)).containsExactly(neighbour, moved);
+        SegmentRecord otherChannel = new SegmentRecord("b1", "cam2", "cam1/5000.ts", 5000, 2_000_000, 0, true, 1);
+        store.segments().add(otherChannel);
+        assertThat(store.segments().range("b1", "cam1", 0, Long.MAX_VALUE)).containsExactly(neighbour);
+        assertThat(store.segments().range("b1", "cam2", 0, Long.MAX_VALUE)).containsExactly(otherChannel);
+        assertThat(store.segments().remove("b1", neighbour.objectKey())).isTrue();
+        assertThat(store.segments().range("b1", "cam1", Long.MIN_VALUE, Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
     void segmentAddedTwiceIsReplacedAndRemoveForgetsIt() {
         store.segments().add(segment("cam1", 5000, 1));
         SegmentRecord replaced = new SegmentRecord("b1", "cam1", "cam1/5000.ts", 5000, 1_500_000, 1, true, 99);

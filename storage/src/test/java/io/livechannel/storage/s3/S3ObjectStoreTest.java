@@ -2,12 +2,19 @@ package io.livechannel.storage.s3;
 
 import io.livechannel.storage.ObjectStore;
 import io.livechannel.storage.ObjectStoreContractTest;
+import io.livechannel.storage.PutOptions;
 import io.livechannel.storage.StorageException;
+import io.livechannel.storage.StoredObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +35,42 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     @Override
     protected ObjectStore openStore() {
         return new S3ObjectStore(server.config());
+    }
+
+    @Test
+    void aKnownLengthPutAboveTheInMemoryLimitIsStagedUploadedWholeAndLeavesNoStagedFile(@TempDir Path spool)
+            throws Exception {
+        byte[] content = bytes(S3ObjectStore.MAX_IN_MEMORY_UPLOAD_BYTES + 1, 11);
+        try (S3ObjectStore store = stagingIn(spool)) {
+            StoredObject put = store.put(bucket, "ch/large.ts", new ByteArrayInputStream(content), content.length,
+                    PutOptions.of("video/mp2t"));
+
+            assertThat(put.size()).isEqualTo(content.length);
+            assertThat(put.etag()).isEqualTo(md5Hex(content));
+            assertThat(read("ch/large.ts")).isEqualTo(content);
+            try (Stream<Path> left = Files.list(spool)) {
+                assertThat(left).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aStagedPutShorterThanAnnouncedIsRefusedAndStoresNothing(@TempDir Path spool) throws Exception {
+        byte[] content = bytes(S3ObjectStore.MAX_IN_MEMORY_UPLOAD_BYTES + 1, 12);
+        try (S3ObjectStore store = stagingIn(spool)) {
+            assertKind(() -> store.put(bucket, "ch/short.ts", new ByteArrayInputStream(content), content.length + 1L,
+                    PutOptions.of("video/mp2t")), StorageException.Kind.IO);
+
+            assertThat(store.head(bucket, "ch/short.ts")).isEmpty();
+            try (Stream<Path> left = Files.list(spool)) {
+                assertThat(left).isEmpty();
+            }
+        }
+    }
+
+    private static S3ObjectStore stagingIn(Path spool) {
+        return new S3ObjectStore(new S3StoreConfig(server.endpoint(), "us-east-1", S3ProxyServer.ACCESS_KEY,
+                S3ProxyServer.SECRET_KEY, true, spool, S3StoreConfig.DEFAULT_CALL_TIMEOUT));
     }
 
     @Test

@@ -4,13 +4,43 @@ import io.livechannel.storage.catalog.SegmentIndex;
 import io.livechannel.storage.catalog.SegmentRecord;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The per-segment index behind VoD playlists. Range queries are answered from the covering index
- * {@code segment_by_channel_time} alone (migrations V2, V3); a day of 1-second segments is measured in {@code bench}
- * ({@code SegmentRangeBenchmark}, numbers in {@code docs/benchmarks.md}).
+ * The per-segment index behind VoD playlists. Each segment is a row of {@code segment} (the source of truth, one
+ * per object key) carrying its {@link PackedSegment} value; {@code segment_block} holds, per channel and per
+ * {@value #BLOCK_MILLIS} ms of start time, the concatenation of those values in (start time, sequence) order, and
+ * is rebuilt from {@code segment} in the same transaction as every change (migration V4). A range query reads the
+ * blocks that overlap the range, so a day is 1,440 rows of one column rather than 86,400 rows of six (each column
+ * read is a JNI call in sqlite-jdbc); the records at both ends are then trimmed to the range in Java.
+ * A day of 1-second segments is measured in {@code bench} ({@code SegmentRangeBenchmark}, numbers in
+ * {@code docs/benchmarks.md}).
+ *
+ * <p>Costs: adding or removing a segment rewrites its block (at most a minute of segments; 60 one-second segments
+ * are about 2 KB). Limits: a block must fit in one SQLite value ({@code SQLITE_MAX_LENGTH}, 10^9 bytes by default),
+ * far above a minute of segments.
+ *
+ * <p>Dialects: the block rebuild's {@code group_concat} over an ordered subquery is SQLite's; PostgreSQL's twin is
+ * {@code string_agg(packed, ''::bytea ORDER BY start_millis, sequence)}. Every other statement is shared.
  */
 final class JdbcSegmentIndex implements SegmentIndex {
+    /** Width of a {@code segment_block} in start time; V4.sql uses the same number. */
+    static final long BLOCK_MILLIS = 60_000;
+    private static final long FIRST_BLOCK = Math.floorDiv(Long.MIN_VALUE, BLOCK_MILLIS);
+    private static final long LAST_BLOCK = Math.floorDiv(Long.MAX_VALUE, BLOCK_MILLIS);
+    /** The blocks overlapping a range, in order. */
+    static final String RANGE_QUERY = "SELECT packed FROM segment_block WHERE bucket = ? AND channel = ? "
+            + "AND block >= ? AND block <= ? ORDER BY block";
+    /**
+     * Recomputes block ?3 of channel ?1/?2, whose segments start in ?4..?5; changes no row when the block has no
+     * segments (the caller then deletes it).
+     */
+    static final String REBUILD_BLOCK = "INSERT INTO segment_block (bucket, channel, block, packed) "
+            + "SELECT ?1, ?2, ?3, CAST(group_concat(packed, x'') AS BLOB) FROM (SELECT packed FROM segment "
+            + "WHERE bucket = ?1 AND channel = ?2 AND start_millis >= ?4 AND start_millis <= ?5 "
+            + "ORDER BY start_millis, sequence) HAVING count(*) > 0 "
+            + "ON CONFLICT (bucket, channel, block) DO UPDATE SET packed = excluded.packed";
+
     private final SerializedConnection db;
 
     JdbcSegmentIndex(SerializedConnection db) {
@@ -19,55 +49,104 @@ final class JdbcSegmentIndex implements SegmentIndex {
 
     @Override
     public void add(SegmentRecord r) {
-        boolean standardKey = r.objectKey().equals(standardKey(r.channel(), r.startTimeMillis()));
-        db.update("index segment", "INSERT INTO segment (bucket, object_key, channel, start_millis, duration_micros, "
-                + "sequence, discontinuity, size_bytes, standard_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (bucket, object_key) DO UPDATE SET channel = excluded.channel, "
-                + "start_millis = excluded.start_millis, duration_micros = excluded.duration_micros, "
-                + "sequence = excluded.sequence, discontinuity = excluded.discontinuity, "
-                + "size_bytes = excluded.size_bytes, standard_key = excluded.standard_key", s -> {
-                    s.setString(1, r.bucket());
-                    s.setString(2, r.objectKey());
-                    s.setString(3, r.channel());
-                    s.setLong(4, r.startTimeMillis());
-                    s.setLong(5, r.durationMicros());
-                    s.setLong(6, r.sequence());
-                    s.setBoolean(7, r.discontinuity());
-                    s.setLong(8, r.sizeBytes());
-                    s.setBoolean(9, standardKey);
-                });
+        byte[] packed = PackedSegment.encode(r);
+        db.inTransaction("index segment", () -> {
+            Optional<Placement> replaced = placement(r.bucket(), r.objectKey());
+            db.update("index segment", "INSERT INTO segment (bucket, object_key, channel, start_millis, "
+                    + "duration_micros, sequence, discontinuity, size_bytes, packed) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, object_key) DO UPDATE SET channel = excluded.channel, "
+                    + "start_millis = excluded.start_millis, duration_micros = excluded.duration_micros, "
+                    + "sequence = excluded.sequence, discontinuity = excluded.discontinuity, "
+                    + "size_bytes = excluded.size_bytes, packed = excluded.packed", s -> {
+                        s.setString(1, r.bucket());
+                        s.setString(2, r.objectKey());
+                        s.setString(3, r.channel());
+                        s.setLong(4, r.startTimeMillis());
+                        s.setLong(5, r.durationMicros());
+                        s.setLong(6, r.sequence());
+                        s.setBoolean(7, r.discontinuity());
+                        s.setLong(8, r.sizeBytes());
+                        s.setBytes(9, packed);
+                    });
+            Placement placed = new Placement(r.bucket(), r.channel(), block(r.startTimeMillis()));
+            rebuild(placed);
+            replaced.filter(old -> !old.equals(placed)).ifPresent(this::rebuild);
+            return null;
+        });
     }
 
     @Override
     public List<SegmentRecord> range(String bucket, String channel, long fromMillis, long toMillis) {
-        // Strings are the expensive column reads: bucket and channel are the parameters, and a standard object key
-        // is rebuilt from channel and start time; only other keys are read (V3 migration).
-        return db.queryList("query segments", "SELECT standard_key, start_millis, duration_micros, sequence, "
-                + "discontinuity, size_bytes, object_key FROM segment "
-                + "WHERE bucket = ? AND channel = ? AND start_millis >= ? AND start_millis <= ? "
-                + "ORDER BY start_millis, sequence", s -> {
-                    s.setString(1, bucket);
-                    s.setString(2, channel);
-                    s.setLong(3, fromMillis);
-                    s.setLong(4, toMillis);
-                }, row -> {
-                    long start = row.getLong(2);
-                    String key = row.getBoolean(1) ? standardKey(channel, start) : row.getString(7);
-                    return new SegmentRecord(bucket, channel, key, start, row.getLong(3), row.getLong(4),
-                            row.getBoolean(5), row.getLong(6));
-                });
-    }
-
-    /** {@code <channel>/<epochMillis>.ts}, the form the HLS packager names segments. */
-    private static String standardKey(String channel, long startMillis) {
-        return channel + "/" + startMillis + ".ts";
+        if (fromMillis > toMillis) {
+            return List.of();
+        }
+        List<byte[]> packed = db.queryList("query segments", RANGE_QUERY, s -> {
+            s.setString(1, bucket);
+            s.setString(2, channel);
+            s.setLong(3, block(fromMillis));
+            s.setLong(4, block(toMillis));
+        }, row -> row.getBytes(1));
+        return PackedSegment.decode(packed, bucket, channel, fromMillis, toMillis);
     }
 
     @Override
     public boolean remove(String bucket, String objectKey) {
-        return db.update("remove segment", "DELETE FROM segment WHERE bucket = ? AND object_key = ?", s -> {
-            s.setString(1, bucket);
-            s.setString(2, objectKey);
-        }) > 0;
+        return db.inTransaction("remove segment", () -> {
+            Optional<Placement> removed = placement(bucket, objectKey);
+            if (removed.isEmpty()) {
+                return false;
+            }
+            db.update("remove segment", "DELETE FROM segment WHERE bucket = ? AND object_key = ?", s -> {
+                s.setString(1, bucket);
+                s.setString(2, objectKey);
+            });
+            rebuild(removed.get());
+            return true;
+        });
+    }
+
+    /** The block holding segments that start at {@code startMillis}: floor(start / {@link #BLOCK_MILLIS}). */
+    static long block(long startMillis) {
+        return Math.floorDiv(startMillis, BLOCK_MILLIS);
+    }
+
+    /** Where an indexed object's segment sits, to rebuild that block when the segment changes. */
+    private record Placement(String bucket, String channel, long block) {
+        /** First start time in the block (the first block is cut at {@code Long.MIN_VALUE}). */
+        long fromMillis() {
+            return block == FIRST_BLOCK ? Long.MIN_VALUE : block * BLOCK_MILLIS;
+        }
+
+        /** Last start time in the block, inclusive (the last block is cut at {@code Long.MAX_VALUE}). */
+        long toMillis() {
+            return block == LAST_BLOCK ? Long.MAX_VALUE : block * BLOCK_MILLIS + (BLOCK_MILLIS - 1);
+        }
+    }
+
+    private Optional<Placement> placement(String bucket, String objectKey) {
+        return db.queryOne("find segment", "SELECT channel, start_millis FROM segment "
+                + "WHERE bucket = ? AND object_key = ?", s -> {
+                    s.setString(1, bucket);
+                    s.setString(2, objectKey);
+                }, row -> new Placement(bucket, row.getString(1), block(row.getLong(2))));
+    }
+
+    /** Recomputes one block from {@code segment} (one statement when it has segments); an emptied block is deleted. */
+    private void rebuild(Placement block) {
+        int written = db.update("rebuild segment block", REBUILD_BLOCK, s -> {
+            s.setString(1, block.bucket());
+            s.setString(2, block.channel());
+            s.setLong(3, block.block());
+            s.setLong(4, block.fromMillis());
+            s.setLong(5, block.toMillis());
+        });
+        if (written == 0) {
+            db.update("drop empty segment block", "DELETE FROM segment_block "
+                    + "WHERE bucket = ? AND channel = ? AND block = ?", s -> {
+                        s.setString(1, block.bucket());
+                        s.setString(2, block.channel());
+                        s.setLong(3, block.block());
+                    });
+        }
     }
 }

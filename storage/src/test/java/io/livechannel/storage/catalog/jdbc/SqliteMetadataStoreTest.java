@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
@@ -53,24 +54,38 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
                 while (versions.next()) {
                     applied.add(versions.getInt(1));
                 }
-                assertThat(applied).containsExactly(1, 2, 3);
+                assertThat(applied).containsExactly(1, 2, 3, 4);
             }
         }
     }
 
     @Test
-    void segmentRangeQueryReadsOnlyTheCoveringIndexAndDoesNotSort() throws Exception {
+    void segmentQueriesSearchAnIndexAndDoNotSort() throws Exception {
+        assertThat(plan(JdbcSegmentIndex.RANGE_QUERY))
+                .contains("SEARCH segment_block USING INDEX sqlite_autoindex_segment_block_1 "
+                        + "(bucket=? AND channel=? AND block>? AND block<?)")
+                .doesNotContain("TEMP B-TREE");
+        assertThat(plan(JdbcSegmentIndex.REBUILD_BLOCK))
+                .contains("SEARCH segment USING COVERING INDEX segment_by_channel_time "
+                        + "(bucket=? AND channel=? AND start_millis>? AND start_millis<?)")
+                .doesNotContain("TEMP B-TREE");
+    }
+
+    private String plan(String query) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
-             Statement s = c.createStatement();
-             ResultSet plan = s.executeQuery("EXPLAIN QUERY PLAN SELECT standard_key, start_millis, duration_micros, "
-                     + "sequence, discontinuity, size_bytes, object_key FROM segment WHERE bucket = 'b' AND channel = 'c' "
-                     + "AND start_millis >= 1 AND start_millis <= 2 ORDER BY start_millis, sequence")) {
-            StringBuilder text = new StringBuilder();
-            while (plan.next()) {
-                text.append(plan.getString("detail")).append('\n');
+             PreparedStatement explain = c.prepareStatement("EXPLAIN QUERY PLAN " + query)) {
+            explain.setString(1, "b");
+            explain.setString(2, "c");
+            for (int p = 3; p <= explain.getParameterMetaData().getParameterCount(); p++) {
+                explain.setLong(p, p);
             }
-            assertThat(text.toString()).contains("USING COVERING INDEX segment_by_channel_time")
-                    .doesNotContain("TEMP B-TREE");
+            StringBuilder text = new StringBuilder();
+            try (ResultSet plan = explain.executeQuery()) {
+                while (plan.next()) {
+                    text.append(plan.getString("detail")).append('\n');
+                }
+            }
+            return text.toString();
         }
     }
 
@@ -84,7 +99,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
 
         assertThatThrownBy(() -> JdbcMetadataStore.openSqlite(dbFile()))
                 .isInstanceOf(CatalogException.class)
-                .hasMessageContaining("schema version 99 is newer than this server's 3");
+                .hasMessageContaining("schema version 99 is newer than this server's 4");
     }
 
     @Test
@@ -92,22 +107,87 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
         store().close();
         Path v1 = tmp.resolve("v1.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + v1);
-             Statement s = c.createStatement();
-             var script = SchemaMigrations.class.getResourceAsStream("sqlite/V1.sql")) {
-            s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_millis BIGINT NOT NULL)");
-            for (String sql : SchemaMigrations.statements(new String(script.readAllBytes(), StandardCharsets.UTF_8))) {
-                s.execute(sql);
-            }
-            s.execute("INSERT INTO schema_version VALUES (1, 0)");
+             Statement s = c.createStatement()) {
+            migrateByHand(s, 1);
             s.execute("INSERT INTO segment VALUES ('b1', 'cam1/5000.ts', 'cam1', 5000, 2000000, 7, 1, 188)");
             s.execute("INSERT INTO segment VALUES ('b1', 'cam1/renamed.ts', 'cam1', 6000, 2000000, 8, 0, 188)");
         }
 
         try (JdbcMetadataStore migrated = JdbcMetadataStore.openSqlite(v1)) {
-            assertThat(migrated.schemaVersion()).isEqualTo(3);
+            assertThat(migrated.schemaVersion()).isEqualTo(4);
             assertThat(migrated.segments().range("b1", "cam1", 0, 10_000)).containsExactly(
                     new SegmentRecord("b1", "cam1", "cam1/5000.ts", 5000, 2_000_000, 7, true, 188),
                     new SegmentRecord("b1", "cam1", "cam1/renamed.ts", 6000, 2_000_000, 8, false, 188));
+        }
+    }
+
+    @Test
+    void aVersion3DatabaseIsMigratedWithEachSegmentPackedAsTheServerPacksIt() throws Exception {
+        store().close();
+        Path v3 = tmp.resolve("v3.db");
+        List<SegmentRecord> segments = List.of(
+                new SegmentRecord("b1", "cam1", "cam1/5000.ts", 5000, 2_000_000, 7, true, 188),
+                new SegmentRecord("b1", "cam1", "cam1/\u6444\u50cf\u5934 1.ts", 6000, 1_999_999, 8, false, 376),
+                new SegmentRecord("b1", "cam1", "cam2/7000.ts", 7000, Long.MAX_VALUE, Long.MAX_VALUE, false,
+                        Long.MAX_VALUE),
+                new SegmentRecord("b1", "cam1", "cam1/-1.ts", -1, 0, 0, true, 0),
+                new SegmentRecord("b1", "cam1", "first.ts", Long.MIN_VALUE, 0, 0, false, 0),
+                new SegmentRecord("b1", "cam2", "cam2/5000.ts", 5000, 1_000_000, 0, false, 1),
+                new SegmentRecord("b1", "cam2", "cam2/65000.ts", 65_000, 1_000_000, 1, false, 1));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + v3);
+             Statement s = c.createStatement()) {
+            migrateByHand(s, 3);
+            // the row as the V3 server wrote it, standard_key flag included
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO segment (bucket, object_key, channel, "
+                    + "start_millis, duration_micros, sequence, discontinuity, size_bytes, standard_key) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (SegmentRecord r : segments) {
+                    insert.setString(1, r.bucket());
+                    insert.setString(2, r.objectKey());
+                    insert.setString(3, r.channel());
+                    insert.setLong(4, r.startTimeMillis());
+                    insert.setLong(5, r.durationMicros());
+                    insert.setLong(6, r.sequence());
+                    insert.setBoolean(7, r.discontinuity());
+                    insert.setLong(8, r.sizeBytes());
+                    insert.setBoolean(9, r.objectKey().equals(r.channel() + "/" + r.startTimeMillis() + ".ts"));
+                    insert.executeUpdate();
+                }
+            }
+        }
+
+        try (JdbcMetadataStore migrated = JdbcMetadataStore.openSqlite(v3)) {
+            assertThat(migrated.schemaVersion()).isEqualTo(4);
+            assertThat(migrated.segments().range("b1", "cam1", Long.MIN_VALUE, Long.MAX_VALUE))
+                    .containsExactly(segments.get(4), segments.get(3), segments.get(0), segments.get(1), segments.get(2));
+            assertThat(migrated.segments().range("b1", "cam2", 0, 100_000))
+                    .containsExactly(segments.get(5), segments.get(6));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + v3);
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT packed, typeof(packed) FROM segment WHERE bucket = ? AND object_key = ?")) {
+            for (SegmentRecord r : segments) {
+                select.setString(1, r.bucket());
+                select.setString(2, r.objectKey());
+                try (ResultSet row = select.executeQuery()) {
+                    assertThat(row.next()).isTrue();
+                    assertThat(row.getString(2)).isEqualTo("blob");
+                    assertThat(row.getBytes(1)).as(r.objectKey()).isEqualTo(PackedSegment.encode(r));
+                }
+            }
+        }
+    }
+
+    /** Brings an empty database to {@code version} as a server of that version did. */
+    private static void migrateByHand(Statement s, int version) throws Exception {
+        s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_millis BIGINT NOT NULL)");
+        for (int v = 1; v <= version; v++) {
+            try (var script = SchemaMigrations.class.getResourceAsStream("sqlite/V" + v + ".sql")) {
+                for (String sql : SchemaMigrations.statements(new String(script.readAllBytes(), StandardCharsets.UTF_8))) {
+                    s.execute(sql);
+                }
+            }
+            s.execute("INSERT INTO schema_version VALUES (" + v + ", 0)");
         }
     }
 
