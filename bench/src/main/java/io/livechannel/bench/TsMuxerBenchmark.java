@@ -142,9 +142,10 @@ public class TsMuxerBenchmark {
         long[] segmentBytes = new long[1];
         HlsOutput output = new HlsOutput() {
             @Override
-            public void segmentReady(SegmentInfo segment, ByteBuf tsData) {
+            public boolean segmentReady(SegmentInfo segment, ByteBuf tsData) {
                 segmentBytes[0] += tsData.readableBytes();
                 tsData.release();
+                return true;
             }
 
             @Override

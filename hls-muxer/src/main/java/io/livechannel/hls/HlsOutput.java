@@ -17,8 +17,13 @@ public interface HlsOutput {
      * @param tsData the segment's bytes (readable bytes, {@code segment.sizeBytes()} of them), one contiguous buffer
      *               from the packager's allocator ({@code nioBufferCount() == 1}). Ownership moves to the callee at
      *               the call: it releases the buffer on every path, including when it throws.
+     * @return true when the segment was accepted for storing; false when it was refused at once (for example a
+     *         full write backlog): the packager then leaves it out of the playlist, so players are never sent to an
+     *         object that will not exist, and marks the next segment as a discontinuity (there is a hole in the
+     *         timeline). A refusal is the callee's to report (log, metrics); the packager does not call
+     *         {@link #playlistReady} for a refused segment, except with the final {@code #EXT-X-ENDLIST} playlist.
      */
-    void segmentReady(SegmentInfo segment, ByteBuf tsData);
+    boolean segmentReady(SegmentInfo segment, ByteBuf tsData);
 
     /**
      * The live playlist changed: after every segment, and once more with {@code #EXT-X-ENDLIST} at the end.

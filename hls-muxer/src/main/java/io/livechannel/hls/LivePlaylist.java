@@ -55,12 +55,17 @@ final class LivePlaylist {
         return nextMediaSequence;
     }
 
-    /** Appends a segment (its {@code mediaSequence} must be {@link #nextMediaSequence()}); drops the oldest. */
-    void add(SegmentInfo segment) {
+    /** Throws unless {@code segment} may be {@link #add added} next: its media sequence follows, not ended. */
+    void checkNext(SegmentInfo segment) {
         if (ended || segment.mediaSequence() != nextMediaSequence) {
             throw new IllegalStateException("segment " + segment.mediaSequence() + " does not follow "
                     + nextMediaSequence + (ended ? " (playlist ended)" : ""));
         }
+    }
+
+    /** Appends a segment (its {@code mediaSequence} must be {@link #nextMediaSequence()}); drops the oldest. */
+    void add(SegmentInfo segment) {
+        checkNext(segment);
         window.addLast(segment);
         nextMediaSequence++;
         if (segment.discontinuity()) {

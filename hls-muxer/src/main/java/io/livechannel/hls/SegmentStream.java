@@ -165,17 +165,25 @@ final class SegmentStream {
         try {
             info = new SegmentInfo(settings.channelName(), done.objectKey, done.startTimeMillis, durationMicros,
                     done.mediaSequence, done.discontinuity, done.buffer.readableBytes(), reason);
-            playlist.add(info);
+            playlist.checkNext(info);
         } catch (RuntimeException e) {
             done.buffer.release(); // still ours: the hand-off did not happen
             throw e;
         }
         lastSegmentBytes = info.sizeBytes();
         timelineEndMillis = Math.max(timelineEndMillis, endMillis);
+        boolean accepted = output.segmentReady(info, done.buffer);
+        if (accepted) {
+            playlist.add(info);
+        } else {
+            // Not listed, so its media sequence number goes to the next segment, which follows a hole.
+            nextIsDiscontinuity = true;
+        }
         if (endOfPublish) {
             playlist.end();
         }
-        output.segmentReady(info, done.buffer);
-        output.playlistReady(settings.playlistObjectKey(), playlist.render(), state());
+        if (accepted || (endOfPublish && playlist.hasSegments())) {
+            output.playlistReady(settings.playlistObjectKey(), playlist.render(), state());
+        }
     }
 }

@@ -222,6 +222,57 @@ class HlsPackagerTest {
     }
 
     @Test
+    void aSegmentTheOutputRefusesIsNeverListedAndTheNextOneFollowsADiscontinuity() {
+        output.refuseCalls.add(1); // the second segment, as a full write backlog would refuse it
+        HlsPackager packager = packager(1, 5, PlaylistState.INITIAL);
+        headers(packager);
+        video(packager, 0, 4_000, 1_000, 0);
+
+        packager.finish();
+
+        assertThat(output.calls).containsExactly("segment", "playlist", "refused", "segment", "playlist",
+                "segment", "playlist");
+        String refusedName = output.refused.get(0).objectKey().substring(3);
+        assertThat(output.playlists).noneSatisfy(p -> assertThat(p.text()).contains(refusedName));
+        // the refused segment's sequence number goes to the next one: numbers stay consecutive in the playlist
+        assertThat(output.infos()).extracting(SegmentInfo::mediaSequence).containsExactly(0L, 1L, 2L);
+        assertThat(output.infos()).extracting(SegmentInfo::discontinuity).containsExactly(false, true, false);
+        String last = output.lastPlaylist().text();
+        assertThat(last).contains("#EXT-X-MEDIA-SEQUENCE:0\n", "#EXT-X-DISCONTINUITY\n", "#EXT-X-ENDLIST\n");
+        assertThat(last.lines().filter(l -> l.endsWith(".ts")).toList()).containsExactly(
+                output.infos().stream().map(i -> i.objectKey().substring(3)).toArray(String[]::new));
+        assertThat(output.lastPlaylist().counters().nextMediaSequence()).isEqualTo(3);
+    }
+
+    @Test
+    void aRefusedLastSegmentStillEndsThePlaylist() {
+        output.refuseCalls.add(2);
+        HlsPackager packager = packager(1, 5, PlaylistState.INITIAL);
+        headers(packager);
+        video(packager, 0, 2_500, 1_000, 0);
+
+        packager.finish();
+
+        assertThat(output.calls).containsExactly("segment", "playlist", "segment", "playlist", "refused",
+                "playlist");
+        assertThat(output.lastPlaylist().text()).endsWith("#EXT-X-ENDLIST\n")
+                .doesNotContain(output.refused.get(0).objectKey().substring(3));
+        assertThat(output.lastPlaylist().text().lines().filter(l -> l.endsWith(".ts"))).hasSize(2);
+    }
+
+    @Test
+    void aPublishWhoseOnlySegmentIsRefusedEmitsNoPlaylist() {
+        output.refuseCalls.add(0);
+        HlsPackager packager = packager(1, 5, PlaylistState.INITIAL);
+        headers(packager);
+        video(packager, 0, 500, 1_000, 0);
+
+        packager.finish();
+
+        assertThat(output.calls).containsExactly("refused");
+    }
+
+    @Test
     void everySegmentIsDeliveredBeforeThePlaylistThatListsIt() {
         HlsPackager packager = packager(1, 3, PlaylistState.INITIAL);
         headers(packager);

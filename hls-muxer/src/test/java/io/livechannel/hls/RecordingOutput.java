@@ -25,11 +25,22 @@ final class RecordingOutput implements HlsOutput {
     /** "segment" / "playlist" in call order. */
     final List<String> calls = new ArrayList<>();
 
+    /** Indexes (0-based, in call order) of the {@code segmentReady} calls to refuse, as a full backlog would. */
+    final java.util.Set<Integer> refuseCalls = new java.util.HashSet<>();
+    final List<SegmentInfo> refused = new ArrayList<>();
+    private int segmentCalls;
+
     @Override
-    public void segmentReady(SegmentInfo segment, ByteBuf tsData) {
+    public boolean segmentReady(SegmentInfo segment, ByteBuf tsData) {
         try {
+            if (refuseCalls.contains(segmentCalls++)) {
+                refused.add(segment);
+                calls.add("refused");
+                return false;
+            }
             segments.add(new Segment(segment, ByteBufUtil.getBytes(tsData)));
             calls.add("segment");
+            return true;
         } finally {
             tsData.release();
         }

@@ -5,6 +5,7 @@ import io.livechannel.hls.HlsOutput;
 import io.livechannel.hls.PlaylistState;
 import io.livechannel.hls.SegmentInfo;
 import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.StoredObject;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.catalog.PlaylistCounters;
 import io.livechannel.storage.catalog.SegmentRecord;
@@ -12,6 +13,7 @@ import io.livechannel.storage.write.ObjectWriteQueue;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +52,15 @@ final class StoredHlsOutput implements HlsOutput {
         this.counters = counters;
     }
 
-    /** Takes ownership of {@code tsData}: the write queue releases it once the bytes are stored or spooled. */
+    /**
+     * Takes ownership of {@code tsData}: the write queue releases it once the bytes are stored or spooled.
+     *
+     * @return false when the write queue refused the segment at once (backlog full, or shutting down): the packager
+     *         then leaves it out of the playlist. A write accepted and failing later for good (invalid key, bucket
+     *         deleted) is logged; it stays listed, as the playlist that lists it has been handed over already.
+     */
     @Override
-    public void segmentReady(SegmentInfo segment, ByteBuf tsData) {
+    public boolean segmentReady(SegmentInfo segment, ByteBuf tsData) {
         ByteBuffer bytes;
         try {
             bytes = tsData.nioBuffer();
@@ -65,13 +73,22 @@ final class StoredHlsOutput implements HlsOutput {
                 segment.discontinuity(), segment.sizeBytes());
         log.debug("{} segment {} ({} bytes, {} us, cut {})", logId, segment.objectKey(), segment.sizeBytes(),
                 segment.durationMicros(), segment.cutReason());
-        writes.submit(channel.orderingKey(), channel.bucket(), segment.objectKey(), bytes, SEGMENT_OPTIONS,
-                        tsData::release)
-                .thenAccept(stored -> metadata.segments().add(record))
+        CompletableFuture<StoredObject> write = writes.submit(channel.orderingKey(), channel.bucket(),
+                segment.objectKey(), bytes, SEGMENT_OPTIONS, tsData::release);
+        if (write.isCompletedExceptionally()) { // refused: already failed on return, the buffer released
+            write.exceptionally(failure -> {
+                log.error("{} segment {} refused, left out of the playlist: {}", logId, segment.objectKey(),
+                        failure.getMessage());
+                return null;
+            });
+            return false;
+        }
+        write.thenAccept(stored -> metadata.segments().add(record))
                 .exceptionally(failure -> {
                     log.error("{} segment {} was not stored: {}", logId, segment.objectKey(), failure.toString());
                     return null;
                 });
+        return true;
     }
 
     @Override
