@@ -15,6 +15,8 @@ import io.livechannel.server.ingest.RegistryLiveSessions;
 import io.livechannel.server.metrics.MetricsEndpoint;
 import io.livechannel.server.metrics.ServerMetrics;
 import io.livechannel.server.portsharing.ProtocolSniffer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -70,6 +72,8 @@ public final class Wiring implements AutoCloseable {
     private Storage storage;
     private Channel httpChannel;
     private Channel rtmpChannel;
+    /** Prometheus with {@code --metrics-port}, else an empty composite on which every meter is a no-op. */
+    private final MeterRegistry meters;
     private ServerMetrics metrics;
     private MetricsEndpoint metricsEndpoint;
     private boolean closed;
@@ -77,6 +81,8 @@ public final class Wiring implements AutoCloseable {
     private Wiring(ServerConfig config, BootstrapCredentials.Result credentials) {
         this.config = config;
         this.credentials = credentials;
+        this.meters = config.metricsPort() == ServerConfig.METRICS_OFF ? new CompositeMeterRegistry()
+                : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.acceptGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.ioGroup = new MultiThreadIoEventLoopGroup(
                 Integer.getInteger("io.netty.eventLoopThreads", NettyRuntime.availableProcessors()),
@@ -106,7 +112,7 @@ public final class Wiring implements AutoCloseable {
                 new CatalogPushAuthorizer(storage.metadata(), storage.catalogExecutor(), new PushSignature(clock),
                         counters),
                 new HlsPublishListener(storage.writes(), storage.metadata(), storage.catalogExecutor(), counters,
-                        clock),
+                        clock, meters),
                 registry, ownHosts, clock));
         ApiChannelInitializer api = new ApiChannelInitializer(new ApiConfig(config.domains(), config.rtmpPort(),
                 storage.objects(), storage.metadata(), storage.catalogExecutor(), new RegistryLiveSessions(registry),
@@ -128,12 +134,10 @@ public final class Wiring implements AutoCloseable {
     }
 
     private void startMetrics() throws IOException {
-        if (config.metricsPort() == ServerConfig.METRICS_OFF) {
-            return;
+        if (meters instanceof PrometheusMeterRegistry prometheus) {
+            metrics = ServerMetrics.bind(prometheus, storage.writes(), registry);
+            metricsEndpoint = MetricsEndpoint.start(config.bind(), config.metricsPort(), prometheus);
         }
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics = ServerMetrics.bind(meters, storage.writes(), registry);
-        metricsEndpoint = MetricsEndpoint.start(config.bind(), config.metricsPort(), meters);
     }
 
     private Channel listen(int port, ChannelInitializer<SocketChannel> initializer)

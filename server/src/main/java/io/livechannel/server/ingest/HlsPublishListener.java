@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,22 +34,35 @@ public final class HlsPublishListener implements PublishListener {
     private final Executor storageExecutor;
     private final PlaylistCountersCache counters;
     private final Clock clock;
+    private final Timer segmentListed;
 
+    /**
+     * @param meters where {@value #SEGMENT_LISTED_TIMER} is recorded: from a segment's cut (on the publish's event
+     *               loop) to the stored playlist that lists it, i.e. what a player polling the playlist waits for
+     *               beyond its own poll interval; an empty {@code CompositeMeterRegistry} records nothing
+     */
     public HlsPublishListener(ObjectWriteQueue writes, MetadataStore metadata, Executor storageExecutor,
-                              PlaylistCountersCache counters, Clock clock) {
+                              PlaylistCountersCache counters, Clock clock, MeterRegistry meters) {
         this.writes = writes;
         this.metadata = metadata;
         this.storageExecutor = storageExecutor;
         this.counters = counters;
         this.clock = clock;
+        this.segmentListed = Timer.builder(SEGMENT_LISTED_TIMER)
+                .description("from a segment's cut to the stored live playlist that lists it")
+                .publishPercentiles(0.5, 0.99).register(meters);
     }
+
+    /** The meter name of the cut-to-listed latency. */
+    public static final String SEGMENT_LISTED_TIMER = "livechannel.segment.listed.latency";
 
     @Override
     public MediaSink onPublishStart(PublishSessionInfo info) {
         ChannelKey key = new ChannelKey(info.bucket(), info.channel());
         HlsSettings settings = new HlsSettings(info.channel(), info.playlistName(), info.fragDurationSeconds(),
                 info.fragCount());
-        StoredHlsOutput output = new StoredHlsOutput(key, info.logId(), writes, metadata, counters);
+        StoredHlsOutput output = new StoredHlsOutput(key, info.logId(), writes, metadata, counters,
+                segmentListed);
         HlsPackager packager = new HlsPackager(settings, output, clock::millis, counters.get(key));
         CompletableFuture<Long> historyId = recordStart(info);
         log.debug("{} packaging to {}, FragDuration {} s, FragCount {}", info.logId(),

@@ -10,10 +10,12 @@ import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.catalog.PlaylistCounters;
 import io.livechannel.storage.catalog.SegmentRecord;
 import io.livechannel.storage.write.ObjectWriteQueue;
+import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +44,13 @@ final class StoredHlsOutput implements HlsOutput {
     private final ObjectWriteQueue writes;
     private final MetadataStore metadata;
     private final PlaylistCountersCache counters;
+    private final Timer segmentListed;
+    /** {@link System#nanoTime()} when the segment the next playlist lists was cut; 0 when none is pending. */
+    private long cutNanos;
 
     StoredHlsOutput(ChannelKey channel, String logId, ObjectWriteQueue writes, MetadataStore metadata,
-                    PlaylistCountersCache counters) {
+                    PlaylistCountersCache counters, Timer segmentListed) {
+        this.segmentListed = segmentListed;
         this.channel = channel;
         this.logId = logId;
         this.writes = writes;
@@ -83,6 +89,7 @@ final class StoredHlsOutput implements HlsOutput {
             });
             return false;
         }
+        cutNanos = System.nanoTime();
         write.thenAccept(stored -> metadata.segments().add(record))
                 .exceptionally(failure -> {
                     log.error("{} segment {} was not stored: {}", logId, segment.objectKey(), failure.toString());
@@ -102,8 +109,15 @@ final class StoredHlsOutput implements HlsOutput {
         ByteBuffer bytes = ByteBuffer.wrap(m3u8Text.getBytes(StandardCharsets.UTF_8));
         PlaylistCounters saved = new PlaylistCounters(countersToPersist.nextMediaSequence(),
                 countersToPersist.discontinuitySequence());
+        long listedSegmentCut = cutNanos;
+        cutNanos = 0;
         writes.submit(channel.orderingKey(), channel.bucket(), objectKey, bytes, PLAYLIST_OPTIONS, () -> { })
-                .thenAccept(stored -> metadata.channels().saveCounters(channel.bucket(), channel.channel(), saved))
+                .thenAccept(stored -> {
+                    if (listedSegmentCut != 0) {
+                        segmentListed.record(System.nanoTime() - listedSegmentCut, TimeUnit.NANOSECONDS);
+                    }
+                    metadata.channels().saveCounters(channel.bucket(), channel.channel(), saved);
+                })
                 .exceptionally(failure -> {
                     log.error("{} playlist {} was not stored: {}", logId, objectKey, failure.toString());
                     return null;

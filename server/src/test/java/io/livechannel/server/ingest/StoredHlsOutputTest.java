@@ -8,6 +8,8 @@ import io.livechannel.storage.fs.FileSystemObjectStore;
 import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.livechannel.storage.write.WriteQueueConfig;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ class StoredHlsOutputTest {
     private FileSystemObjectStore store;
     private JdbcMetadataStore metadata;
     private ObjectWriteQueue writes;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private StoredHlsOutput output;
 
     @BeforeEach
@@ -41,7 +44,8 @@ class StoredHlsOutputTest {
         writes = new ObjectWriteQueue(store, executor, new WriteQueueConfig(null, defaults.maxBacklogWrites(),
                 MAX_BACKLOG_BYTES, defaults.initialBackoff(), defaults.maxBackoff(), defaults.errorAfterAttempts(),
                 Duration.ofSeconds(30)));
-        output = new StoredHlsOutput(CHANNEL, "test", writes, metadata, new PlaylistCountersCache());
+        output = new StoredHlsOutput(CHANNEL, "test", writes, metadata, new PlaylistCountersCache(),
+                Timer.builder("listed").register(meters));
     }
 
     @AfterEach
@@ -55,6 +59,23 @@ class StoredHlsOutputTest {
     private static SegmentInfo segment(long startMillis, long sequence, int size) {
         return new SegmentInfo("cam1", "cam1/" + startMillis + ".ts", startMillis, 2_000_000, sequence, false, size,
                 CutReason.FRAG_DURATION);
+    }
+
+    @Test
+    void theCutToListedTimerRecordsOncePerListingPlaylistStored() throws Exception {
+        ByteBuf segment = Unpooled.directBuffer(188 * 10).writeZero(188 * 10);
+        output.segmentReady(segment(1_000, 0, segment.readableBytes()), segment);
+        output.playlistReady("cam1/playlist.m3u8", "#EXTM3U\n", new io.livechannel.hls.PlaylistState(1, 0));
+        output.playlistReady("cam1/playlist.m3u8", "#EXTM3U\n#EXT-X-ENDLIST\n", new io.livechannel.hls.PlaylistState(1, 0));
+        assertThat(writes.drain(Duration.ofSeconds(30))).isTrue();
+        Timer listed = meters.get("listed").timer();
+        for (int i = 0; i < 600 && listed.count() == 0; i++) {
+            Thread.sleep(50); // the record runs in the write's completion, just after drain returns
+        }
+        // the ENDLIST rewrite lists no new segment: one record, not two
+        assertThat(listed.count()).isEqualTo(1);
+        assertThat(listed.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+        assertThat(store.head("live", "cam1/playlist.m3u8")).isPresent();
     }
 
     @Test

@@ -86,7 +86,8 @@ class MetricsEndpointTest {
             String banner = wiring.startupBanner("test");
             String line = banner.lines().filter(l -> l.trim().startsWith("metrics")).findFirst().orElseThrow();
             int port = Integer.parseInt(line.replaceAll(".*:(\\d+)/metrics$", "$1"));
-            assertThat(send("GET", port, "/metrics").body()).contains("livechannel_write_backlog_bytes");
+            assertThat(send("GET", port, "/metrics").body()).contains("livechannel_write_backlog_bytes",
+                    "livechannel_segment_listed_latency_seconds{quantile=\"0.99\"}");
         }
         ServerConfig off = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
                 "secret", "live", "private", null, FsyncPolicy.DEFAULT,
