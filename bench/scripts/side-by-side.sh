@@ -11,7 +11,8 @@
 #              WRK=0 skips the playlist GET comparison, OURS_HTTP_PORT, OURS_RTMP_PORT, NGINX_HTTP_PORT and
 #              NGINX_RTMP_PORT (defaults 18080, 19351, 18088, 19350) let two runs share a machine,
 #              SERVER_JAR (default server/target/livechannel-server.jar) runs another build for an A/B comparison,
-#              HARNESS_ARGS adds SideBySideCommand options
+#              HARNESS_ARGS adds SideBySideCommand options, SERVER_ARGS livechannel options; with METRICS_PORT
+#              (and SERVER_ARGS="--metrics-port N") livechannel's /metrics are sampled into ours-metrics.log
 #              (e.g. "--poll-ms 500 --latency-channels 10 --latency-poll-ms 10", the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,9 +38,19 @@ nginx_pid=$(bench/scripts/nginx-rtmp.sh start "$out_dir/nginx" $nginx_rtmp $ngin
 # shellcheck disable=SC2086
 java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/livechannel-server.jar}" --data-dir "$out_dir/ours-data" \
   --http-port $ours_http --rtmp-port $ours_rtmp --access-key-id $key_id --access-key-secret $key_secret \
-  --bucket live --bucket-acl public-read-write > "$out_dir/ours.log" 2>&1 &
+  --bucket live --bucket-acl public-read-write ${SERVER_ARGS:-} > "$out_dir/ours.log" 2>&1 &
 ours_pid=$!
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$ours_http/" && break; sleep 0.2; done
+if [ -n "${METRICS_PORT:-}" ]; then
+  # livechannel's own view (SERVER_ARGS must include --metrics-port $METRICS_PORT): every 10 s, the write queue
+  # and the cut-to-listed latency (p50/p99 over Micrometer's sliding window of about 2 minutes)
+  (while kill -0 "$ours_pid" 2>/dev/null; do
+     curl -s "http://127.0.0.1:$METRICS_PORT/metrics" \
+       | grep -E '^livechannel_(segment_listed|write_(backlog|rejected|coalesced|completed))' \
+       | sed "s/^/$(date -u +%H:%M:%S) /"
+     sleep 10
+   done) >> "$out_dir/ours-metrics.log" 2>/dev/null &
+fi
 
 {
   echo "### $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1)"
