@@ -31,6 +31,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -60,6 +63,7 @@ import java.util.stream.Stream;
 public final class FileSystemObjectStore implements ObjectStore {
     private static final Logger log = LoggerFactory.getLogger(FileSystemObjectStore.class);
     private static final String TEMP_PREFIX = ".tmp-";
+    private static final String RETIRED_SUFFIX = ".replaced";
 
     private final Path root;
     private final Clock clock;
@@ -67,6 +71,12 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** Makes temporary names unique without a {@code SecureRandom} call per put (one process per root). */
     private final String tempPrefix = TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-";
     private final AtomicLong tempCounter = new AtomicLong();
+    /** Unlinks the temporary names of replaced objects ({@link #retire}); one daemon thread, in order. */
+    private final ExecutorService unlinker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "storage-fs-unlink");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * Opens (creating when missing) the store at {@code root}, deleting temporary files of killed writes.
@@ -160,7 +170,14 @@ public final class FileSystemObjectStore implements ObjectStore {
                 Files.createDirectories(dir);
                 stored = writer.write(temp, clock.instant(), force);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            Path retired = retire(target, dir);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                if (retired != null) {
+                    unlinker.execute(() -> deleteQuietly(retired));
+                }
+            }
             renamed = true;
             if (force) {
                 syncDirectory(dir);
@@ -274,9 +291,38 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * Gives the object being replaced a second, temporary name, so that the rename over it does not drop the
+     * last link to its inode: freeing an inode's blocks happens in the thread that drops the last link, and on
+     * ext4 mounted with {@code discard} that is a synchronous TRIM which, behind a busy disk's writeback, blocked
+     * playlist rewrites for up to a second (kernel stacks: {@code ext4_evict_inode} → {@code ext4_free_blocks} →
+     * {@code blkdev_issue_discard}). The temporary name is unlinked by {@link #unlinker} instead, off the lane.
+     *
+     * @return the temporary name, or null when there is no object to replace (or no hard links here)
+     */
+    private Path retire(Path target, Path dir) {
+        Path retired = dir.resolve(tempPrefix + tempCounter.incrementAndGet() + RETIRED_SUFFIX);
+        try {
+            Files.createLink(retired, target);
+            return retired;
+        } catch (NoSuchFileException e) {
+            return null; // a new key
+        } catch (IOException | UnsupportedOperationException e) {
+            return null; // no hard links on this file system: the rename frees the old inode itself
+        }
+    }
+
+    /** Waits up to 10 s for the temporary names of replaced objects to be unlinked (leftovers go at next open). */
     @Override
     public void close() {
-        // nothing is held open between calls
+        unlinker.shutdown();
+        try {
+            if (!unlinker.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("replaced objects still being unlinked at close; the next open removes them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Path bucketDir(String bucket) throws StorageException {

@@ -154,6 +154,26 @@ class FileSystemObjectStoreTest extends ObjectStoreContractTest {
     }
 
     @Test
+    void replacingAnObjectLeavesOnlyTheNewOneAndAReaderOfTheOldOneKeepsReadingIt() throws Exception {
+        store.put(bucket, "ch/playlist.m3u8", bytes(300, 1), PutOptions.of(null));
+        try (ObjectStream old = store.get(bucket, "ch/playlist.m3u8", null)) {
+            for (int version = 2; version <= 20; version++) {
+                store.put(bucket, "ch/playlist.m3u8", bytes(300, version), PutOptions.of(null));
+            }
+            assertThat(old.content().readAllBytes()).isEqualTo(bytes(300, 1));
+        }
+        try (ObjectStream now = store.get(bucket, "ch/playlist.m3u8", null)) {
+            assertThat(now.content().readAllBytes()).isEqualTo(bytes(300, 20));
+        }
+        assertThat(keysOf(store.list(bucket, ListQuery.prefix("", 10)))).containsExactly("ch/playlist.m3u8");
+        store.close(); // waits for the replaced versions' temporary names to be unlinked
+        try (Stream<Path> files = Files.list(root.resolve(bucket).resolve("ch"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("files beside the object").hasSize(1)
+                    .noneMatch(name -> name.startsWith(".tmp-"));
+        }
+    }
+
+    @Test
     void aTruncatedObjectFileIsReportedAsAnIoErrorNotServed() throws Exception {
         store.put(bucket, "seg.ts", bytes(1000, 1), PutOptions.of(null));
         Path file;
