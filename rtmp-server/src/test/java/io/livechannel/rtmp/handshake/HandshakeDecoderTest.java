@@ -145,26 +145,30 @@ class HandshakeDecoderTest {
 
     @Test
     void closesAConnectionWhoseHandshakeDoesNotCompleteInTime() {
-        // Time is frozen before the decoder schedules its deadline: EmbeddedChannel's clock otherwise follows the
-        // real clock too, and a millisecond of real time between the two steps below would fire it early.
-        EmbeddedChannel channel = new EmbeddedChannel();
-        channel.freezeTime();
-        channel.pipeline().addLast(new HandshakeDecoder(Duration.ofSeconds(10), new Random(1)));
+        EmbeddedChannel channel = activeChannelWithFrozenTime();
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {3, 0, 0})); // C0 and 2 bytes of C1, then silence
-        channel.advanceTimeBy(9_999, TimeUnit.MILLISECONDS);
-        channel.runScheduledPendingTasks();
-        assertThat(channel.isActive()).isTrue();
-        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
-        channel.runScheduledPendingTasks();
-        assertThat(channel.isActive()).isFalse();
+        assertClosedAfterTenSecondsNotBefore(channel);
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
     @Test
     void timeoutStartsWhenAddedToAnAlreadyActiveChannelAsAfterProtocolSniffing() {
+        assertClosedAfterTenSecondsNotBefore(activeChannelWithFrozenTime());
+    }
+
+    /**
+     * An active channel whose clock is frozen before the decoder is added (as after protocol sniffing), so the
+     * deadline is armed on the frozen clock: EmbeddedChannel's clock otherwise follows real time too, and a real
+     * millisecond between arming and the 9,999 ms check would fire it early.
+     */
+    private static EmbeddedChannel activeChannelWithFrozenTime() {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime();
         channel.pipeline().addLast(new HandshakeDecoder(Duration.ofSeconds(10), new Random(1)));
+        return channel;
+    }
+
+    private static void assertClosedAfterTenSecondsNotBefore(EmbeddedChannel channel) {
         channel.advanceTimeBy(9_999, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.isActive()).isTrue();
