@@ -47,6 +47,8 @@ final class StoredHlsOutput implements HlsOutput {
     private final Timer segmentListed;
     /** {@link System#nanoTime()} when the segment the next playlist lists was cut; 0 when none is pending. */
     private long cutNanos;
+    /** Segments the write queue refused in this publish; event-loop confined like every call here. */
+    private int refusedSegments;
 
     StoredHlsOutput(ChannelKey channel, String logId, ObjectWriteQueue writes, MetadataStore metadata,
                     PlaylistCountersCache counters, Timer segmentListed) {
@@ -82,9 +84,16 @@ final class StoredHlsOutput implements HlsOutput {
         CompletableFuture<StoredObject> write = writes.submit(channel.orderingKey(), channel.bucket(),
                 segment.objectKey(), bytes, SEGMENT_OPTIONS, tsData::release);
         if (write.isCompletedExceptionally()) { // refused: already failed on return, the buffer released
+            // One ERROR per publish, not one per segment: a full backlog refuses every channel's segments at once.
+            boolean first = refusedSegments++ == 0;
             write.exceptionally(failure -> {
-                log.error("{} segment {} refused, left out of the playlist: {}", logId, segment.objectKey(),
-                        failure.getMessage());
+                if (first) {
+                    log.error("{} segment {} refused, left out of the playlist: {} (later refusals in this publish "
+                            + "at DEBUG; counted in livechannel_write_rejected_total)", logId, segment.objectKey(),
+                            failure.getMessage());
+                } else {
+                    log.debug("{} segment {} refused, left out of the playlist", logId, segment.objectKey());
+                }
                 return null;
             });
             return false;
