@@ -130,19 +130,27 @@ class InMemoryAnswersTest {
     }
 
     @Test
-    void aNewVersionIsServedAfterItsWriteAndThenFromMemoryAgain() throws Exception {
+    void aLivePlaylistWriteIsServedFromMemoryAtOnceAndAnUploadAfterOneStoreRead() throws Exception {
         String get = "GET /pub/ch1/playlist.m3u8 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
         assertThat(EmbeddedExchange.exchange(fast, get)).endsWith("1700000082000.ts\n");
-        byte[] next = new String(PLAYLIST, StandardCharsets.US_ASCII).replace("82000", "84000")
-                .getBytes(StandardCharsets.US_ASCII);
+        String text = new String(PLAYLIST, StandardCharsets.US_ASCII);
+        byte[] next = text.replace("82000", "84000").getBytes(StandardCharsets.US_ASCII);
+        byte[] uploaded = text.replace("82000", "86000").getBytes(StandardCharsets.US_ASCII);
 
-        objects.put("pub", "ch1/playlist.m3u8", next, PutOptions.of("application/vnd.apple.mpegurl"));
+        objects.put("pub", "ch1/playlist.m3u8", java.nio.ByteBuffer.wrap(next),
+                PutOptions.liveOutput("application/vnd.apple.mpegurl"));
 
         int tasks = executorTasks.get();
         assertThat(EmbeddedExchange.exchange(fast, get)).endsWith("1700000084000.ts\n");
-        assertThat(executorTasks.get()).as("the first GET after a write reads the store").isGreaterThan(tasks);
+        assertThat(executorTasks.get()).as("a playlist put from memory is cached as it is stored").isEqualTo(tasks);
+
+        objects.put("pub", "ch1/playlist.m3u8", new java.io.ByteArrayInputStream(uploaded), uploaded.length,
+                PutOptions.of("application/vnd.apple.mpegurl"));
+
+        assertThat(EmbeddedExchange.exchange(fast, get)).endsWith("1700000086000.ts\n");
+        assertThat(executorTasks.get()).as("the first GET after a streamed upload reads the store").isGreaterThan(tasks);
         tasks = executorTasks.get();
-        assertThat(EmbeddedExchange.exchange(fast, get)).endsWith("1700000084000.ts\n");
+        assertThat(EmbeddedExchange.exchange(fast, get)).endsWith("1700000086000.ts\n");
         assertThat(executorTasks.get()).as("later GETs are answered from memory").isEqualTo(tasks);
     }
 

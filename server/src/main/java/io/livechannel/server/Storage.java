@@ -15,6 +15,7 @@ import io.livechannel.storage.fs.FsyncPolicy;
 import io.livechannel.storage.s3.S3ObjectStore;
 import io.livechannel.storage.s3.S3StoreConfig;
 import io.livechannel.storage.write.ObjectWriteQueue;
+import io.livechannel.storage.write.QueuedObjects;
 import io.livechannel.storage.write.WriteQueueConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Both stores are used through their caches ({@link CachingObjectStore}: small objects such as live playlists;
  * {@link CachingMetadataStore}: buckets and access keys), whose {@link #memoryOnly() memory-only views} let the
- * API answer playlist GETs on the event loop. Every writer in this process (API, write queue, push admission)
+ * API answer playlist GETs on the event loop. The write queue publishes what it has accepted in a {@link QueuedObjects}
+ * that the object cache reads first: a live playlist and its new segment are readable from the cut on, whatever
+ * the disk is doing; once stored, a playlist stays in the cache (write-through). Every writer in this process (API, write queue, push admission)
  * goes through the caches, which keeps them coherent; nothing else may write the catalog or the store.
  *
  * <table>
@@ -100,7 +103,9 @@ final class Storage implements AutoCloseable {
         } catch (StorageException e) {
             throw new IOException("cannot open the object store: " + e.getMessage(), e);
         }
-        CachingObjectStore cachedObjects = new CachingObjectStore(objects);
+        QueuedObjects queued = new QueuedObjects(objects);
+        CachingObjectStore cachedObjects = new CachingObjectStore(objects, CachingObjectStore.DEFAULT_MAX_OBJECT_BYTES,
+                CachingObjectStore.DEFAULT_MAX_TOTAL_BYTES, queued);
         CachingMetadataStore metadata =
                 new CachingMetadataStore(JdbcMetadataStore.openSqlite(dataDir.resolve("catalog.db")));
         int writeThreads = config.s3() != null || config.fsync() == FsyncPolicy.ALWAYS ? WAITING_WRITE_THREADS
@@ -108,7 +113,7 @@ final class Storage implements AutoCloseable {
         ExecutorService writeExecutor = Executors.newFixedThreadPool(writeThreads, named("storage-write"));
         ExecutorService catalogExecutor = new ThreadPoolExecutor(CATALOG_THREADS, CATALOG_THREADS, 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(CATALOG_QUEUE), named("catalog"));
-        ObjectWriteQueue writes = new ObjectWriteQueue(cachedObjects, writeExecutor, writeQueueConfig(spool));
+        ObjectWriteQueue writes = new ObjectWriteQueue(cachedObjects, writeExecutor, writeQueueConfig(spool), queued);
         return new Storage(cachedObjects, metadata, writeExecutor, catalogExecutor, writes, description);
     }
 

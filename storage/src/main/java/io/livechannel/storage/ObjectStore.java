@@ -2,6 +2,9 @@ package io.livechannel.storage;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -47,6 +50,22 @@ public interface ObjectStore extends AutoCloseable {
      */
     default StoredObject put(String bucket, String key, ByteBuffer data, PutOptions options) throws StorageException {
         return put(bucket, key, new ByteBufferInputStream(data), data.remaining(), options);
+    }
+
+    /**
+     * The ETag a put of {@code content} with {@code options} gets, computed from the bytes without storing them:
+     * what a reader is shown for a write still queued ({@code storage.write.QueuedObjects}), so that the ETag does
+     * not change when the write lands. The default is the upper-case hex MD5 (OSS and S3 for a single PUT); a store
+     * that tags some origins otherwise overrides it. Does no I/O; {@code content}'s position is not moved.
+     */
+    default String etagFor(ByteBuffer content, PutOptions options) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(content.duplicate());
+            return HexFormat.of().withUpperCase().formatHex(md5.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no MD5", e);
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import io.livechannel.storage.ObjectStream;
 import io.livechannel.storage.PutOptions;
 import io.livechannel.storage.StorageException;
 import io.livechannel.storage.StoredObject;
+import io.livechannel.storage.write.QueuedObjects;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,10 +29,17 @@ import java.util.Optional;
  *   live playlists; see {@link HotObjectCache}</td></tr>
  * </table>
  *
- * <p>Coherence: {@code put} (every overload: the default ones end in the stream put), {@code delete} and
- * {@code deleteBucket} invalidate the key (or bucket) before and after writing, so that a reader never sees an
- * older version than the store would give once the write returned. Writes bypassing this object (another process,
- * another node on a shared S3 bucket) are not seen: see the package Javadoc.
+ * <p>Queued writes: with a {@link QueuedObjects} (the write queue's), {@code get} and {@code head} answer first with
+ * the newest queued version of the key, so live output is readable from the moment it is cut, before the store has
+ * written it; see {@link QueuedObjects} for how that stays coherent.
+ *
+ * <p>Coherence: {@code put}, {@code delete} and {@code deleteBucket} invalidate the key (or bucket) before writing,
+ * so that a reader never sees an older version than the store would give once the write returned. After a
+ * successful put of bytes in memory (the {@code byte[]} and {@code ByteBuffer} overloads: live playlists) of at most
+ * {@code maxObjectBytes}, the new version is cached at once (write-through), so the next read of a playlist that
+ * has just been written does not wait for the disk; after any other write the key is invalidated again. Writes
+ * bypassing this object (another process, another node on a shared S3 bucket) are not seen: see the package
+ * Javadoc.
  *
  * <p>Lifecycle: wraps an open store and closes it in {@link #close()}. Threading: thread-safe; cache misses block
  * like the delegate; {@link #memoryOnly()} is a view for event loops.
@@ -42,12 +50,19 @@ public final class CachingObjectStore implements ObjectStore {
     public static final long DEFAULT_MAX_TOTAL_BYTES = 32L * 1024 * 1024;
 
     private final ObjectStore delegate;
+    private final QueuedObjects queued;
     private final HotObjectCache cache;
     private final int maxObjectBytes;
     private final ObjectStore memoryOnly = new MemoryOnlyObjects();
 
     public CachingObjectStore(ObjectStore delegate, int maxObjectBytes, long maxTotalBytes) {
+        this(delegate, maxObjectBytes, maxTotalBytes, null);
+    }
+
+    /** @param queued the write queue's queued objects, read before the cache and the store; null for none */
+    public CachingObjectStore(ObjectStore delegate, int maxObjectBytes, long maxTotalBytes, QueuedObjects queued) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.queued = queued;
         if (maxObjectBytes < 0 || maxTotalBytes < 0) {
             throw new IllegalArgumentException("negative cache limit: " + maxObjectBytes + ", " + maxTotalBytes);
         }
@@ -82,16 +97,31 @@ public final class CachingObjectStore implements ObjectStore {
 
     @Override
     public StoredObject put(String bucket, String key, byte[] data, PutOptions options) throws StorageException {
-        return write(bucket, key, () -> delegate.put(bucket, key, data, options));
+        byte[] content = data.length <= maxObjectBytes ? data.clone() : null;
+        return write(bucket, key, () -> delegate.put(bucket, key, data, options), content);
     }
 
     @Override
     public StoredObject put(String bucket, String key, ByteBuffer data, PutOptions options) throws StorageException {
-        return write(bucket, key, () -> delegate.put(bucket, key, data, options));
+        byte[] content = null;
+        if (data.remaining() <= maxObjectBytes) {
+            content = new byte[data.remaining()];
+            data.duplicate().get(content);
+        }
+        return write(bucket, key, () -> delegate.put(bucket, key, data, options), content);
+    }
+
+    @Override
+    public String etagFor(ByteBuffer content, PutOptions options) {
+        return delegate.etagFor(content, options);
     }
 
     @Override
     public ObjectStream get(String bucket, String key, ByteRange range) throws StorageException {
+        QueuedObjects.Snapshot pending = queued == null ? null : queued.snapshot(bucket, key);
+        if (pending != null) {
+            return stream(pending.object(), pending.content(), range);
+        }
         HotObjectCache.Id id = new HotObjectCache.Id(bucket, key);
         HotObjectCache.Entry cached = cache.peek(id);
         if (cached != null) {
@@ -117,6 +147,10 @@ public final class CachingObjectStore implements ObjectStore {
 
     @Override
     public Optional<StoredObject> head(String bucket, String key) throws StorageException {
+        QueuedObjects.Snapshot pending = queued == null ? null : queued.snapshot(bucket, key);
+        if (pending != null) {
+            return Optional.of(pending.object());
+        }
         HotObjectCache.Entry cached = cache.peek(new HotObjectCache.Id(bucket, key));
         return cached != null ? Optional.of(cached.object()) : delegate.head(bucket, key);
     }
@@ -136,12 +170,25 @@ public final class CachingObjectStore implements ObjectStore {
 
     /** A write of the store, run in {@code op}, with the key invalidated before and after (see the class Javadoc). */
     private <T> T write(String bucket, String key, StoreWrite<T> op) throws StorageException {
+        return write(bucket, key, op, null);
+    }
+
+    /**
+     * A write of the key, {@code content} being the bytes a successful put stores (null when they are not to be
+     * cached): the key is invalidated before; afterwards the stored version is cached, or the key invalidated
+     * again (see {@link HotObjectCache#endWrite}).
+     */
+    private <T> T write(String bucket, String key, StoreWrite<T> op, byte[] content) throws StorageException {
         HotObjectCache.Id id = new HotObjectCache.Id(bucket, key);
-        cache.invalidate(id);
+        cache.beginWrite(id);
+        T result = null;
         try {
-            return op.run();
+            result = op.run();
+            return result;
         } finally {
-            cache.invalidate(id);
+            HotObjectCache.Entry stored = content != null && result instanceof StoredObject object
+                    && object.size() == content.length ? new HotObjectCache.Entry(object, content) : null;
+            cache.endWrite(id, stored);
         }
     }
 
@@ -167,18 +214,22 @@ public final class CachingObjectStore implements ObjectStore {
         delegate.close();
     }
 
-    /** The object from memory, with the range clamped as {@link ObjectStore#get} specifies. */
     private static ObjectStream stream(HotObjectCache.Entry entry, ByteRange range) throws StorageException {
-        StoredObject object = entry.object();
+        return stream(entry.object(), entry.content(), range);
+    }
+
+    /** The object from memory, with the range clamped as {@link ObjectStore#get} specifies. */
+    private static ObjectStream stream(StoredObject object, byte[] content, ByteRange range)
+            throws StorageException {
         if (range == null) {
-            return new ObjectStream(object, null, new ByteArrayInputStream(entry.content()));
+            return new ObjectStream(object, null, new ByteArrayInputStream(content));
         }
         if (range.first() >= object.size()) {
             throw new StorageException(StorageException.Kind.INVALID_RANGE, "range starts at " + range.first()
                     + " but " + object.key() + " has " + object.size() + " bytes");
         }
         ByteRange served = new ByteRange(range.first(), Math.min(range.last(), object.size() - 1));
-        return new ObjectStream(object, served, new ByteArrayInputStream(entry.content(), (int) served.first(),
+        return new ObjectStream(object, served, new ByteArrayInputStream(content, (int) served.first(),
                 (int) served.length()));
     }
 
@@ -210,12 +261,43 @@ public final class CachingObjectStore implements ObjectStore {
 
         @Override
         public ObjectStream get(String bucket, String key, ByteRange range) throws StorageException {
+            QueuedObjects.Snapshot pending = smallQueued(bucket, key);
+            if (pending != null) {
+                return stream(pending.object(), pending.content(), range);
+            }
             return stream(cachedOrThrow(bucket, key), range);
         }
 
         @Override
         public Optional<StoredObject> head(String bucket, String key) {
+            QueuedObjects.Snapshot pending = smallQueued(bucket, key);
+            if (pending != null) {
+                return Optional.of(pending.object());
+            }
             return Optional.of(cachedOrThrow(bucket, key).object());
+        }
+
+        @Override
+        public String etagFor(ByteBuffer content, PutOptions options) {
+            return delegate.etagFor(content, options);
+        }
+
+        /**
+         * The queued version when it is small enough to copy here (a playlist: the copy is made once, under the
+         * write's lock); a queued segment is {@link NotInMemoryException}, for the blocking path to copy.
+         */
+        private QueuedObjects.Snapshot smallQueued(String bucket, String key) {
+            if (queued == null) {
+                return null;
+            }
+            long size = queued.queuedSize(bucket, key);
+            if (size < 0) {
+                return null;
+            }
+            if (size > maxObjectBytes) {
+                throw NotInMemoryException.INSTANCE;
+            }
+            return queued.snapshot(bucket, key);
         }
 
         @Override

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * storage. Coherence with writes: a write {@link #invalidate invalidates} its key before and after it runs, each
  * time bumping the generation of the key's stripe; a fill remembers the stripe's {@link #generation} before
  * reading the store and is {@link #install installed} only if it is unchanged, so an object read before a write
- * completed is never cached after it. Stripes ({@value #STRIPES}) keep busy keys' writes (a playlist per channel
+ * completed is never cached after it. A write through {@link #beginWrite}/{@link #endWrite} may leave its new version
+ * cached (write-through) when no other write of the same key overlapped it. Stripes ({@value #STRIPES}) keep busy keys' writes (a playlist per channel
  * every segment) from discarding every other key's fills.
  *
  * <p>Limit: entries cost their byte count plus {@value #ENTRY_OVERHEAD} bytes against {@code maxBytes}; installing
@@ -34,6 +35,7 @@ final class HotObjectCache {
     }
 
     private final ConcurrentHashMap<Id, Entry> map = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Id, Writers> writing = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
     private final long maxBytes;
     private final Object[] locks = new Object[STRIPES];
@@ -71,6 +73,60 @@ final class HotObjectCache {
             bytes.addAndGet(entry.cost() - (old == null ? 0 : old.cost()));
         }
         evictOver(id);
+    }
+
+    /**
+     * A write of {@code id} begins: the key is invalidated (and fills in flight discarded), and the write is tracked
+     * until {@link #endWrite} so that a write overlapping another one of the same key is never cached.
+     */
+    void beginWrite(Id id) {
+        writing.compute(id, (k, w) -> {
+            if (w == null) {
+                return new Writers();
+            }
+            w.count++;
+            w.overlapped = true;
+            return w;
+        });
+        invalidate(id);
+    }
+
+    /**
+     * A write of {@code id} that {@link #beginWrite} announced has returned. {@code newVersion} is what the store
+     * now holds when the write succeeded with content to cache (null otherwise): it is cached (write-through) if no
+     * other write of the key overlapped this one, since then the store's last version is this one; otherwise the
+     * key is invalidated, as the store's order of overlapping writes is unknown here.
+     */
+    void endWrite(Id id, Entry newVersion) {
+        writing.compute(id, (k, w) -> {
+            boolean alone = w != null && !w.overlapped;
+            if (alone && newVersion != null && newVersion.cost() <= maxBytes) {
+                put(id, newVersion);
+            } else {
+                invalidate(id);
+            }
+            if (w == null || --w.count == 0) {
+                return null;
+            }
+            return w;
+        });
+        evictOver(id);
+    }
+
+    /** The writes of one key in progress; touched only inside {@code writing.compute}. */
+    private static final class Writers {
+        int count = 1;
+        boolean overlapped;
+    }
+
+    /** Caches {@code entry} unconditionally, bumping the generation so that older fills are not installed. */
+    private void put(Id id, Entry entry) {
+        int s = stripe(id);
+        synchronized (locks[s]) {
+            generations[s]++;
+            Entry old = map.put(id, entry);
+            bytes.addAndGet(entry.cost() - (old == null ? 0 : old.cost()));
+        }
     }
 
     void invalidate(Id id) {

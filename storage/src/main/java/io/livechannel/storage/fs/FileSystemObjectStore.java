@@ -25,6 +25,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -149,6 +150,12 @@ public final class FileSystemObjectStore implements ObjectStore {
         return put(bucket, key, options, (temp, now, force) -> ObjectFile.write(temp, key, data, options, now, force));
     }
 
+    /** MD5 for uploads, the CRC32C tag for live output: the same bytes {@code ObjectFile} writes. */
+    @Override
+    public String etagFor(ByteBuffer content, PutOptions options) {
+        return ObjectFile.etag(content, options);
+    }
+
     /** How a put fills its temporary file: one of the two {@code ObjectFile.write}s. */
     @FunctionalInterface
     private interface ContentWriter {
@@ -165,10 +172,10 @@ public final class FileSystemObjectStore implements ObjectStore {
         try {
             StoredObject stored;
             try {
-                stored = writer.write(temp, clock.instant(), force);
+                stored = writer.write(temp, now(), force);
             } catch (NoSuchFileException e) { // first object under this prefix: one mkdir, not one per put
                 Files.createDirectories(dir);
-                stored = writer.write(temp, clock.instant(), force);
+                stored = writer.write(temp, now(), force);
             }
             Path retired = retire(target, dir);
             try {
@@ -191,6 +198,11 @@ public final class FileSystemObjectStore implements ObjectStore {
                 deleteQuietly(temp);
             }
         }
+    }
+
+    /** The object's time as the file header keeps it (milliseconds), so a put returns what a head reads back. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     @Override

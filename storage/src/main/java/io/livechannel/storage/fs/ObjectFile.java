@@ -72,16 +72,7 @@ final class ObjectFile {
                               boolean force) throws IOException {
         ByteBuffer content = data.duplicate();
         long size = content.remaining();
-        byte[] tag;
-        if (options.origin() == PutOptions.Origin.LIVE_OUTPUT) {
-            CRC32C crc = new CRC32C();
-            crc.update(content.duplicate());
-            tag = checksumTag(crc, size);
-        } else {
-            MessageDigest md5 = md5();
-            md5.update(content.duplicate());
-            tag = md5.digest();
-        }
+        byte[] tag = tag(content, options);
         ByteBuffer header = ByteBuffer.wrap(encodeHeader(key, options, lastModified));
         header.putLong(SIZE_OFFSET, size).put(SIZE_OFFSET + 8, tag);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -138,6 +129,23 @@ final class ObjectFile {
             }
             return stored(key, count, tag, options, lastModified);
         }
+    }
+
+    /** The ETag bytes of {@code content}'s remaining bytes under {@code options}' origin; the position is not moved. */
+    static byte[] tag(ByteBuffer content, PutOptions options) {
+        if (options.origin() == PutOptions.Origin.LIVE_OUTPUT) {
+            CRC32C crc = new CRC32C();
+            crc.update(content.duplicate());
+            return checksumTag(crc, content.remaining());
+        }
+        MessageDigest md5 = md5();
+        md5.update(content.duplicate());
+        return md5.digest();
+    }
+
+    /** {@link #tag} as the upper-case hex an ETag is. */
+    static String etag(ByteBuffer content, PutOptions options) {
+        return HexFormat.of().withUpperCase().formatHex(tag(content, options));
     }
 
     /** The ETag bytes of live output: CRC32C, four zero bytes, length (see the class comment). */

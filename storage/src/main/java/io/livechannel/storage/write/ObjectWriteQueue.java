@@ -52,6 +52,9 @@ import java.util.concurrent.TimeUnit;
  * with the caller's buffer (a duplicate; the filesystem store writes a direct buffer without copying it); a
  * spooled one is streamed from its spool file.
  *
+ * <p>Reads before the store: with a {@link QueuedObjects}, each accepted write is readable from memory from
+ * {@code submit} until the store has it (the live playlist is visible at the cut, whatever the disk is doing).
+ *
  * <p>Backlog full: when {@link WriteQueueConfig#maxBacklogWrites()} or {@link WriteQueueConfig#maxBacklogBytes()}
  * would be exceeded, {@code submit} refuses: the returned future is already failed with
  * {@link StorageException.Kind#BACKLOG_FULL}, {@code release} has run, the refusal is counted and logged. Nothing
@@ -86,6 +89,7 @@ public final class ObjectWriteQueue implements AutoCloseable {
     }
 
     private final ObjectStore store;
+    private final QueuedObjects queued;
     private final Executor executor;
     private final WriteQueueConfig config;
     private final WriteSpool spool;
@@ -99,6 +103,16 @@ public final class ObjectWriteQueue implements AutoCloseable {
      * @throws IOException when the spool directory cannot be created or read
      */
     public ObjectWriteQueue(ObjectStore store, Executor executor, WriteQueueConfig config) throws IOException {
+        this(store, executor, config, null);
+    }
+
+    /**
+     * As {@link #ObjectWriteQueue(ObjectStore, Executor, WriteQueueConfig)}, publishing every accepted write in
+     * {@code queued} until it is stored (see {@link QueuedObjects}); null publishes nothing.
+     */
+    public ObjectWriteQueue(ObjectStore store, Executor executor, WriteQueueConfig config, QueuedObjects queued)
+            throws IOException {
+        this.queued = queued;
         this.store = Objects.requireNonNull(store, "store");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.config = Objects.requireNonNull(config, "config");
@@ -167,6 +181,9 @@ public final class ObjectWriteQueue implements AutoCloseable {
                 lane.writes.add(w);
                 lane.newest.put(target(w), w);
                 state.accepted(w, false);
+                if (queued != null) { // under the lock, so the newest accepted version is the one published
+                    queued.published(w);
+                }
                 if (!lane.active) {
                     lane.active = true;
                     start = lane;
@@ -318,6 +335,9 @@ public final class ObjectWriteQueue implements AutoCloseable {
             lane.newest.remove(target(w), w);
             drained = state.finished(w, permanent != null);
         }
+        if (queued != null) { // after the store returned: readers now get the stored version
+            queued.withdrawn(w);
+        }
         if (w.isSpooled()) {
             spool.delete(w);
         }
@@ -442,6 +462,9 @@ public final class ObjectWriteQueue implements AutoCloseable {
                 }
             }
             spooled += w.isSpooled() ? 1 : 0;
+            if (queued != null) {
+                queued.withdrawn(w);
+            }
             w.releaseData();
             w.complete(null, new StorageException(StorageException.Kind.IO, "write queue closed before "
                     + w + " was stored" + (w.isSpooled() ? "; it is spooled for the next start" : "")));

@@ -1,13 +1,14 @@
 package io.livechannel.storage.write;
 
+import io.livechannel.storage.ObjectStore;
 import io.livechannel.storage.PutOptions;
 import io.livechannel.storage.StoredObject;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,8 +27,11 @@ final class PendingWrite {
     final PutOptions options;
     final long size;
     final CompletableFuture<StoredObject> future = new CompletableFuture<>();
-    private ByteBuffer data;
+    /** When it was accepted (wall clock): the last-modified time a reader of the queued version is shown. */
+    final long queuedAtMillis;
+    private ByteBuffer data; // guarded by this: readers copy it while the lane runner may release it
     private Runnable release;
+    private QueuedObjects.Snapshot snapshot; // guarded by this: the first reader's copy, dropped with data
     private Path spoolFile;
     private long spoolContentOffset;
     int failedAttempts;
@@ -44,6 +48,7 @@ final class PendingWrite {
         this.size = data.remaining();
         this.data = data;
         this.release = release;
+        this.queuedAtMillis = System.currentTimeMillis();
     }
 
     /** A write recovered from the spool after a restart: nobody waits on its future. */
@@ -57,14 +62,31 @@ final class PendingWrite {
         this.size = size;
         this.spoolFile = spoolFile;
         this.spoolContentOffset = spoolContentOffset;
+        this.queuedAtMillis = System.currentTimeMillis();
     }
 
     boolean isSpooled() {
         return spoolFile != null;
     }
 
-    ByteBuffer data() {
+    synchronized ByteBuffer data() {
         return data;
+    }
+
+    /**
+     * This write as a reader sees it before it is stored: copied once from the caller's buffer, with the ETag
+     * {@code etagSource} will give it; null once the buffer is released (stored, spooled or refused).
+     */
+    synchronized QueuedObjects.Snapshot snapshot(ObjectStore etagSource) {
+        if (snapshot == null && data != null) {
+            ByteBuffer content = data.duplicate();
+            StoredObject object = new StoredObject(key, size, etagSource.etagFor(content, options),
+                    Instant.ofEpochMilli(queuedAtMillis), options.contentType(), options.userMetadata());
+            byte[] copy = new byte[content.remaining()];
+            content.get(copy);
+            snapshot = new QueuedObjects.Snapshot(object, copy);
+        }
+        return snapshot;
     }
 
     Path spoolFile() {
@@ -125,9 +147,13 @@ final class PendingWrite {
 
     /** Gives the caller's buffer back, exactly once whatever the path (stored, spooled, refused, shut down). */
     void releaseData() {
-        Runnable r = release;
-        release = null;
-        data = null;
+        Runnable r;
+        synchronized (this) { // no reader is copying data once this returns
+            r = release;
+            release = null;
+            data = null;
+            snapshot = null;
+        }
         if (r != null) {
             r.run();
         }

@@ -97,6 +97,11 @@ public final class FlakyObjectStore implements ObjectStore {
     }
 
     @Override
+    public String etagFor(ByteBuffer content, PutOptions options) {
+        return delegate.etagFor(content, options);
+    }
+
+    @Override
     public void createBucket(String bucket) throws StorageException {
         delegate.createBucket(bucket);
     }
