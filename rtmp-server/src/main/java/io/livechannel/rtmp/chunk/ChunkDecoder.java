@@ -34,7 +34,7 @@ import java.util.List;
  * (spec, FFmpeg, librtmp) but some encoders omit them; as SRS does, the 4 bytes are consumed only if they equal
  * the extended timestamp of the message's first chunk.
  *
- * <p>Ownership: a message that fits in one chunk (most audio, every command) is not copied: its payload is a
+ * <p>Ownership: a message that fits in one chunk (most audio and short commands) is not copied: its payload is a
  * retained slice of the input buffer ({@code readRetainedSlice}), so the emitted {@code RawMessage} holds one
  * reference on the read buffer until its consumer releases it (a consumer that keeps the payload past the call
  * pins that whole read buffer, and the next read is then merged into a fresh cumulation). A message of several
