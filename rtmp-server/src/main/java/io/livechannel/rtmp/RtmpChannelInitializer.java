@@ -3,7 +3,6 @@ package io.livechannel.rtmp;
 import io.livechannel.rtmp.chunk.ChunkDecoder;
 import io.livechannel.rtmp.chunk.ChunkEncoder;
 import io.livechannel.rtmp.handshake.HandshakeDecoder;
-import io.livechannel.rtmp.message.MessageDecoder;
 import io.livechannel.rtmp.message.MessageEncoder;
 import io.livechannel.rtmp.session.SessionHandler;
 import io.netty.channel.ChannelPipeline;
@@ -20,10 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * rtmp-handshake      HandshakeDecoder   (removes itself after C2)
  * rtmp-chunk-decoder  ChunkDecoder       bytes → RawMessage
  * rtmp-chunk-encoder  ChunkEncoder       RawMessage → bytes
- * rtmp-message-decoder MessageDecoder    RawMessage → RtmpMessage
  * rtmp-message-encoder MessageEncoder    RtmpMessage → RawMessage
- * rtmp-session        SessionHandler     commands, publish, media → MediaSink
+ * rtmp-session        SessionHandler     RawMessage: audio/video → MediaSink, the rest via MessageReader
  * </pre>
+ * There is no message decoder handler on the inbound side: the session takes audio and video payloads straight
+ * from the {@code RawMessage} (one pipeline hop and the typed message objects less per media message) and reads
+ * the rare other types with a {@link io.livechannel.rtmp.message.MessageReader}.
  * Used on the RTMP port (from a {@code ChannelInitializer}) and on the HTTP port after the protocol sniffer saw
  * byte 0x03: the handlers work when added to an already active channel, and bytes the sniffer buffered flow into
  * the handshake decoder when it removes itself.
@@ -47,7 +48,6 @@ public final class RtmpChannelInitializer {
         pipeline.addLast("rtmp-handshake", new HandshakeDecoder(limits.handshakeTimeout(), ThreadLocalRandom.current()));
         pipeline.addLast("rtmp-chunk-decoder", new ChunkDecoder(limits));
         pipeline.addLast("rtmp-chunk-encoder", new ChunkEncoder());
-        pipeline.addLast("rtmp-message-decoder", new MessageDecoder(limits.maxAmfDepth()));
         pipeline.addLast("rtmp-message-encoder", new MessageEncoder());
         pipeline.addLast("rtmp-session", new SessionHandler(config, id));
     }

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -157,6 +158,28 @@ class RtmpPipelineTest {
         assertThat(sink.end).isCompletedWithValue(EndReason.CONNECTION_LOST);
         assertThat(registry.isLive("examplebucket", "test-channel")).isFalse();
         assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void anAggregateMessageReachesTheSinkAsItsVideoAndAudioFramesWithRebasedTimestamps() throws IOException {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        initializer(allow()).addHandlers(channel.pipeline());
+        channel.writeInbound(Unpooled.wrappedBuffer(ffmpegSession()));
+        channel.runPendingTasks();
+        RecordingSink sink = listener.sinks.poll();
+        assertThat(sink.frames).hasSize(6);
+        channel.writeInbound(Unpooled.wrappedBuffer(HexFormat.of().parseHex((""
+                + "06 0003e8 000022 16 01000000"                  // csid 6 fmt 0; ts 1000; 34 bytes; aggregate; msid 1
+                + " 09 000002 000064 00 000000 1701 0000000d"     // video, 2 bytes, ts 100: keyframe NALU; back ptr 13
+                + " 08 000002 00007b 00 000000 af01 0000000d")    // audio, 2 bytes, ts 123: AAC raw; back ptr 13
+                .replace(" ", ""))));
+        assertThat(sink.frames.subList(6, sink.frames.size())).containsExactly(
+                new RecordingSink.Frame('V', 1000, 0x17, 1, 2),
+                new RecordingSink.Frame('A', 1023, 0xaf, 1, 2));
+        assertThat(channel.isActive()).isTrue();
+        channel.close();
+        assertThat(sink.end).isCompletedWithValue(EndReason.CONNECTION_LOST);
+        channel.finishAndReleaseAll(); // the replies to the publish flow
     }
 
     @Test

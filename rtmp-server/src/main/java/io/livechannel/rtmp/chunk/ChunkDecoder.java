@@ -34,7 +34,11 @@ import java.util.List;
  * (spec, FFmpeg, librtmp) but some encoders omit them; as SRS does, the 4 bytes are consumed only if they equal
  * the extended timestamp of the message's first chunk.
  *
- * <p>Ownership: each partial message buffer is owned here until it is emitted (ownership moves into the
+ * <p>Ownership: a message that fits in one chunk (most audio and short commands) is not copied: its payload is a
+ * retained slice of the input buffer ({@code readRetainedSlice}), so the emitted {@code RawMessage} holds one
+ * reference on the read buffer until its consumer releases it (a consumer that keeps the payload past the call
+ * pins that whole read buffer, and the next read is then merged into a fresh cumulation). A message of several
+ * chunks is copied into a buffer of exactly its length, owned here until it is emitted (ownership moves into the
  * {@code RawMessage}) or released on Abort or handler removal. Threading: one instance per connection.
  */
 public final class ChunkDecoder extends ByteToMessageDecoder {
@@ -54,6 +58,8 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     private ChunkStreamContext current;
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private int chunkBytesLeft;
+    /** The current message is one chunk: its payload will be sliced from the input, nothing is allocated. */
+    private boolean singleChunk;
     private long bufferedBytes;
     private ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
 
@@ -207,28 +213,48 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
                 }
                 case CONTINUATION -> c.timestamp = (c.timestamp + c.timestampDelta) & UINT32_MASK;
             }
+            checkMessageSize(c.messageLength);
+            if (c.messageLength <= chunkSize) {
+                // whole message in this chunk: waits in the input buffer (at most chunkSize bytes), then sliced
+                singleChunk = true;
+                chunkBytesLeft = c.messageLength;
+                return State.READ_PAYLOAD;
+            }
             allocate(c);
         }
+        singleChunk = false;
         chunkBytesLeft = Math.min(chunkSize, c.messageLength - c.partial.writerIndex());
         return State.READ_PAYLOAD;
     }
 
-    private void allocate(ChunkStreamContext c) {
-        int length = c.messageLength;
+    private void checkMessageSize(int length) {
         if (length > limits.maxMessageSizeBytes()) {
             throw new RtmpProtocolException(Reason.MESSAGE_TOO_LARGE, "message length " + length
                     + " exceeds maxMessageSizeBytes " + limits.maxMessageSizeBytes());
         }
+    }
+
+    private void allocate(ChunkStreamContext c) {
+        int length = c.messageLength;
         if (bufferedBytes + length > limits.maxBufferedBytesPerConnection()) {
             throw new RtmpProtocolException(Reason.BUFFER_LIMIT, "partial messages of " + (bufferedBytes + length)
                     + " bytes exceed maxBufferedBytesPerConnection " + limits.maxBufferedBytesPerConnection());
         }
-        c.partial = length == 0 ? Unpooled.EMPTY_BUFFER : allocator.buffer(length, length);
+        c.partial = allocator.buffer(length, length);
         bufferedBytes += length;
     }
 
     private State readPayload(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         ChunkStreamContext c = current;
+        if (singleChunk) {
+            if (in.readableBytes() < chunkBytesLeft) {
+                return State.READ_PAYLOAD;
+            }
+            ByteBuf payload = chunkBytesLeft == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(chunkBytesLeft);
+            chunkBytesLeft = 0;
+            emit(ctx, new RawMessage(c.chunkStreamId, c.timestamp, c.typeId, c.messageStreamId, payload), out);
+            return State.READ_BASIC_HEADER;
+        }
         int n = Math.min(chunkBytesLeft, in.readableBytes());
         in.readBytes(c.partial, n);
         chunkBytesLeft -= n;
@@ -241,13 +267,16 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         ByteBuf payload = c.partial;
         c.partial = null;
         bufferedBytes -= c.messageLength;
-        RawMessage message = new RawMessage(c.chunkStreamId, c.timestamp, c.typeId, c.messageStreamId, payload);
+        emit(ctx, new RawMessage(c.chunkStreamId, c.timestamp, c.typeId, c.messageStreamId, payload), out);
+        return State.READ_BASIC_HEADER;
+    }
+
+    private void emit(ChannelHandlerContext ctx, RawMessage message, List<Object> out) {
         if (applyControl(ctx, message)) {
             out.add(message);
         } else {
             message.release();
         }
-        return State.READ_BASIC_HEADER;
     }
 
     /** Applies Set Chunk Size, Abort and Window Acknowledgement Size; false when the message is consumed. */

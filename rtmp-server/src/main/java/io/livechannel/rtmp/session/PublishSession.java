@@ -13,8 +13,6 @@ import io.livechannel.rtmp.EndReason;
 import io.livechannel.rtmp.MediaSink;
 import io.livechannel.rtmp.PublishSessionInfo;
 import io.livechannel.rtmp.amf.AmfValue;
-import io.livechannel.rtmp.message.AudioMessage;
-import io.livechannel.rtmp.message.VideoMessage;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -81,12 +79,12 @@ final class PublishSession implements PublisherRegistry.Publisher {
     }
 
     /**
-     * Forwards an H.264 frame. Does not release {@code message}.
+     * Forwards an H.264 frame. Does not release {@code body} (the RTMP message payload, FLV video tag body).
      *
+     * @param timestamp32 the RTMP message timestamp, 32-bit as on the wire
      * @return a description of the problem if the video is not H.264 (the publish must end), else null
      */
-    String onVideo(VideoMessage message) {
-        ByteBuf body = message.content();
+    String onVideo(long timestamp32, ByteBuf body) {
         if (!body.isReadable()) {
             return null;
         }
@@ -105,15 +103,17 @@ final class PublishSession implements PublisherRegistry.Publisher {
         if (packetType == SEQUENCE_HEADER) {
             readSequenceHeader(body);
         }
-        long timestamp = timestamps.unwrap(message.timestamp());
+        long timestamp = timestamps.unwrap(timestamp32);
         statistics.onVideo(body.readableBytes(), packetType == AVC_NALU, timestamp);
         sink.onVideo(timestamp, body);
         return null;
     }
 
-    /** Forwards an AAC frame, drops (and logs once) any other audio. Does not release {@code message}. */
-    void onAudio(AudioMessage message) {
-        ByteBuf body = message.content();
+    /**
+     * Forwards an AAC frame, drops (and logs once) any other audio. Does not release {@code body} (the RTMP
+     * message payload, FLV audio tag body); {@code timestamp32} is the message timestamp as on the wire.
+     */
+    void onAudio(long timestamp32, ByteBuf body) {
         if (!body.isReadable()) {
             return;
         }
@@ -128,7 +128,7 @@ final class PublishSession implements PublisherRegistry.Publisher {
         if (body.readableBytes() > 1 && body.getUnsignedByte(body.readerIndex() + 1) == SEQUENCE_HEADER) {
             readAudioSpecificConfig(body);
         }
-        long timestamp = timestamps.unwrap(message.timestamp());
+        long timestamp = timestamps.unwrap(timestamp32);
         statistics.onAudio(body.readableBytes());
         sink.onAudio(timestamp, body);
     }

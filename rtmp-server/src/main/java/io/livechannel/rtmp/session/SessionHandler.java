@@ -11,6 +11,7 @@ import io.livechannel.rtmp.amf.AmfNull;
 import io.livechannel.rtmp.amf.AmfNumber;
 import io.livechannel.rtmp.amf.AmfString;
 import io.livechannel.rtmp.amf.AmfValue;
+import io.livechannel.rtmp.chunk.RawMessage;
 import io.livechannel.rtmp.command.Command;
 import io.livechannel.rtmp.command.CommandParser;
 import io.livechannel.rtmp.command.Replies;
@@ -18,12 +19,15 @@ import io.livechannel.rtmp.command.StatusCode;
 import io.livechannel.rtmp.message.AudioMessage;
 import io.livechannel.rtmp.message.CommandMessage;
 import io.livechannel.rtmp.message.DataMessage;
+import io.livechannel.rtmp.message.MessageReader;
+import io.livechannel.rtmp.message.MessageType;
 import io.livechannel.rtmp.message.SetChunkSize;
 import io.livechannel.rtmp.message.SetPeerBandwidth;
 import io.livechannel.rtmp.message.UserControl;
 import io.livechannel.rtmp.message.UserControlEventType;
 import io.livechannel.rtmp.message.VideoMessage;
 import io.livechannel.rtmp.message.WindowAcknowledgementSize;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -36,6 +40,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +61,11 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Protocol errors, read timeouts and connection loss end the publish with the matching {@link EndReason} and
  * close the connection, with one log line.
+ *
+ * <p>Input: the chunk layer's {@link RawMessage}s (the pipeline has no message decoder in between). Audio and
+ * video, nearly all of the traffic, go from the raw message's payload to the {@link MediaSink} without a typed
+ * copy or another pipeline hop; every other type is read by a {@link MessageReader} first. Typed
+ * {@code RtmpMessage}s are accepted too (as a {@code MessageDecoder} in front would emit them).
  *
  * <p>Ownership: releases every message it reads (media held while authorizing is released on replay or close).
  * Threading: one instance per connection, on its event loop; authorizer results and kicks hop back onto that loop
@@ -85,11 +95,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private String logId;
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private long heldBytes;
+    private final MessageReader reader;
 
     /** @param connectionId short id for log lines, unique per server run */
     public SessionHandler(RtmpConfig config, String connectionId) {
         this.config = config;
         this.connectionId = connectionId;
+        this.reader = new MessageReader(config.limits().maxAmfDepth());
     }
 
     @Override
@@ -102,7 +114,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         if (publish != null) {
             publish.touch();
         }
-        if (state == State.AUTHORIZING && !(msg instanceof CommandMessage)) {
+        if (state == State.AUTHORIZING && !isCommand(msg)) {
             hold(ctx, msg);
             return;
         }
@@ -145,13 +157,22 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         heldBytes = 0;
     }
 
+    private static boolean isCommand(Object msg) {
+        if (msg instanceof RawMessage raw) {
+            int type = raw.typeId();
+            return type == MessageType.COMMAND_AMF0.id() || type == MessageType.COMMAND_AMF3.id();
+        }
+        return msg instanceof CommandMessage;
+    }
+
+    /** Handles {@code msg} without releasing it. */
     private void handle(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof VideoMessage video) {
-            onVideo(ctx, video);
+        if (msg instanceof RawMessage raw) {
+            handleRaw(ctx, raw);
+        } else if (msg instanceof VideoMessage video) {
+            onVideo(ctx, video.timestamp(), video.content());
         } else if (msg instanceof AudioMessage audio) {
-            if (state == State.PUBLISHING) {
-                publish.onAudio(audio);
-            }
+            onAudio(audio.timestamp(), audio.content());
         } else if (msg instanceof DataMessage data) {
             onData(data);
         } else if (msg instanceof CommandMessage command) {
@@ -162,11 +183,40 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onVideo(ChannelHandlerContext ctx, VideoMessage video) {
+    /** Media straight from the payload; any other type through the {@link MessageReader}. Does not release raw. */
+    private void handleRaw(ChannelHandlerContext ctx, RawMessage raw) {
+        int type = raw.typeId();
+        if (type == MessageType.VIDEO.id()) {
+            onVideo(ctx, raw.timestamp(), raw.content());
+        } else if (type == MessageType.AUDIO.id()) {
+            onAudio(raw.timestamp(), raw.content());
+        } else {
+            // commands, data, control and aggregates: rare, so a fresh list (handling may re-enter via replay)
+            List<Object> typed = new ArrayList<>(2);
+            try {
+                reader.read(raw, typed);
+                for (Object m : typed) {
+                    handle(ctx, m);
+                }
+            } finally {
+                for (Object m : typed) {
+                    ReferenceCountUtil.release(m);
+                }
+            }
+        }
+    }
+
+    private void onAudio(long timestamp32, ByteBuf body) {
+        if (state == State.PUBLISHING) {
+            publish.onAudio(timestamp32, body);
+        }
+    }
+
+    private void onVideo(ChannelHandlerContext ctx, long timestamp32, ByteBuf body) {
         if (state != State.PUBLISHING) {
             return;
         }
-        String problem = publish.onVideo(video);
+        String problem = publish.onVideo(timestamp32, body);
         if (problem != null) {
             refuseAndClose(ctx, StatusCode.PUBLISH_DENIED, problem, EndReason.UNSUPPORTED_MEDIA);
         }

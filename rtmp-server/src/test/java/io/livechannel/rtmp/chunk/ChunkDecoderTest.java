@@ -183,6 +183,41 @@ class ChunkDecoderTest {
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
+    @Test
+    void aSingleChunkMessageIsASliceOfTheReadBufferHeldUntilTheMessageIsReleased() {
+        EmbeddedChannel channel = new EmbeddedChannel(new ChunkDecoder(RtmpLimits.defaults()));
+        ByteBuf read = Unpooled.wrappedBuffer(hex("03 0003e8 000004 08 01000000 af01a1a2")); // csid 3 fmt 0; ts 1000;
+        channel.writeInbound(read);                                                          // len 4; audio; msid 1
+        RawMessage m = channel.readInbound();
+        assertThat(ByteBufUtil.hexDump(m.content())).isEqualTo("af01a1a2");
+        assertThat(m.content().unwrap()).isSameAs(read); // not copied
+        assertThat(read.refCnt()).isEqualTo(1);          // the decoder let go; the message holds the read buffer
+        m.release();
+        assertThat(read.refCnt()).isZero();
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void aSingleChunkPayloadKeptByItsConsumerIsUnchangedByTheReadsThatFollow() {
+        EmbeddedChannel channel = new EmbeddedChannel(new ChunkDecoder(RtmpLimits.defaults()));
+        channel.writeInbound(Unpooled.wrappedBuffer(hex("03 0003e8 000004 08 01000000 a1a1a1a1" // audio, 4 bytes
+                + " 04 0003e8 000006 09 01000000 b1b1")));                                     // video: 2 of 6 bytes
+        RawMessage kept = channel.readInbound();
+        assertThat((Object) channel.readInbound()).isNull();
+        channel.writeInbound(Unpooled.wrappedBuffer(hex("b2b2b2b2")));                   // the video's last 4 bytes
+        RawMessage video = channel.readInbound();
+        channel.writeInbound(Unpooled.wrappedBuffer(hex("83 000014 c1c1c1c1")));          // fmt 2 audio; delta 20
+        RawMessage next = channel.readInbound();
+        assertThat(ByteBufUtil.hexDump(kept.content())).isEqualTo("a1a1a1a1");
+        assertThat(ByteBufUtil.hexDump(video.content())).isEqualTo("b1b1b2b2b2b2");
+        assertThat(ByteBufUtil.hexDump(next.content())).isEqualTo("c1c1c1c1");
+        assertThat(next.timestamp()).isEqualTo(1020);
+        kept.release();
+        video.release();
+        next.release();
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
     private static RtmpLimits limits(int maxMessage, int maxStreams, int maxBuffered, int maxChunkSize) {
         return new RtmpLimits(maxMessage, maxStreams, maxBuffered, maxChunkSize, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), Duration.ofSeconds(5), 16);
