@@ -11,9 +11,10 @@
 #              WRK=0 skips the playlist GET comparison, OURS_HTTP_PORT, OURS_RTMP_PORT, NGINX_HTTP_PORT and
 #              NGINX_RTMP_PORT (defaults 18080, 19351, 18088, 19350) let two runs share a machine,
 #              SERVER_JAR (default server/target/livechannel-server.jar) runs another build for an A/B comparison,
-#              HARNESS_ARGS adds SideBySideCommand options, SERVER_ARGS livechannel options; with METRICS_PORT
-#              (and SERVER_ARGS="--metrics-port N") livechannel's /metrics are sampled into ours-metrics.log
-#              (e.g. "--poll-ms 500 --latency-channels 10 --latency-poll-ms 10", the defaults)
+#              HARNESS_ARGS adds SideBySideCommand options (e.g. "--poll-ms 500 --latency-channels 10
+#              --latency-poll-ms 10", the defaults), HARNESS_JAVA_OPTS its JVM options, SERVER_ARGS livechannel
+#              options; with METRICS_PORT (and SERVER_ARGS="--metrics-port N") livechannel's /metrics are sampled
+#              into ours-metrics.log
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 publishers=${1:-10}; ramp=${2:-5}; measure=${3:-20}; warm_publishers=${4:-0}; warm_seconds=${5:-30}
@@ -58,7 +59,7 @@ fi
   echo
 } >> "$out_dir/results.md"
 
-java -cp bench/target/benchmarks.jar io.livechannel.bench.harness.SideBySideCommand --flv "$flv" \
+java ${HARNESS_JAVA_OPTS:-} -cp bench/target/benchmarks.jar io.livechannel.bench.harness.SideBySideCommand --flv "$flv" \
   --publishers "$publishers" --ramp-seconds "$ramp" --measure-seconds "$measure" --order "$order" \
   --warmup-publishers "$warm_publishers" --warmup-seconds "$warm_seconds" \
   --ours-pid "$ours_pid" --ours-rtmp-port $ours_rtmp --ours-http-port $ours_http \
