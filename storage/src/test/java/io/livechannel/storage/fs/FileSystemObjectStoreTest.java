@@ -76,6 +76,7 @@ class FileSystemObjectStoreTest extends ObjectStoreContractTest {
             other.delete(bucket, "new/dir/seg.ts");
             assertThat(other.head(bucket, "new/dir/seg.ts")).isEmpty();
         }
+        other.close(); // waits for the replaced versions' temporary names, unlinked off the writing thread
         try (Stream<Path> files = Files.walk(tmp.resolve("policy-" + policy))) {
             assertThat(files.filter(Files::isRegularFile)).isEmpty(); // no temporary file left behind
         }
