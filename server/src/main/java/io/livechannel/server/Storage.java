@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Both stores are used through their caches ({@link CachingObjectStore}: small objects such as live playlists;
  * {@link CachingMetadataStore}: buckets and access keys), whose {@link #memoryOnly() memory-only views} let the
- * API answer playlist GETs on the event loop. The write queue publishes what it has accepted in a {@link QueuedObjects}
- * that the object cache reads first: a live playlist and its new segment are readable from the cut on, whatever
- * the disk is doing; once stored, a playlist stays in the cache (write-through). Every writer in this process (API, write queue, push admission)
+ * API answer playlist GETs on the event loop. The write queue publishes the write heading each lane in a
+ * {@link QueuedObjects} that the object cache reads first: a live playlist is readable as soon as the segments it
+ * lists are stored, without waiting for its own write; once stored, it stays in the cache (write-through). Every writer in this process (API, write queue, push admission)
  * goes through the caches, which keeps them coherent; nothing else may write the catalog or the store.
  *
  * <table>

@@ -22,11 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Stores one publish's HLS output: each segment, then the playlist that lists it, through the channel's lane of
  * the {@link ObjectWriteQueue} (so the order holds and outages are retried); once a segment is stored it is
- * added to the segment index, once a playlist is stored its counters are saved with the channel. Readers do not
- * wait for that order: both are readable from the moment they are submitted (the queue publishes accepted writes
- * to the object cache, see {@code QueuedObjects}), so a player sees the new segment in the live playlist at the
- * cut, and the segment with it, however far behind the disk is. The timer {@code segmentListed} measures the
- * durable side: from the cut to the stored playlist.
+ * added to the segment index, once a playlist is stored its counters are saved with the channel. A playlist is
+ * readable as soon as the segment it adds is stored and indexed, before its own write lands (the queue publishes the
+ * write heading each lane, see {@code QueuedObjects}), so a player never sees a segment listed that is not stored.
+ * The timer {@code segmentListed} measures the durable side: from the cut to the stored playlist.
  *
  * <p>Threading: called on the publishing event loop; it only hands off. The catalog writes run in the write
  * queue's completion, on the storage executor, in lane order — so counters are saved in the order produced. A

@@ -30,8 +30,8 @@ import java.util.Optional;
  * </table>
  *
  * <p>Queued writes: with a {@link QueuedObjects} (the write queue's), {@code get} and {@code head} answer first with
- * the newest queued version of the key, so live output is readable from the moment it is cut, before the store has
- * written it; see {@link QueuedObjects} for how that stays coherent.
+ * the version of the key being stored, so a live playlist is readable once its segments are stored, without
+ * waiting for its own write; see {@link QueuedObjects} for how that stays coherent.
  *
  * <p>Coherence: {@code put}, {@code delete} and {@code deleteBucket} invalidate the key (or bucket) before writing,
  * so that a reader never sees an older version than the store would give once the write returned. After a

@@ -52,8 +52,10 @@ import java.util.concurrent.TimeUnit;
  * with the caller's buffer (a duplicate; the filesystem store writes a direct buffer without copying it); a
  * spooled one is streamed from its spool file.
  *
- * <p>Reads before the store: with a {@link QueuedObjects}, each accepted write is readable from memory from
- * {@code submit} until the store has it (the live playlist is visible at the cut, whatever the disk is doing).
+ * <p>Reads before the store: with a {@link QueuedObjects}, a write is readable from memory from the moment it heads
+ * its lane (every earlier write of the channel is stored) until the store has it: a live playlist is readable as
+ * soon as the segments it lists are stored, without waiting for its own write (on ext4, a rename over the previous
+ * version can wait long behind writeback).
  *
  * <p>Backlog full: when {@link WriteQueueConfig#maxBacklogWrites()} or {@link WriteQueueConfig#maxBacklogBytes()}
  * would be exceeded, {@code submit} refuses: the returned future is already failed with
@@ -181,9 +183,6 @@ public final class ObjectWriteQueue implements AutoCloseable {
                 lane.writes.add(w);
                 lane.newest.put(target(w), w);
                 state.accepted(w, false);
-                if (queued != null) { // under the lock, so the newest accepted version is the one published
-                    queued.published(w);
-                }
                 if (!lane.active) {
                     lane.active = true;
                     start = lane;
@@ -271,6 +270,9 @@ public final class ObjectWriteQueue implements AutoCloseable {
                 }
                 if (failing) {
                     spoolLane(lane);
+                }
+                if (queued != null) { // every earlier write of the lane is stored: readers may have this one now
+                    queued.published(head);
                 }
                 if (!attempt(lane, head)) {
                     return; // a retry is scheduled

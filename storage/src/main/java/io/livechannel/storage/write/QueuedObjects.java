@@ -6,21 +6,25 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The objects an {@link ObjectWriteQueue} has accepted and not yet stored, readable from memory: the newest queued
- * version of each key, so that a live playlist and the segment it lists can be read as soon as they are cut, not
- * only once the store has written them (a disk busy with writeback can take a second for that; the live playlist is
- * what players poll). {@code CachingObjectStore} looks here before its cache and the store.
+ * Writes an {@link ObjectWriteQueue} is storing, readable from memory before the store has them: a write is
+ * published here when it comes to the head of its lane, that is once every earlier write of its ordering key (the
+ * channel) is stored, and withdrawn once the store has returned from writing it. For live output that means a
+ * playlist is readable as soon as the segments it lists are stored (and indexed, which happens in their completion),
+ * without waiting for its own write: on ext4 the rename of a new playlist over the previous one can wait a second
+ * behind writeback, and the live playlist is what players poll. {@code CachingObjectStore} looks here before its
+ * cache and the store.
  *
- * <p>Coherence: a write is published here when it is accepted and withdrawn only after the store has returned from
- * writing it (and the caching store has put or invalidated its key), so a reader sees the queued version, or the
- * stored one, never an older one. A write refused at submit is never published. A write the store later fails for
- * good (logged and counted by the queue) was readable meanwhile: as with any store that acknowledges before the disk
- * has the bytes, a reader may have fetched an object that is then not stored.
+ * <p>What this keeps: a reader never sees an object that refers to another not yet stored (a playlist listing a
+ * segment still queued), so whatever a player has seen listed survives a killed process, and listing the bucket or
+ * building a VoD playlist after reading a playlist finds its segments. A reader sees the published version or the
+ * stored one, never an older one. What it gives up: the published object itself may be lost if the process is
+ * killed before its write lands (the previous version stays), and a write that the store then fails for good
+ * (logged and counted by the queue) was readable meanwhile.
  *
- * <p>Memory: a snapshot copies the queued bytes to the heap once, on the first read, and is kept with the write; it
- * is dropped, like the queued buffer, when the write leaves memory (stored, or moved to the spool of a remote store:
- * a spooled write is not readable here and readers get the store's version meanwhile). So what this holds is bounded
- * by the queue's in-memory backlog, and copies are made only of what somebody reads.
+ * <p>Memory: a snapshot copies the bytes to the heap once, on the first read, and is kept with the write; it is
+ * dropped, like the caller's buffer, when the write leaves memory (stored, or moved to the spool of a remote store:
+ * a spooled write is not readable here and readers get the store's version meanwhile). At most one write per lane is
+ * published, and copies are made only of what somebody reads.
  *
  * <p>Threading: thread-safe; {@link #queuedSize} never blocks; {@link #snapshot} holds the write's lock while it
  * copies, so it may be called on an event loop for small objects only.
@@ -42,15 +46,15 @@ public final class QueuedObjects {
         this.etagSource = Objects.requireNonNull(etagSource, "etagSource");
     }
 
-    /** The size of the newest queued write of {@code bucket/key}, or -1 when none is queued. */
+    /** The size of the published write of {@code bucket/key}, or -1 when none is. */
     public long queuedSize(String bucket, String key) {
         PendingWrite w = newest.get(new Target(bucket, key));
         return w == null ? -1 : w.size;
     }
 
     /**
-     * The newest queued version of {@code bucket/key}, or null when none is queued in memory (none accepted, already
-     * stored, or spooled).
+     * The version of {@code bucket/key} being stored, or null when none is published in memory (none heads its lane,
+     * already stored, or spooled).
      */
     public Snapshot snapshot(String bucket, String key) {
         PendingWrite w = newest.get(new Target(bucket, key));
@@ -62,7 +66,7 @@ public final class QueuedObjects {
         return newest.size();
     }
 
-    /** Called by the queue when it accepts {@code w}: it is now the newest version of its key. */
+    /** Called by the queue when {@code w} heads its lane: it is now the newest readable version of its key. */
     void published(PendingWrite w) {
         newest.put(new Target(w.bucket, w.key), w);
     }

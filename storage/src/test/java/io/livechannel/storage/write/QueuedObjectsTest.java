@@ -72,27 +72,36 @@ class QueuedObjectsTest {
     }
 
     @Test
-    void aPlaylistAndItsSegmentAreReadableWhileTheDiskHoldsTheirWrites() throws Exception {
+    void aPlaylistIsReadableOnceTheSegmentItListsIsStoredWhileItsOwnWriteIsHeld() throws Exception {
         byte[] segment = bytes('s', 3000);
         byte[] playlist = "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:2.000,\n7.ts\n".getBytes(StandardCharsets.US_ASCII);
         gated.holdPutsUntil(gate);
 
         CompletableFuture<StoredObject> segmentWrite = submit("cam1/7.ts", segment, SEGMENT);
         CompletableFuture<StoredObject> playlistWrite = submit("cam1/playlist.m3u8", playlist, PLAYLIST);
-        assertThat(gated.awaitHeldPut()).isTrue();
+        assertThat(gated.awaitHeldPut()).isTrue(); // the segment's write is held
 
-        assertThat(whole(memory, "cam1/playlist.m3u8")).isEqualTo(playlist); // on the event loop's path
-        assertThat(whole(store, "cam1/playlist.m3u8")).isEqualTo(playlist);
-        assertThat(whole(store, "cam1/7.ts")).isEqualTo(segment);
+        assertThat(store.head(BUCKET, "cam1/playlist.m3u8")).as("a playlist listing an unstored segment").isEmpty();
+        assertThatThrownBy(() -> memory.get(BUCKET, "cam1/playlist.m3u8", null))
+                .isSameAs(NotInMemoryException.INSTANCE);
+        assertThat(whole(store, "cam1/7.ts")).isEqualTo(segment); // heading its lane: readable while written
         assertThatThrownBy(() -> memory.get(BUCKET, "cam1/7.ts", null)) // too big to copy on an event loop
                 .isSameAs(NotInMemoryException.INSTANCE);
-        StoredObject shownEarly = store.head(BUCKET, "cam1/playlist.m3u8").orElseThrow();
         StoredObject segmentShownEarly = store.head(BUCKET, "cam1/7.ts").orElseThrow();
-        assertThat(files.head(BUCKET, "cam1/playlist.m3u8")).isEmpty(); // really not on disk yet
 
-        gate.countDown();
-        StoredObject stored = playlistWrite.get(20, TimeUnit.SECONDS);
+        CountDownLatch playlistGate = new CountDownLatch(1);
+        gated.holdPutsUntil(playlistGate);
+        gate.countDown(); // the segment lands; the playlist's write is then held
         StoredObject segmentStored = segmentWrite.get(20, TimeUnit.SECONDS);
+        assertThat(gated.awaitHeldPut()).isTrue();
+
+        assertThat(files.head(BUCKET, "cam1/7.ts")).isPresent();
+        assertThat(files.head(BUCKET, "cam1/playlist.m3u8")).isEmpty(); // really not on disk yet
+        assertThat(whole(memory, "cam1/playlist.m3u8")).isEqualTo(playlist); // on the event loop's path
+        StoredObject shownEarly = store.head(BUCKET, "cam1/playlist.m3u8").orElseThrow();
+
+        playlistGate.countDown();
+        StoredObject stored = playlistWrite.get(20, TimeUnit.SECONDS);
 
         assertThat(shownEarly.etag()).isEqualTo(stored.etag());
         assertThat(segmentShownEarly.etag()).isEqualTo(segmentStored.etag());
@@ -105,7 +114,7 @@ class QueuedObjectsTest {
     }
 
     @Test
-    void theNewestQueuedVersionIsReadUntilItIsStored() throws Exception {
+    void theVersionBeingStoredIsReadAndNeverAnOlderOne() throws Exception {
         gated.holdPutsUntil(gate);
         submit("cam1/playlist.m3u8", "v1".getBytes(StandardCharsets.US_ASCII), PLAYLIST);
         assertThat(gated.awaitHeldPut()).isTrue(); // v1 is being written
@@ -113,11 +122,12 @@ class QueuedObjectsTest {
         CompletableFuture<StoredObject> v3 = submit("cam1/playlist.m3u8", "v3".getBytes(StandardCharsets.US_ASCII),
                 PLAYLIST);
 
-        assertThat(whole(memory, "cam1/playlist.m3u8")).asString(StandardCharsets.US_ASCII).isEqualTo("v3");
+        assertThat(whole(memory, "cam1/playlist.m3u8")).asString(StandardCharsets.US_ASCII).isEqualTo("v1");
 
         gate.countDown();
         v3.get(20, TimeUnit.SECONDS);
         assertThat(whole(memory, "cam1/playlist.m3u8")).asString(StandardCharsets.US_ASCII).isEqualTo("v3");
+        assertThat(queued.size()).isZero();
         try (ObjectStream s = files.get(BUCKET, "cam1/playlist.m3u8", null)) {
             assertThat(s.content().readAllBytes()).asString(StandardCharsets.US_ASCII).isEqualTo("v3");
         }
