@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * storage. Coherence with writes: a write {@link #invalidate invalidates} its key before and after it runs, each
  * time bumping the generation of the key's stripe; a fill remembers the stripe's {@link #generation} before
  * reading the store and is {@link #install installed} only if it is unchanged, so an object read before a write
- * completed is never cached after it. A write through {@link #beginWrite}/{@link #endWrite} may leave its new version
- * cached (write-through) when no other write of the same key overlapped it. Stripes ({@value #STRIPES}) keep busy keys' writes (a playlist per channel
- * every segment) from discarding every other key's fills.
+ * completed is never cached after it. A write through {@link #beginWrite}/{@link #endWrite} may leave its new
+ * version cached (write-through) when no other write of the same key overlapped it. Stripes ({@value #STRIPES})
+ * keep busy keys' writes (a playlist per channel every segment) from discarding every other key's fills.
  *
  * <p>Limit: entries cost their byte count plus {@value #ENTRY_OVERHEAD} bytes against {@code maxBytes}; installing
  * past it evicts other entries in the map's iteration order (effectively random: hot playlists are refilled by
@@ -69,8 +69,7 @@ final class HotObjectCache {
             if (generations[s] != generationBefore) {
                 return;
             }
-            Entry old = map.put(id, entry);
-            bytes.addAndGet(entry.cost() - (old == null ? 0 : old.cost()));
+            putLocked(id, entry);
         }
         evictOver(id);
     }
@@ -124,9 +123,14 @@ final class HotObjectCache {
         int s = stripe(id);
         synchronized (locks[s]) {
             generations[s]++;
-            Entry old = map.put(id, entry);
-            bytes.addAndGet(entry.cost() - (old == null ? 0 : old.cost()));
+            putLocked(id, entry);
         }
+    }
+
+    /** The map and byte count update of a put; the caller holds the key's stripe lock. */
+    private void putLocked(Id id, Entry entry) {
+        Entry old = map.put(id, entry);
+        bytes.addAndGet(entry.cost() - (old == null ? 0 : old.cost()));
     }
 
     void invalidate(Id id) {
