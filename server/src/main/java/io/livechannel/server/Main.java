@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import io.livechannel.server.cli.PushUrlCommand;
+import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +102,12 @@ public final class Main implements Callable<Integer> {
                     + "survives a killed process, they differ after a power loss (default: ${DEFAULT-VALUE})")
     FsyncPolicy fsync;
 
+    @Option(names = "--direct-io", paramLabel = "MODE", defaultValue = "auto",
+            description = "filesystem store: auto writes live segments and playlists with O_DIRECT, past the page "
+                    + "cache, when the file system takes it (less CPU, no writeback stalls; a segment's first read "
+                    + "comes from the disk), never writes them through the page cache (default: ${DEFAULT-VALUE})")
+    DirectIo directIo;
+
     @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "-1",
             description = "serve Prometheus metrics at http://<bind>:N/metrics (default: off)")
     int metricsPort;
@@ -138,7 +145,7 @@ public final class Main implements Callable<Integer> {
                 ? new ServerConfig.S3Settings(s3Endpoint, s3Region, s3AccessKeyId, s3SecretAccessKey, s3PathStyle)
                 : null;
         return new ServerConfig(dataDir, bind, httpPort, rtmpPort, domains, accessKeyId, accessKeySecret, bucket,
-                bucketAcl, s3, fsync, metricsPort);
+                bucketAcl, s3, fsync, directIo, metricsPort);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.livechannel.server;
 
+import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,11 +14,13 @@ import java.util.Objects;
  * @param accessKeyId {@code null} when the bootstrap key is to be loaded or generated in the data dir
  * @param s3 {@code null} for the filesystem object store under the data dir
  * @param fsync which objects the filesystem store forces to disk ({@code --fsync}); ignored with {@code s3}
+ * @param directIo whether the filesystem store writes live output past the page cache ({@code --direct-io});
+ *                 ignored with {@code s3}
  * @param metricsPort the Prometheus endpoint's port, {@link #METRICS_OFF} for none, 0 for any free port
  */
 public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort, List<String> domains,
                            String accessKeyId, String accessKeySecret, String bucket, String bucketAcl,
-                           S3Settings s3, FsyncPolicy fsync, int metricsPort) {
+                           S3Settings s3, FsyncPolicy fsync, DirectIo directIo, int metricsPort) {
     /** {@link #metricsPort} when no metrics endpoint is wanted (the default). */
     public static final int METRICS_OFF = -1;
 
@@ -50,6 +53,7 @@ public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(fsync, "fsync");
+        Objects.requireNonNull(directIo, "directIo");
         domains = List.copyOf(domains);
         if (domains.isEmpty()) {
             throw new IllegalArgumentException("at least one --domain is required");
@@ -79,7 +83,8 @@ public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort
     public String toString() {
         return "ServerConfig[dataDir=" + dataDir + ", bind=" + bind + ", httpPort=" + httpPort + ", rtmpPort="
                 + rtmpPort + ", domains=" + domains + ", accessKeyId=" + accessKeyId + ", bucket=" + bucket
-                + ", bucketAcl=" + bucketAcl + ", s3=" + s3 + ", fsync=" + fsync + ", metricsPort=" + metricsPort
+                + ", bucketAcl=" + bucketAcl + ", s3=" + s3 + ", fsync=" + fsync + ", directIo=" + directIo
+                + ", metricsPort=" + metricsPort
                 + "]";
     }
 }

@@ -90,9 +90,12 @@ final class Storage implements AutoCloseable {
         Path spool = null;
         try {
             if (config.s3() == null) {
-                objects = new FileSystemObjectStore(dataDir.resolve("objects"), clock, config.fsync());
+                FileSystemObjectStore fs = new FileSystemObjectStore(dataDir.resolve("objects"), clock,
+                        config.fsync(), config.directIo());
+                objects = fs;
                 description = "filesystem " + dataDir.resolve("objects") + " (fsync "
-                        + config.fsync().name().toLowerCase(java.util.Locale.ROOT) + ")";
+                        + config.fsync().name().toLowerCase(java.util.Locale.ROOT)
+                        + (fs.writesLiveOutputDirect() ? ", live output direct" : "") + ")";
             } else {
                 ServerConfig.S3Settings s3 = config.s3();
                 spool = dataDir.resolve("spool");

@@ -6,6 +6,7 @@ import io.livechannel.rtmp.session.PublisherRegistry;
 import io.livechannel.server.ServerConfig;
 import io.livechannel.server.Wiring;
 import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import io.livechannel.storage.fs.FileSystemObjectStore;
 import io.livechannel.storage.write.ObjectWriteQueue;
@@ -81,7 +82,7 @@ class MetricsEndpointTest {
     @Test
     void theServerServesMetricsOnlyWhenAPortIsGivenAndNamesItInTheBanner() throws Exception {
         ServerConfig config = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
-                "secret", "live", "private", null, FsyncPolicy.DEFAULT, 0);
+                "secret", "live", "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT, 0);
         try (Wiring wiring = Wiring.start(config, new SecureRandom())) {
             String banner = wiring.startupBanner("test");
             String line = banner.lines().filter(l -> l.trim().startsWith("metrics")).findFirst().orElseThrow();
@@ -90,7 +91,7 @@ class MetricsEndpointTest {
                     "livechannel_segment_listed_latency_seconds{quantile=\"0.99\"}");
         }
         ServerConfig off = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
-                "secret", "live", "private", null, FsyncPolicy.DEFAULT,
+                "secret", "live", "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT,
                 ServerConfig.METRICS_OFF);
         try (Wiring wiring = Wiring.start(off, new SecureRandom())) {
             assertThat(wiring.startupBanner("test")).doesNotContain("metrics");

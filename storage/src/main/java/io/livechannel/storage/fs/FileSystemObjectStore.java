@@ -46,14 +46,16 @@ import java.util.stream.Stream;
  * listings), fsync it if the {@link FsyncPolicy} says so, rename atomically over the target, then fsync the
  * directory under the same condition. Readers open the file once and keep it, so they see the old object or the
  * whole new one. A crash or {@code kill -9} at any moment leaves at most a temporary file, which listings ignore
- * and the next {@link #FileSystemObjectStore(Path, Clock, FsyncPolicy) open} deletes; what a power loss leaves
+ * and the next {@link #FileSystemObjectStore(Path, Clock, FsyncPolicy, DirectIo) open} deletes; what a power loss leaves
  * depends on the policy (see {@link FsyncPolicy}). Empty directories left by deletes are harmless and removed
  * with the bucket.
  *
  * <p>Cost of a put from a {@link ByteBuffer} (the live write path): the ETag is computed from the buffer
- * ({@link ObjectFile}: CRC32C for live output), then {@code open}, one gathering {@code write} of header and
- * content (a direct buffer is not copied on the Java side), {@code close}, {@code rename}; plus two
- * {@code fsync}s when forced. A missing directory is created only when the {@code open} reports it missing.
+ * ({@link ObjectFile}: CRC32C for live output), then {@code open}, one {@code write}, {@code close},
+ * {@code rename}; plus two {@code fsync}s when forced. Live output is written with {@code O_DIRECT} under
+ * {@link DirectIo#AUTO}: one copy into an aligned buffer on the Java side, then the device reads it (see
+ * {@link DirectWriter}); otherwise one gathering write of header and content through the page cache (a direct
+ * buffer is not copied on the Java side). A missing directory is created only when the {@code open} reports it missing.
  * Replacing an existing object adds an {@code access} and a {@code link} ({@link #retire}); a new key only the
  * {@code access}.
  *
@@ -74,6 +76,8 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** Makes temporary names unique without a {@code SecureRandom} call per put (one process per root). */
     private final String tempPrefix = TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-";
     private final AtomicLong tempCounter = new AtomicLong();
+    /** Writes live output past the page cache; null when the file system cannot (see {@link DirectWriter}). */
+    private final DirectWriter direct;
     /** Unlinks the temporary names of replaced objects ({@link #retire}); one daemon thread, in order. */
     private final ExecutorService unlinker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "storage-fs-unlink");
@@ -86,18 +90,27 @@ public final class FileSystemObjectStore implements ObjectStore {
      *
      * @param fsync which puts are forced to disk before they return
      */
-    public FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync) throws StorageException {
+    public FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync, DirectIo directIo)
+            throws StorageException {
         this.root = root.toAbsolutePath().normalize();
         this.clock = clock;
         this.fsync = Objects.requireNonNull(fsync, "fsync");
+        Objects.requireNonNull(directIo, "directIo");
         try {
             Files.createDirectories(this.root);
             int removed = removeTemporaryFiles(this.root);
-            log.info("filesystem object store at {}, fsync {} ({} leftover temporary files removed)", this.root,
-                    fsync.name().toLowerCase(java.util.Locale.ROOT), removed);
+            this.direct = directIo == DirectIo.AUTO ? DirectWriter.probe(this.root) : null;
+            log.info("filesystem object store at {}, fsync {}, live output {} ({} leftover temporary files removed)",
+                    this.root, fsync.name().toLowerCase(java.util.Locale.ROOT),
+                    direct == null ? "through the page cache" : "direct (O_DIRECT)", removed);
         } catch (IOException | UncheckedIOException e) {
             throw new StorageException(StorageException.Kind.IO, "cannot open object store at " + this.root, e);
         }
+    }
+
+    /** With {@link DirectIo#DEFAULT}. */
+    public FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync) throws StorageException {
+        this(root, clock, fsync, DirectIo.DEFAULT);
     }
 
     /** With {@link FsyncPolicy#DEFAULT}. */
@@ -105,9 +118,14 @@ public final class FileSystemObjectStore implements ObjectStore {
         this(root, clock, FsyncPolicy.DEFAULT);
     }
 
-    /** With the system clock and {@link FsyncPolicy#DEFAULT}. */
+    /** With the system clock, {@link FsyncPolicy#DEFAULT} and {@link DirectIo#DEFAULT}. */
     public FileSystemObjectStore(Path root) throws StorageException {
         this(root, Clock.systemUTC());
+    }
+
+    /** Whether live output is written past the page cache: {@link DirectIo#AUTO} and a file system that takes it. */
+    public boolean writesLiveOutputDirect() {
+        return direct != null;
     }
 
     @Override
@@ -149,7 +167,9 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** Writes the buffer to the file without copying it on the Java side; see the class comment. */
     @Override
     public StoredObject put(String bucket, String key, ByteBuffer data, PutOptions options) throws StorageException {
-        return put(bucket, key, options, (temp, now, force) -> ObjectFile.write(temp, key, data, options, now, force));
+        DirectWriter writer = options.origin() == PutOptions.Origin.LIVE_OUTPUT ? direct : null;
+        return put(bucket, key, options, (temp, now, force) -> ObjectFile.write(temp, key, data, options, now, force,
+                writer));
     }
 
     /** MD5 for uploads, the CRC32C tag for live output: the same bytes {@code ObjectFile} writes. */

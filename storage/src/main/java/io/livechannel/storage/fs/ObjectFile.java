@@ -35,6 +35,8 @@ import java.util.zip.CRC32C;
  *     UTF      content type ("" when none)
  *     short    n, then n pairs of UTF name, UTF value (user metadata)
  *  H  content
+ *     padding: fewer than {@link DirectWriter#MAX_BLOCK_BYTES} zero bytes, after a direct write (the file then
+ *     ends on a block boundary); none otherwise
  * </pre>
  *
  * A file is only ever read after the rename that published it, so a reader never sees the placeholders.
@@ -61,20 +63,27 @@ final class ObjectFile {
     }
 
     /**
-     * Writes header and content to {@code file} (a new temporary file) with one gathering write: the ETag is
-     * computed first from the buffer, so the header is complete before anything is written. The buffer is written
-     * as it is; a direct buffer goes to the kernel without a copy. {@code data}'s position and limit are unchanged.
+     * Writes header and content to {@code file} (a new temporary file): the ETag is computed first from the
+     * buffer, so the header is complete before anything is written. With a {@code direct} writer that accepts the
+     * size, one {@code O_DIRECT} write of header, content and padding (see {@link DirectWriter}); otherwise one
+     * gathering write through the page cache, where a direct buffer goes to the kernel without a copy on the Java
+     * side. {@code data}'s position and limit are unchanged.
      *
      * @param force whether to fsync the file before returning
+     * @param direct the store's direct writer, or null to write through the page cache
      * @throws java.nio.file.NoSuchFileException when {@code file}'s directory does not exist
      */
     static StoredObject write(Path file, String key, ByteBuffer data, PutOptions options, Instant lastModified,
-                              boolean force) throws IOException {
+                              boolean force, DirectWriter direct) throws IOException {
         ByteBuffer content = data.duplicate();
         long size = content.remaining();
         byte[] tag = tag(content, options);
         ByteBuffer header = ByteBuffer.wrap(encodeHeader(key, options, lastModified));
         header.putLong(SIZE_OFFSET, size).put(SIZE_OFFSET + 8, tag);
+        if (direct != null && direct.accepts(header.remaining() + size)) {
+            direct.write(file, header, content, force);
+            return stored(key, size, tag, options, lastModified);
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer[] parts = {header, content};
             while (header.hasRemaining() || content.hasRemaining()) {
@@ -201,7 +210,8 @@ final class ObjectFile {
         for (int i = 0; i < pairs; i++) {
             metadata.put(in.readUTF(), in.readUTF());
         }
-        if (ch.size() != headerLength + size) {
+        long padding = ch.size() - (headerLength + size);
+        if (padding < 0 || padding >= DirectWriter.MAX_BLOCK_BYTES) {
             throw new IOException("object file of " + key + " has " + ch.size() + " bytes, header says "
                     + (headerLength + size));
         }

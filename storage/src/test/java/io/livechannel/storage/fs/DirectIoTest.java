@@ -1,0 +1,197 @@
+package io.livechannel.storage.fs;
+
+import io.livechannel.storage.ByteRange;
+import io.livechannel.storage.ListQuery;
+import io.livechannel.storage.ObjectKey;
+import io.livechannel.storage.ObjectStream;
+import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.StorageException;
+import io.livechannel.storage.StoredObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link DirectIo}: live output written with {@code O_DIRECT} (padded to a block, read back exactly), uploads and
+ * {@link DirectIo#NEVER} through the page cache (no padding). The temporary directory is on the build machine's
+ * disk file system, which takes {@code O_DIRECT} (ext4 here and in CI); {@link #theBuildDiskTakesDirectWrites}
+ * says so when that stops being true, rather than the other tests passing without writing directly.
+ */
+class DirectIoTest {
+    private static final String BUCKET = "live";
+    private static final PutOptions SEGMENT = PutOptions.liveOutput("video/MP2T");
+
+    @TempDir
+    Path tmp;
+    private FileSystemObjectStore store;
+    private int blockSize;
+
+    @BeforeEach
+    void open() throws Exception {
+        store = new FileSystemObjectStore(tmp.resolve("objects"), Clock.systemUTC(), FsyncPolicy.DEFAULT,
+                DirectIo.AUTO);
+        store.createBucket(BUCKET);
+        blockSize = (int) Files.getFileStore(tmp).getBlockSize();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void theBuildDiskTakesDirectWrites() {
+        assertThat(store.writesLiveOutputDirect()).as("O_DIRECT under " + tmp).isTrue();
+    }
+
+    /** Sizes around block boundaries, past the first pooled buffer (1 MiB), past pooling, past direct writes. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 3_900, 4_096, 4_097, 65_536, 1_048_577, 5_000_000, 17_000_000})
+    void liveOutputReadsBackExactlyWhateverItsPadding(int size) throws Exception {
+        byte[] content = bytes(size, size);
+        ByteBuffer direct = ByteBuffer.allocateDirect(Math.max(size, 1)).put(content).flip();
+
+        StoredObject stored = store.put(BUCKET, "ch/" + size + ".ts", direct, SEGMENT);
+
+        assertThat(direct.remaining()).as("the caller's buffer is not moved").isEqualTo(size);
+        assertThat(stored.size()).isEqualTo(size);
+        assertThat(stored.etag()).isEqualTo(ObjectFile.etag(ByteBuffer.wrap(content), SEGMENT));
+        assertThat(read("ch/" + size + ".ts", null)).isEqualTo(content);
+        assertThat(store.head(BUCKET, "ch/" + size + ".ts").orElseThrow()).isEqualTo(stored);
+        assertThat(store.list(BUCKET, ListQuery.prefix("ch/" + size + ".", 10)).objects())
+                .singleElement().satisfies(o -> assertThat(o.size()).isEqualTo(size));
+        if (size > 0) {
+            assertThat(read("ch/" + size + ".ts", new ByteRange(size - 1, size - 1)))
+                    .containsExactly(content[size - 1]);
+        }
+        long fileBytes = Files.size(file("ch/" + size + ".ts"));
+        if (size < DirectWriter.MAX_OBJECT_BYTES - 2 * blockSize) {
+            assertThat(fileBytes % blockSize).as("a direct write ends on a block boundary").isZero();
+            assertThat(fileBytes - size).as("header and padding").isLessThan(ObjectFile.MAX_HEADER_BYTES + blockSize);
+        } else {
+            assertThat(fileBytes - size).as("too large to write directly: header only, no padding")
+                    .isLessThan(ObjectFile.MAX_HEADER_BYTES);
+        }
+    }
+
+    @Test
+    void uploadsAndNeverGoThroughThePageCacheWithoutPadding() throws Exception {
+        byte[] content = bytes(1000, 7);
+        store.put(BUCKET, "upload.ts", ByteBuffer.wrap(content), PutOptions.of("video/MP2T"));
+        FileSystemObjectStore never = new FileSystemObjectStore(tmp.resolve("never"), Clock.systemUTC(),
+                FsyncPolicy.DEFAULT, DirectIo.NEVER);
+        try {
+            never.createBucket(BUCKET);
+            never.put(BUCKET, "live.ts", ByteBuffer.wrap(content), SEGMENT);
+
+            assertThat(never.writesLiveOutputDirect()).isFalse();
+            long neverBytes = Files.size(KeyPathCodecFiles.of(tmp.resolve("never").resolve(BUCKET), "live.ts"));
+            long uploadBytes = Files.size(file("upload.ts"));
+            assertThat(neverBytes % blockSize).as("no padding").isNotZero();
+            assertThat(uploadBytes % blockSize).as("no padding").isNotZero();
+            try (ObjectStream s = never.get(BUCKET, "live.ts", null)) {
+                assertThat(s.content().readAllBytes()).isEqualTo(content);
+            }
+        } finally {
+            never.close();
+        }
+    }
+
+    @Test
+    void aDirectWrittenFileCutInsideItsContentIsAnIoError() throws Exception {
+        store.put(BUCKET, "seg.ts", ByteBuffer.wrap(bytes(10_000, 2)), SEGMENT);
+        Path file = file("seg.ts");
+        long cut = Files.size(file) - blockSize; // loses the padding and the content's last bytes
+        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(cut);
+        }
+
+        assertThatThrownBy(() -> store.get(BUCKET, "seg.ts", null)).isInstanceOfSatisfying(StorageException.class,
+                e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.IO));
+    }
+
+    @Test
+    void paddingOfAWholeBlockSizeLimitOrMoreIsAnIoError() throws Exception {
+        store.put(BUCKET, "seg.ts", ByteBuffer.wrap(bytes(10_000, 2)), SEGMENT);
+        Path file = file("seg.ts");
+        Files.write(file, new byte[DirectWriter.MAX_BLOCK_BYTES], StandardOpenOption.APPEND);
+
+        assertThatThrownBy(() -> store.get(BUCKET, "seg.ts", null)).isInstanceOfSatisfying(StorageException.class,
+                e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.IO));
+    }
+
+    /** The buffer pool under contention: every put gets its own bytes back, whatever the interleaving. */
+    @Test
+    void concurrentDirectWritesOfManySizesEachReadBackTheirOwnBytes() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                done.add(threads.submit(() -> {
+                    Random random = new Random(thread);
+                    for (int i = 0; i < 25; i++) {
+                        int size = random.nextInt(3 * 1024 * 1024);
+                        byte[] content = bytes(size, thread * 100 + i);
+                        String key = "t" + thread + "/" + i + ".ts";
+                        store.put(BUCKET, key, ByteBuffer.allocateDirect(Math.max(size, 1)).put(content).flip(),
+                                SEGMENT);
+                        assertThat(read(key, null)).as(key).isEqualTo(content);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
+    }
+
+    private byte[] read(String key, ByteRange range) throws StorageException, IOException {
+        try (ObjectStream s = store.get(BUCKET, key, range)) {
+            return s.content().readAllBytes();
+        }
+    }
+
+    private Path file(String key) throws StorageException {
+        return KeyPathCodecFiles.of(tmp.resolve("objects").resolve(BUCKET), key);
+    }
+
+    private static byte[] bytes(int size, int seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** Where the store keeps a key, as {@link KeyPathCodec} maps it. */
+    private static final class KeyPathCodecFiles {
+        static Path of(Path bucketDir, String key) throws StorageException {
+            Path file = bucketDir;
+            for (String name : KeyPathCodec.objectPath(ObjectKey.checkedUtf8(key))) {
+                file = file.resolve(name);
+            }
+            return file;
+        }
+    }
+}
