@@ -29,9 +29,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Buffers: at most {@link #POOLED_BUFFERS} are kept, each of at most {@link #MAX_POOLED_BYTES}; a write needing
  * more allocates a buffer that is dropped afterwards. Objects over {@link #MAX_OBJECT_BYTES} are not written here.
  *
- * <p>Threading: thread-safe; every call blocks until the device has the data.
+ * <p>Threading: thread-safe; every call blocks until the device has the data. Not final only so that tests can
+ * make a write look slow.
  */
-final class DirectWriter {
+class DirectWriter {
     private static final Logger log = LoggerFactory.getLogger(DirectWriter.class);
     /** The largest object (header, content and padding) written directly; larger ones go through the page cache. */
     static final int MAX_OBJECT_BYTES = 16 * 1024 * 1024;
@@ -45,7 +46,8 @@ final class DirectWriter {
     private final int blockSize;
     private final ConcurrentLinkedQueue<ByteBuffer> pool = new ConcurrentLinkedQueue<>();
 
-    private DirectWriter(int blockSize) {
+    /** A writer that pads and aligns to {@code blockSize}, unprobed; {@link #probe} is what the store uses. */
+    DirectWriter(int blockSize) {
         this.blockSize = blockSize;
     }
 

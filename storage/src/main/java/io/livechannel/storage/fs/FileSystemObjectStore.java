@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -36,6 +37,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -69,6 +73,11 @@ public final class FileSystemObjectStore implements ObjectStore {
     private static final Logger log = LoggerFactory.getLogger(FileSystemObjectStore.class);
     private static final String TEMP_PREFIX = ".tmp-";
     private static final String RETIRED_SUFFIX = ".replaced";
+    /** A direct write that takes this long pauses direct writes ({@link #write}): 400 times a normal one here. */
+    static final Duration SLOW_DIRECT_WRITE = Duration.ofMillis(200);
+    /** How long a pause lasts, in multiples of the slow write's duration, and at most. */
+    static final int PAUSE_PER_SLOW_WRITE_TIME = 4;
+    static final Duration MAX_PAUSE = Duration.ofSeconds(30);
 
     private final Path root;
     private final Clock clock;
@@ -76,8 +85,18 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** Makes temporary names unique without a {@code SecureRandom} call per put (one process per root). */
     private final String tempPrefix = TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-";
     private final AtomicLong tempCounter = new AtomicLong();
-    /** Writes live output past the page cache; null when the file system cannot (see {@link DirectWriter}). */
-    private final DirectWriter direct;
+    /**
+     * Writes live output past the page cache; null when the file system cannot (see {@link DirectWriter}), and set
+     * to null when a direct write fails where a buffered one works ({@link #write}).
+     */
+    private volatile DirectWriter direct;
+    private final LongSupplier nanoTime;
+    /** Until when ({@link #nanoTime}) live output goes through the page cache after a slow direct write. */
+    private volatile long directPausedUntilNanos;
+    /** Live puts written directly, those written through the page cache meanwhile, slow direct writes: for close. */
+    private final LongAdder liveWritesDirect = new LongAdder();
+    private final LongAdder liveWritesBuffered = new LongAdder();
+    private final AtomicLong slowDirectWrites = new AtomicLong();
     /** Unlinks the temporary names of replaced objects ({@link #retire}); one daemon thread, in order. */
     private final ExecutorService unlinker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "storage-fs-unlink");
@@ -92,14 +111,25 @@ public final class FileSystemObjectStore implements ObjectStore {
      */
     public FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync, DirectIo directIo)
             throws StorageException {
+        this(root, clock, fsync, Objects.requireNonNull(directIo, "directIo") == DirectIo.AUTO ? DirectWriter::probe
+                : dir -> null, System::nanoTime);
+    }
+
+    /**
+     * As the public constructor, with the direct writer (or null) that {@code directWriter} makes for the root, and
+     * {@code nanoTime} to time direct writes with.
+     */
+    FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync, Function<Path, DirectWriter> directWriter,
+                          LongSupplier nanoTime) throws StorageException {
+        this.nanoTime = nanoTime;
+        this.directPausedUntilNanos = nanoTime.getAsLong(); // not paused: nanoTime may be negative
         this.root = root.toAbsolutePath().normalize();
         this.clock = clock;
         this.fsync = Objects.requireNonNull(fsync, "fsync");
-        Objects.requireNonNull(directIo, "directIo");
         try {
             Files.createDirectories(this.root);
             int removed = removeTemporaryFiles(this.root);
-            this.direct = directIo == DirectIo.AUTO ? DirectWriter.probe(this.root) : null;
+            this.direct = directWriter.apply(this.root);
             log.info("filesystem object store at {}, fsync {}, live output {} ({} leftover temporary files removed)",
                     this.root, fsync.name().toLowerCase(java.util.Locale.ROOT),
                     direct == null ? "through the page cache" : "direct (O_DIRECT)", removed);
@@ -167,9 +197,61 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** Writes the buffer to the file without copying it on the Java side; see the class comment. */
     @Override
     public StoredObject put(String bucket, String key, ByteBuffer data, PutOptions options) throws StorageException {
+        return put(bucket, key, options, (temp, now, force) -> write(temp, key, data, options, now, force));
+    }
+
+    /**
+     * Live output directly when this store writes directly, anything else through the page cache. A direct write
+     * waits for the disk, a buffered one only for memory: after a direct write that took
+     * {@link #SLOW_DIRECT_WRITE} or more (a disk busy with someone else's I/O, a TRIM storm after a large delete),
+     * live output goes through the page cache, as every write did before direct I/O, for
+     * {@link #PAUSE_PER_SLOW_WRITE_TIME} times as long as that write took (at most {@link #MAX_PAUSE}), so that
+     * memory absorbs the stall instead of the write queue's backlog filling up. A short hiccup costs a short
+     * pause; a disk that stays slow keeps renewing it (each direct write started before the pause may end one).
+     *
+     * <p>A direct write that fails for any reason but a missing directory is done again through the page cache;
+     * when that works, the direct path is what failed (a file system under the root that refuses {@code O_DIRECT}
+     * or another alignment than the probe found), so live output goes through the page cache from then on (one
+     * WARN).
+     */
+    private StoredObject write(Path temp, String key, ByteBuffer data, PutOptions options, Instant now,
+                               boolean force) throws IOException {
         DirectWriter writer = options.origin() == PutOptions.Origin.LIVE_OUTPUT ? direct : null;
-        return put(bucket, key, options, (temp, now, force) -> ObjectFile.write(temp, key, data, options, now, force,
-                writer));
+        if (writer != null && nanoTime.getAsLong() - directPausedUntilNanos < 0) {
+            liveWritesBuffered.increment();
+            writer = null;
+        }
+        if (writer == null) {
+            return ObjectFile.write(temp, key, data, options, now, force, null);
+        }
+        long start = nanoTime.getAsLong();
+        StoredObject stored;
+        try {
+            stored = ObjectFile.write(temp, key, data, options, now, force, writer);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            stored = ObjectFile.write(temp, key, data, options, now, force, null);
+            if (direct != null) {
+                direct = null;
+                log.warn("direct write of {} failed ({}) but a buffered one worked: live output goes through the "
+                        + "page cache from now on", key, e.toString());
+            }
+            return stored;
+        }
+        liveWritesDirect.increment();
+        long end = nanoTime.getAsLong();
+        long took = end - start;
+        if (took >= SLOW_DIRECT_WRITE.toNanos()) {
+            long pause = Math.min(took * PAUSE_PER_SLOW_WRITE_TIME, MAX_PAUSE.toNanos());
+            directPausedUntilNanos = end + pause;
+            if (slowDirectWrites.getAndIncrement() == 0) { // the rest are counted, and logged at close
+                log.info("direct write of {} took {} ms: live output goes through the page cache for {} ms (and "
+                        + "after each later slow direct write)", key, took / 1_000_000, pause / 1_000_000);
+            }
+        }
+        return stored;
     }
 
     /** MD5 for uploads, the CRC32C tag for live output: the same bytes {@code ObjectFile} writes. */
@@ -353,6 +435,10 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** Waits up to 10 s for the temporary names of replaced objects to be unlinked (leftovers go at next open). */
     @Override
     public void close() {
+        if (liveWritesDirect.sum() + liveWritesBuffered.sum() > 0) {
+            log.info("live output written directly: {} objects; through the page cache after {} slow direct writes: "
+                    + "{}", liveWritesDirect.sum(), slowDirectWrites.get(), liveWritesBuffered.sum());
+        }
         unlinker.shutdown();
         try {
             if (!unlinker.awaitTermination(10, TimeUnit.SECONDS)) {

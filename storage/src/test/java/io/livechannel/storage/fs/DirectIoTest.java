@@ -26,6 +26,8 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -137,6 +139,91 @@ class DirectIoTest {
 
         assertThatThrownBy(() -> store.get(BUCKET, "seg.ts", null)).isInstanceOfSatisfying(StorageException.class,
                 e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.IO));
+    }
+
+    /**
+     * A direct write the file system refuses (here: padded to 512 bytes where the JDK and the disk want whole
+     * 4 KiB blocks, as on a bucket directory mounted from another file system) is written through the page cache,
+     * and so is live output from then on.
+     */
+    @Test
+    void aRefusedDirectWriteIsWrittenThroughThePageCacheAndDirectWritesStop() throws Exception {
+        assertThat(blockSize).as("needs a file system whose block is larger than 512 bytes").isGreaterThan(512);
+        FileSystemObjectStore misaligned = new FileSystemObjectStore(tmp.resolve("misaligned"), Clock.systemUTC(),
+                FsyncPolicy.DEFAULT, dir -> new DirectWriter(512), System::nanoTime);
+        try {
+            misaligned.createBucket(BUCKET);
+            assertThat(misaligned.writesLiveOutputDirect()).isTrue();
+            byte[] first = bytes(1000, 5);
+            byte[] second = bytes(2000, 6);
+
+            StoredObject stored = misaligned.put(BUCKET, "ch/1.ts", ByteBuffer.wrap(first), SEGMENT);
+            misaligned.put(BUCKET, "ch/2.ts", ByteBuffer.wrap(second), SEGMENT);
+
+            assertThat(stored.size()).isEqualTo(first.length);
+            assertThat(misaligned.writesLiveOutputDirect()).isFalse();
+            for (String key : List.of("ch/1.ts", "ch/2.ts")) {
+                long fileBytes = Files.size(KeyPathCodecFiles.of(tmp.resolve("misaligned").resolve(BUCKET), key));
+                assertThat(fileBytes % 512).as(key + " not padded").isNotZero();
+            }
+            try (ObjectStream s = misaligned.get(BUCKET, "ch/1.ts", null)) {
+                assertThat(s.content().readAllBytes()).isEqualTo(first);
+            }
+            try (Stream<Path> files = Files.list(tmp.resolve("misaligned").resolve(BUCKET).resolve("ch"))) {
+                assertThat(files.map(f -> f.getFileName().toString())).as("no temporary file left")
+                        .noneMatch(name -> name.startsWith(".tmp-"));
+            }
+        } finally {
+            misaligned.close();
+        }
+    }
+
+    /**
+     * A direct write that takes {@link FileSystemObjectStore#SLOW_DIRECT_WRITE} (a disk stalled by other I/O; here
+     * the writer moves the store's clock on) sends live output through the page cache, unpadded, for
+     * {@link FileSystemObjectStore#PAUSE_PER_SLOW_WRITE_TIME} times as long; then it is written directly again.
+     */
+    @Test
+    void afterASlowDirectWriteLiveOutputGoesThroughThePageCacheForAWhile() throws Exception {
+        AtomicLong nanos = new AtomicLong(-1_000_000_000L); // nanoTime may be negative
+        FileSystemObjectStore slowDisk = new FileSystemObjectStore(tmp.resolve("slow"), Clock.systemUTC(),
+                FsyncPolicy.DEFAULT, dir -> new DirectWriter(blockSize) {
+                    @Override
+                    void write(Path file, ByteBuffer header, ByteBuffer content, boolean force) throws IOException {
+                        super.write(file, header, content, force);
+                        if (file.getParent().getFileName().toString().equals("stalled")) {
+                            nanos.addAndGet(FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos());
+                        }
+                    }
+                }, nanos::get);
+        try {
+            slowDisk.createBucket(BUCKET);
+            Path bucketDir = tmp.resolve("slow").resolve(BUCKET);
+            byte[] content = bytes(1000, 3);
+
+            slowDisk.put(BUCKET, "fast/0.ts", ByteBuffer.wrap(content), SEGMENT);
+            slowDisk.put(BUCKET, "stalled/1.ts", ByteBuffer.wrap(content), SEGMENT);
+            slowDisk.put(BUCKET, "fast/1.ts", ByteBuffer.wrap(content), SEGMENT);
+            nanos.addAndGet(FileSystemObjectStore.PAUSE_PER_SLOW_WRITE_TIME
+                    * FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos() - 1);
+            slowDisk.put(BUCKET, "fast/2.ts", ByteBuffer.wrap(content), SEGMENT);
+            nanos.addAndGet(1);
+            slowDisk.put(BUCKET, "fast/3.ts", ByteBuffer.wrap(content), SEGMENT);
+
+            for (String key : List.of("fast/0.ts", "stalled/1.ts", "fast/3.ts")) {
+                assertThat(Files.size(KeyPathCodecFiles.of(bucketDir, key)) % blockSize).as(key + " direct").isZero();
+            }
+            for (String key : List.of("fast/1.ts", "fast/2.ts")) {
+                assertThat(Files.size(KeyPathCodecFiles.of(bucketDir, key)) % blockSize).as(key + " buffered")
+                        .isNotZero();
+                try (ObjectStream s = slowDisk.get(BUCKET, key, null)) {
+                    assertThat(s.content().readAllBytes()).isEqualTo(content);
+                }
+            }
+            assertThat(slowDisk.writesLiveOutputDirect()).as("paused, not switched off").isTrue();
+        } finally {
+            slowDisk.close();
+        }
     }
 
     /** The buffer pool under contention: every put gets its own bytes back, whatever the interleaving. */

@@ -24,7 +24,8 @@ import java.time.Clock;
  *
  * <p>SQLite settings: WAL journal (readers never block the writer), {@code synchronous=NORMAL} (with WAL a
  * process crash loses nothing committed; a power loss may lose the last transactions), busy timeout
- * {@value #BUSY_TIMEOUT_MILLIS} ms, foreign keys on. One connection serves every call, one call at a time, so
+ * {@value #BUSY_TIMEOUT_MILLIS} ms, foreign keys on, WAL checkpoints on another connection and thread
+ * ({@link WalCheckpointer}) instead of inside commits. One connection serves every call, one call at a time, so
  * writes are serialised.
  *
  * <p>Threading: thread-safe; every call blocks on the database, so call it from a storage executor, never from a
@@ -42,6 +43,8 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final ChannelCatalog channels;
     private final PushHistory history;
     private final SegmentIndex segments;
+    /** Set by {@link #openSqlite} right after construction; null for other databases. */
+    private WalCheckpointer checkpointer;
 
     JdbcMetadataStore(Connection connection, SqlDialect dialect, Clock clock) {
         this.db = new SerializedConnection(connection);
@@ -67,8 +70,15 @@ public final class JdbcMetadataStore implements MetadataStore {
                 s.execute("PRAGMA synchronous=NORMAL");
                 s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MILLIS);
                 s.execute("PRAGMA foreign_keys=ON");
+                s.execute("PRAGMA wal_autocheckpoint=0"); // WalCheckpointer does it, off this connection
             }
             JdbcMetadataStore store = new JdbcMetadataStore(connection, SqlDialect.SQLITE, Clock.systemUTC());
+            try {
+                store.checkpointer = WalCheckpointer.start(file);
+            } catch (SQLException e) {
+                store.close();
+                throw e;
+            }
             log.info("catalog opened: SQLite {} (schema version {})", file, store.schemaVersion);
             return store;
         } catch (SQLException | IOException | RuntimeException e) {
@@ -110,7 +120,15 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public void close() {
-        db.close();
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
+        db.close(); // the last connection to close checkpoints the rest of the WAL and deletes it
+    }
+
+    /** The SQLite WAL checkpointer; null for other databases. */
+    WalCheckpointer checkpointer() {
+        return checkpointer;
     }
 
     private static void closeQuietly(Connection connection) {

@@ -1,5 +1,7 @@
 package io.livechannel.storage.catalog.jdbc;
 
+import io.livechannel.storage.catalog.Bucket;
+import io.livechannel.storage.catalog.BucketAcl;
 import io.livechannel.storage.catalog.CatalogException;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.catalog.MetadataStoreContractTest;
@@ -14,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +39,36 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
     @Override
     protected MetadataStore reopenStore() {
         return JdbcMetadataStore.openSqlite(dbFile());
+    }
+
+    /**
+     * Commits leave the WAL to {@link WalCheckpointer}: one passive checkpoint takes in every frame the commits
+     * wrote, and closing the store (both its connections) checkpoints the rest and deletes the WAL file.
+     */
+    @Test
+    void theCheckpointerTakesInEveryCommittedFrameAndCloseLeavesNoWal() throws Exception {
+        Path file = tmp.resolve("wal/catalog.db");
+        JdbcMetadataStore sqlite = JdbcMetadataStore.openSqlite(file);
+        sqlite.buckets().create(new Bucket("b1", BucketAcl.PRIVATE, Instant.EPOCH, List.of()));
+        for (int i = 0; i < 500; i++) {
+            sqlite.segments().add(new SegmentRecord("b1", "cam1", "cam1/" + i + ".ts", 1_000_000L + i * 2000L,
+                    2_000_000, i, i == 0, 188 * 1000));
+        }
+
+        WalCheckpointer.Result result = sqlite.checkpointer().runOnce();
+        assertThat(result.busy()).isFalse();
+        assertThat(result.walFrames()).as("frames in the WAL").isPositive();
+        assertThat(result.checkpointedFrames()).isEqualTo(result.walFrames());
+        assertThat(tmp.resolve("wal/catalog.db-wal")).exists();
+
+        sqlite.close();
+        assertThat(tmp.resolve("wal/catalog.db-wal")).doesNotExist();
+        JdbcMetadataStore reopened = JdbcMetadataStore.openSqlite(file);
+        try {
+            assertThat(reopened.segments().range("b1", "cam1", 0, Long.MAX_VALUE)).hasSize(500);
+        } finally {
+            reopened.close();
+        }
     }
 
     @Test
