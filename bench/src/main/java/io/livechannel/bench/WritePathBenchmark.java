@@ -3,6 +3,7 @@ package io.livechannel.bench;
 import io.livechannel.storage.PutOptions;
 import io.livechannel.storage.StoredObject;
 import io.livechannel.storage.fs.FileSystemObjectStore;
+import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.livechannel.storage.write.WriteQueueConfig;
@@ -44,6 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link #CHANNELS} channels and waits until all are stored, so the lanes run in parallel on the write threads.
  *
  * <p>Parameters: {@code fsync} ({@link FsyncPolicy}; for live output {@code UPLOADS} behaves as {@code NEVER}),
+ * {@code directIo} ({@link DirectIo}: live output with {@code O_DIRECT} or through the page cache),
  * {@code origin} ({@code LIVE_OUTPUT}: CRC32C ETag, as the server writes segments; {@code UPLOAD}: MD5 ETag) and
  * the number of write threads.
  *
@@ -74,6 +76,10 @@ public class WritePathBenchmark {
     @Param({"LIVE_OUTPUT", "UPLOAD"})
     public PutOptions.Origin origin;
 
+    /** Whether live output is written with {@code O_DIRECT} ({@link DirectIo}; uploads never are). */
+    @Param({"AUTO", "NEVER"})
+    public DirectIo directIo;
+
     private PutOptions segmentOptions;
     private PutOptions playlistOptions;
 
@@ -87,7 +93,8 @@ public class WritePathBenchmark {
     @Setup(Level.Trial)
     public void open() throws Exception {
         dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", "bench/target")), "write-path");
-        FileSystemObjectStore store = new FileSystemObjectStore(dir.resolve("objects"), Clock.systemUTC(), fsync);
+        FileSystemObjectStore store = new FileSystemObjectStore(dir.resolve("objects"), Clock.systemUTC(), fsync,
+                directIo);
         segmentOptions = new PutOptions("video/MP2T", Map.of(), origin);
         playlistOptions = new PutOptions("application/x-mpegURL", Map.of(), origin);
         store.createBucket("live");

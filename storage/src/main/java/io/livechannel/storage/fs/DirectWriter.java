@@ -53,10 +53,12 @@ class DirectWriter {
 
     /**
      * A writer for files under {@code dir}, or null when its file system refuses {@code O_DIRECT} (tmpfs on older
-     * kernels, some network file systems) or its block size is unusable: found by writing and deleting one block.
+     * kernels, some network file systems) or its block size is unusable: found by writing and deleting one block,
+     * under a temporary name that the store's next open removes if a crash leaves it.
      */
     static DirectWriter probe(Path dir) {
-        Path probe = dir.resolve(".direct-io-probe-" + ProcessHandle.current().pid());
+        String name = FileSystemObjectStore.TEMP_PREFIX + "direct-io-probe-" + ProcessHandle.current().pid();
+        Path probe = dir.resolve(name);
         try {
             long size = Files.getFileStore(dir).getBlockSize();
             if (size < 512 || size > MAX_BLOCK_BYTES || Long.bitCount(size) != 1) {

@@ -50,9 +50,9 @@ import java.util.stream.Stream;
  * listings), fsync it if the {@link FsyncPolicy} says so, rename atomically over the target, then fsync the
  * directory under the same condition. Readers open the file once and keep it, so they see the old object or the
  * whole new one. A crash or {@code kill -9} at any moment leaves at most a temporary file, which listings ignore
- * and the next {@link #FileSystemObjectStore(Path, Clock, FsyncPolicy, DirectIo) open} deletes; what a power loss leaves
- * depends on the policy (see {@link FsyncPolicy}). Empty directories left by deletes are harmless and removed
- * with the bucket.
+ * and the next {@link #FileSystemObjectStore(Path, Clock, FsyncPolicy, DirectIo) open} deletes; what a power loss
+ * leaves depends on the policy (see {@link FsyncPolicy}). Empty directories left by deletes are harmless and
+ * removed with the bucket.
  *
  * <p>Cost of a put from a {@link ByteBuffer} (the live write path): the ETag is computed from the buffer
  * ({@link ObjectFile}: CRC32C for live output), then {@code open}, one {@code write}, {@code close},
@@ -71,7 +71,8 @@ import java.util.stream.Stream;
  */
 public final class FileSystemObjectStore implements ObjectStore {
     private static final Logger log = LoggerFactory.getLogger(FileSystemObjectStore.class);
-    private static final String TEMP_PREFIX = ".tmp-";
+    /** Names that listings skip and {@link #removeTemporaryFiles} deletes when the store opens. */
+    static final String TEMP_PREFIX = ".tmp-";
     private static final String RETIRED_SUFFIX = ".replaced";
     /** A direct write that takes this long pauses direct writes ({@link #write}): 400 times a normal one here. */
     static final Duration SLOW_DIRECT_WRITE = Duration.ofMillis(200);
