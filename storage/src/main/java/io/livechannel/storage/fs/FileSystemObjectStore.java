@@ -247,9 +247,12 @@ public final class FileSystemObjectStore implements ObjectStore {
         if (took >= SLOW_DIRECT_WRITE.toNanos()) {
             long pause = Math.min(took * PAUSE_PER_SLOW_WRITE_TIME, MAX_PAUSE.toNanos());
             directPausedUntilNanos = end + pause;
-            if (slowDirectWrites.getAndIncrement() == 0) { // the rest are counted, and logged at close
+            if (slowDirectWrites.getAndIncrement() == 0) { // the rest at DEBUG, and counted at close
                 log.info("direct write of {} took {} ms: live output goes through the page cache for {} ms (and "
                         + "after each later slow direct write)", key, took / 1_000_000, pause / 1_000_000);
+            } else {
+                log.debug("direct write of {} took {} ms: page cache for {} ms", key, took / 1_000_000,
+                        pause / 1_000_000);
             }
         }
         return stored;
