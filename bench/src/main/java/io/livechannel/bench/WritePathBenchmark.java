@@ -84,6 +84,7 @@ public class WritePathBenchmark {
     private PutOptions playlistOptions;
 
     private Path dir;
+    private FileSystemObjectStore store;
     private ExecutorService executor;
     private ObjectWriteQueue queue;
     private ByteBuffer segment;
@@ -93,7 +94,7 @@ public class WritePathBenchmark {
     @Setup(Level.Trial)
     public void open() throws Exception {
         dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", "bench/target")), "write-path");
-        FileSystemObjectStore store = new FileSystemObjectStore(dir.resolve("objects"), Clock.systemUTC(), fsync,
+        store = new FileSystemObjectStore(dir.resolve("objects"), Clock.systemUTC(), fsync,
                 directIo);
         segmentOptions = new PutOptions("video/MP2T", Map.of(), origin);
         playlistOptions = new PutOptions("application/x-mpegURL", Map.of(), origin);
@@ -110,6 +111,7 @@ public class WritePathBenchmark {
     public void close() throws IOException {
         queue.close();
         executor.shutdown();
+        store.close(); // waits for its unlink thread, which would race the walk below over replaced objects
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
