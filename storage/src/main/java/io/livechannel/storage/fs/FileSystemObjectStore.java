@@ -93,7 +93,7 @@ public final class FileSystemObjectStore implements ObjectStore {
     private volatile DirectWriter direct;
     private final LongSupplier nanoTime;
     /** Until when ({@link #nanoTime}) live output goes through the page cache after a slow direct write. */
-    private volatile long directPausedUntilNanos;
+    private final AtomicLong directPausedUntilNanos;
     /** Live puts written directly, those written through the page cache meanwhile, slow direct writes: for close. */
     private final LongAdder liveWritesDirect = new LongAdder();
     private final LongAdder liveWritesBuffered = new LongAdder();
@@ -123,7 +123,7 @@ public final class FileSystemObjectStore implements ObjectStore {
     FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync, Function<Path, DirectWriter> directWriter,
                           LongSupplier nanoTime) throws StorageException {
         this.nanoTime = nanoTime;
-        this.directPausedUntilNanos = nanoTime.getAsLong(); // not paused: nanoTime may be negative
+        this.directPausedUntilNanos = new AtomicLong(nanoTime.getAsLong()); // not paused: nanoTime may be < 0
         this.root = root.toAbsolutePath().normalize();
         this.clock = clock;
         this.fsync = Objects.requireNonNull(fsync, "fsync");
@@ -208,7 +208,7 @@ public final class FileSystemObjectStore implements ObjectStore {
      * live output goes through the page cache, as every write did before direct I/O, for
      * {@link #PAUSE_PER_SLOW_WRITE_TIME} times as long as that write took (at most {@link #MAX_PAUSE}), so that
      * memory absorbs the stall instead of the write queue's backlog filling up. A short hiccup costs a short
-     * pause; a disk that stays slow keeps renewing it (each direct write started before the pause may end one).
+     * pause; a disk that stays slow keeps extending it (with the direct writes that were already under way).
      *
      * <p>A direct write that fails for any reason but a missing directory is done again through the page cache;
      * when that works, the direct path is what failed (a file system under the root that refuses {@code O_DIRECT}
@@ -218,7 +218,7 @@ public final class FileSystemObjectStore implements ObjectStore {
     private StoredObject write(Path temp, String key, ByteBuffer data, PutOptions options, Instant now,
                                boolean force) throws IOException {
         DirectWriter writer = options.origin() == PutOptions.Origin.LIVE_OUTPUT ? direct : null;
-        if (writer != null && nanoTime.getAsLong() - directPausedUntilNanos < 0) {
+        if (writer != null && nanoTime.getAsLong() - directPausedUntilNanos.get() < 0) {
             liveWritesBuffered.increment();
             writer = null;
         }
@@ -246,7 +246,9 @@ public final class FileSystemObjectStore implements ObjectStore {
         long took = end - start;
         if (took >= SLOW_DIRECT_WRITE.toNanos()) {
             long pause = Math.min(took * PAUSE_PER_SLOW_WRITE_TIME, MAX_PAUSE.toNanos());
-            directPausedUntilNanos = end + pause;
+            // only ever extended: a short slow write ending inside a longer pause must not cut it short
+            directPausedUntilNanos.accumulateAndGet(end + pause, (until, candidate) -> candidate - until > 0
+                    ? candidate : until);
             if (slowDirectWrites.getAndIncrement() == 0) { // the rest at DEBUG, and counted at close
                 log.info("direct write of {} took {} ms: live output goes through the page cache for {} ms (and "
                         + "after each later slow direct write)", key, took / 1_000_000, pause / 1_000_000);

@@ -22,9 +22,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -222,6 +224,73 @@ class DirectIoTest {
             }
             assertThat(slowDisk.writesLiveOutputDirect()).as("paused, not switched off").isTrue();
         } finally {
+            slowDisk.close();
+        }
+    }
+
+    /**
+     * Two slow direct writes under way together (held inside the writer; the store's clock is set by hand): the
+     * long one ends first and pauses direct writes for 4 times its duration; the short one, ending inside that
+     * pause, does not cut it short.
+     */
+    @Test
+    void aShorterSlowWriteEndingInsideAPauseDoesNotShortenIt() throws Exception {
+        long slow = FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos();
+        long factor = FileSystemObjectStore.PAUSE_PER_SLOW_WRITE_TIME;
+        AtomicLong nanos = new AtomicLong();
+        Map<String, CountDownLatch> entered = Map.of("long", new CountDownLatch(1), "short", new CountDownLatch(1));
+        Map<String, CountDownLatch> go = Map.of("long", new CountDownLatch(1), "short", new CountDownLatch(1));
+        FileSystemObjectStore slowDisk = new FileSystemObjectStore(tmp.resolve("overlap"), Clock.systemUTC(),
+                FsyncPolicy.DEFAULT, dir -> new DirectWriter(blockSize) {
+                    @Override
+                    void write(Path file, ByteBuffer header, ByteBuffer content, boolean force) throws IOException {
+                        String lane = file.getParent().getFileName().toString();
+                        if (go.containsKey(lane)) {
+                            entered.get(lane).countDown();
+                            try {
+                                go.get(lane).await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new IOException(e);
+                            }
+                        }
+                        super.write(file, header, content, force);
+                    }
+                }, nanos::get);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            slowDisk.createBucket(BUCKET);
+            Path bucketDir = tmp.resolve("overlap").resolve(BUCKET);
+            // the directories exist, so each held put is one attempt (a first put into a new directory retries)
+            Files.createDirectories(bucketDir.resolve("long"));
+            Files.createDirectories(bucketDir.resolve("short"));
+            byte[] content = bytes(1000, 4);
+
+            Future<StoredObject> longWrite = threads.submit(() ->
+                    slowDisk.put(BUCKET, "long/1.ts", ByteBuffer.wrap(content), SEGMENT)); // starts at 0
+            entered.get("long").await();
+            nanos.set(9 * slow);
+            Future<StoredObject> shortWrite = threads.submit(() ->
+                    slowDisk.put(BUCKET, "short/1.ts", ByteBuffer.wrap(content), SEGMENT)); // starts at 9
+            entered.get("short").await();
+            nanos.set(10 * slow);
+            go.get("long").countDown();
+            longWrite.get(); // took 10: paused until 10 + 40
+            nanos.set(11 * slow);
+            go.get("short").countDown();
+            shortWrite.get(); // took 2: would pause until 11 + 8 only
+            nanos.set((10 + 10 * factor) * slow - 1);
+            slowDisk.put(BUCKET, "fast/1.ts", ByteBuffer.wrap(content), SEGMENT);
+            nanos.set((10 + 10 * factor) * slow);
+            slowDisk.put(BUCKET, "fast/2.ts", ByteBuffer.wrap(content), SEGMENT);
+
+            assertThat(Files.size(KeyPathCodecFiles.of(bucketDir, "fast/1.ts")) % blockSize)
+                    .as("still inside the long write's pause: through the page cache").isNotZero();
+            assertThat(Files.size(KeyPathCodecFiles.of(bucketDir, "fast/2.ts")) % blockSize)
+                    .as("the pause is over: direct").isZero();
+        } finally {
+            go.values().forEach(CountDownLatch::countDown);
+            threads.shutdown();
             slowDisk.close();
         }
     }
