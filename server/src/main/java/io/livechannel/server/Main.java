@@ -15,6 +15,7 @@ import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -120,7 +121,24 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        ResourceLeakDetector.Level leakDetection = leakDetectionLevel(System.getProperties());
+        if (leakDetection != null) {
+            ResourceLeakDetector.setLevel(leakDetection);
+        }
         System.exit(run(args, System.getenv(), System.out));
+    }
+
+    /**
+     * The server's Netty leak detection: off unless {@code -Dio.netty.leakDetection.level} (or Netty's older
+     * {@code io.netty.leakDetectionLevel}) says otherwise; null when the property decides. Netty's default, SAMPLED
+     * ({@code simple}), records a stack trace for one buffer in 128 and wraps it: 2-3 % of the event loops' CPU at
+     * 500 publishers (docs/benchmarks.md). The test suites run the server and every module at {@code paranoid},
+     * which tracks every buffer; a suspected leak in production is chased with {@code -Dio.netty.leakDetection.level=simple}.
+     */
+    static ResourceLeakDetector.Level leakDetectionLevel(Properties systemProperties) {
+        boolean chosen = systemProperties.getProperty("io.netty.leakDetection.level") != null
+                || systemProperties.getProperty("io.netty.leakDetectionLevel") != null;
+        return chosen ? null : ResourceLeakDetector.Level.DISABLED;
     }
 
     /** Parses the command line and runs it; returns the process exit code. */

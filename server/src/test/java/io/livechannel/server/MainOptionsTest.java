@@ -3,6 +3,7 @@ package io.livechannel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.livechannel.storage.fs.FsyncPolicy;
+import io.netty.util.ResourceLeakDetector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -27,6 +29,21 @@ class MainOptionsTest {
         commandLine.setDefaultValueProvider(ConfigDefaults.from(args, env));
         commandLine.parseArgs(args);
         return main.config();
+    }
+
+    @Test
+    void leakDetectionIsOffUnlessAPropertyChoosesALevel() {
+        Properties none = new Properties();
+        none.setProperty("java.version", "17");
+        assertThat(Main.leakDetectionLevel(none)).isEqualTo(ResourceLeakDetector.Level.DISABLED);
+
+        Properties paranoid = new Properties();
+        paranoid.setProperty("io.netty.leakDetection.level", "paranoid");
+        assertThat(Main.leakDetectionLevel(paranoid)).as("the property decides").isNull();
+
+        Properties legacy = new Properties();
+        legacy.setProperty("io.netty.leakDetectionLevel", "simple");
+        assertThat(Main.leakDetectionLevel(legacy)).as("Netty's older property name decides too").isNull();
     }
 
     @Test

@@ -38,7 +38,8 @@ import java.util.function.IntFunction;
  * distribution), the rest every {@code slowInterval} (they give the late-segment count, with the interval as the
  * stated error). One request per channel is in flight at a time, on the channel's own connection (reopened when
  * the server closes it, as nginx does after {@code keepalive_requests}), so a channel's state is only touched by
- * the completion of its own previous request.
+ * the completion of its own previous request. On the fast-polled channels a {@link SegmentViewer} also fetches
+ * each new segment once, as a player would.
  *
  * <p>The client is one Netty event-loop thread: it shares the 2-core machine with the servers and the
  * publishers, and must cost little and answer fast, or it measures itself. (The JDK's {@code HttpClient} used
@@ -68,6 +69,7 @@ public final class PlaylistPoller {
     private final LongAdder gaps = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final io.livechannel.bench.load.LagHistogram responseTimes = new io.livechannel.bench.load.LagHistogram();
+    private final SegmentViewer.Totals segmentFetches = new SegmentViewer.Totals();
     private volatile boolean running;
 
     public PlaylistPoller(IntFunction<String> urls, int channels, int fastChannels, Duration fastInterval,
@@ -84,8 +86,10 @@ public final class PlaylistPoller {
     public void start() {
         running = true;
         for (int i = 0; i < channels; i++) {
-            ChannelState s = new ChannelState(i, URI.create(urls.apply(i)),
-                    i < fastChannels ? fastInterval.toNanos() : slowInterval.toNanos());
+            URI uri = URI.create(urls.apply(i));
+            ChannelState s = new ChannelState(i, uri,
+                    i < fastChannels ? fastInterval.toNanos() : slowInterval.toNanos(),
+                    i < fastChannels ? new SegmentViewer(bootstrap, uri, segmentFetches) : null);
             states.add(s);
             long spread = s.intervalNanos * i / Math.max(1, channels);
             loop.schedule(() -> poll(s), spread, TimeUnit.NANOSECONDS);
@@ -201,12 +205,16 @@ public final class PlaylistPoller {
         }
     }
 
-    /** Stops scheduling polls and waits up to 6 s for those in flight. */
+    /** Stops scheduling polls and segment fetches and waits up to 6 s for the polls in flight. */
     public void stop() throws InterruptedException {
         running = false;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
+        }
+        if (!loop.isShuttingDown()) {
+            loop.submit(() -> states.stream().filter(s -> s.viewer != null).forEach(s -> s.viewer.close()))
+                    .await(1, TimeUnit.SECONDS);
         }
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
@@ -234,6 +242,11 @@ public final class PlaylistPoller {
         return responseTimes;
     }
 
+    /** What the fast-polled channels' segment fetches measured so far. */
+    public SegmentFetches segmentFetches() {
+        return segmentFetches.summary();
+    }
+
     public int fastChannels() {
         return fastChannels;
     }
@@ -243,6 +256,7 @@ public final class PlaylistPoller {
         private final int index;
         private final URI uri;
         private final long intervalNanos;
+        private final SegmentViewer viewer;
         private long lastSequence = -1;
         private long endMicros;
         private long previousRequestNanos;
@@ -251,10 +265,11 @@ public final class PlaylistPoller {
         private boolean awaiting;
         private boolean lostTrack;
 
-        ChannelState(int index, URI uri, long intervalNanos) {
+        ChannelState(int index, URI uri, long intervalNanos, SegmentViewer viewer) {
             this.index = index;
             this.uri = uri;
             this.intervalNanos = intervalNanos;
+            this.viewer = viewer;
         }
 
         void onPlaylist(MediaPlaylist p, long seenNanos) {
@@ -272,6 +287,9 @@ public final class PlaylistPoller {
                 endMicros += d.get(j);
                 lastSequence = seq;
                 sightings.add(new SegmentSighting(index, seq, endMicros, seenNanos, previousRequestNanos));
+                if (viewer != null && running) {
+                    viewer.listed(p.segmentUris().get(j), seenNanos);
+                }
             }
         }
     }

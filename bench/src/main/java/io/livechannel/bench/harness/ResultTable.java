@@ -55,6 +55,12 @@ final class ResultTable {
                 TargetResult::pollErrors);
         row(sb, results, ratio, "playlist poll response time p50 / p99 (ms)", TargetResult::pollP50Millis, "%.0f",
                 TargetResult::pollP99Millis);
+        row(sb, results, ratio, "new segments fetched / failed, fast-polled channels",
+                r -> r.segmentFetches().fetched(), "%.0f", r -> r.segmentFetches().errors());
+        row(sb, results, ratio, "listed-to-last-byte p50 / p99 of a new segment (ms)",
+                r -> r.segmentFetches().p50Millis(), "%.0f", r -> r.segmentFetches().p99Millis());
+        row(sb, results, ratio, "listed-to-last-byte max of a new segment (ms)", r -> r.segmentFetches().maxMillis(),
+                "%.0f", null);
         row(sb, results, ratio, "pacing lag p50 / p99 (ms)", r -> r.load().pacingLagP50Millis(), "%.0f",
                 r -> r.load().pacingLagP99Millis());
         row(sb, results, ratio, "pacing lag max (ms)", r -> r.load().pacingLagMaxMillis(), "%.0f", null);

@@ -22,11 +22,13 @@ import io.livechannel.bench.load.LoadReport;
  * @param threadCpu       CPU seconds (user, system) in the window per thread-name group, largest first
  * @param pollP50Millis   median request-to-response time of the playlist polls
  * @param pollP99Millis   99th percentile of the same
+ * @param segmentFetches  the fast-polled channels' fetches of each new segment, as a player makes them
  */
 public record TargetResult(String target, LoadReport load, double windowSeconds, long windowBytes,
         double cpuSeconds, long rssBaseline, long rssPeak, long heapBaseline, long heapPeak, int publishing,
         LatencyAnalysis latency, long pollRequests, long pollErrors, long pollGaps,
-        java.util.List<java.util.Map.Entry<String, double[]>> threadCpu, long pollP50Millis, long pollP99Millis) {
+        java.util.List<java.util.Map.Entry<String, double[]>> threadCpu, long pollP50Millis, long pollP99Millis,
+        SegmentFetches segmentFetches) {
     private static final double GB = 1e9;
 
     public double cpuSecondsPerGb() {

@@ -76,7 +76,8 @@ final class TargetRun {
             TargetResult r = new TargetResult(t.name(), report, windowSeconds, windowBytes,
                     cpu1.cpuSeconds() - cpu0.cpuSeconds(), rssBaseline, rssPeak, heapBaseline, heapPeak, publishing,
                     latency, poller.requests(), poller.errors(), poller.gaps(), delta(threads0, threads1),
-                    poller.responseTimes().percentileMillis(0.5), poller.responseTimes().percentileMillis(0.99));
+                    poller.responseTimes().percentileMillis(0.5), poller.responseTimes().percentileMillis(0.99),
+                    poller.segmentFetches());
             log.info("{}: {}", t.name(), report);
             return r;
         } finally {

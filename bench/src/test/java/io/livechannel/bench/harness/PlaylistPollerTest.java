@@ -19,10 +19,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The poller against a real HTTP server (the JDK's) whose live playlists grow by one segment every few requests,
  * and which closes the connection after every third answer, as nginx does after {@code keepalive_requests}.
+ * Segment {@code N.ts} is {@code 1000 + N} bytes, so the viewer's byte count says which segments it fetched.
  */
 class PlaylistPollerTest {
     private HttpServer server;
     private final AtomicInteger served = new AtomicInteger();
+    private final AtomicInteger segmentsServed = new AtomicInteger();
 
     @BeforeEach
     void startServer() throws IOException {
@@ -36,8 +38,17 @@ class PlaylistPollerTest {
         server.stop(0);
     }
 
-    /** Channel "c1" lists segments 0..n-1 with n = requests so far / 4 (at most 3 listed); "missing" is a 404. */
+    /**
+     * Channel "c1" lists segments 0..n-1 with n = playlist requests so far / 4 (at most 3 listed); "missing" is a
+     * 404.
+     */
     private void answer(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        if (path.endsWith(".ts")) {
+            int segment = Integer.parseInt(path.substring(path.lastIndexOf('/') + 1, path.length() - 3));
+            reply(exchange, new byte[1000 + segment], segmentsServed.incrementAndGet());
+            return;
+        }
         int n = served.incrementAndGet();
         if (exchange.getRequestURI().getPath().startsWith("/missing")) {
             exchange.sendResponseHeaders(404, -1);
@@ -49,7 +60,10 @@ class PlaylistPollerTest {
         for (int i = Math.max(0, segments - 3); i < segments; i++) {
             m3u8.append("#EXTINF:2.000,\n").append(i).append(".ts\n");
         }
-        byte[] body = m3u8.toString().getBytes(StandardCharsets.US_ASCII);
+        reply(exchange, m3u8.toString().getBytes(StandardCharsets.US_ASCII), n);
+    }
+
+    private static void reply(HttpExchange exchange, byte[] body, int n) throws IOException {
         if (n % 3 == 0) {
             exchange.getResponseHeaders().set("Connection", "close");
         }
@@ -60,13 +74,13 @@ class PlaylistPollerTest {
     }
 
     @Test
-    void everySegmentIsSeenOnceInOrderAcrossReconnectsAndA404IsNoError() throws Exception {
+    void everySegmentIsSeenOnceInOrderAndFetchedOnceAcrossReconnectsAndA404IsNoError() throws Exception {
         int port = server.getAddress().getPort();
         PlaylistPoller poller = new PlaylistPoller(i -> "http://127.0.0.1:" + port + (i == 0 ? "/c1" : "/missing")
                 + "/playlist.m3u8", 2, 1, Duration.ofMillis(2), Duration.ofMillis(50));
         poller.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (poller.sightings().size() < 10 && System.nanoTime() < deadline) {
+        while (poller.segmentFetches().fetched() < 10 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         poller.stop();
@@ -80,5 +94,15 @@ class PlaylistPollerTest {
         assertThat(poller.errors()).isZero();
         assertThat(poller.gaps()).isZero();
         assertThat(poller.responseTimes().count()).isEqualTo(poller.requests());
+
+        SegmentFetches fetches = poller.segmentFetches();
+        long fetched = fetches.fetched();
+        assertThat(fetched).isGreaterThanOrEqualTo(10).isLessThanOrEqualTo(seen.size());
+        assertThat(fetches.errors()).isZero();
+        assertThat(fetches.skipped()).isZero();
+        assertThat(fetches.bytes()).as("segments 0..%d, each once", fetched - 1)
+                .isEqualTo(1000 * fetched + fetched * (fetched - 1) / 2);
+        assertThat(segmentsServed.get()).as("served, a last fetch in flight at stop included")
+                .isBetween((int) fetched, (int) fetched + 1);
     }
 }

@@ -1,0 +1,169 @@
+package io.livechannel.bench.harness;
+
+import io.livechannel.bench.load.LagHistogram;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One player's segment fetches on one channel: GETs each segment once, in order, as soon as the playlist poller
+ * sees it listed, on its own keep-alive connection (reopened when the server closes it). What it records is what
+ * a player waits for after reading the playlist: the time from the poll response that listed the segment to the
+ * segment's last byte, queueing behind this channel's earlier segments included.
+ *
+ * <p>Why: with {@code --direct-io auto} livechannel writes live segments past the page cache, so this first read
+ * comes from the disk; nginx-rtmp's comes from memory. Without it the harness measured only playlists.
+ *
+ * <p>Threading: every method runs on the poller's event loop. At most {@value #MAX_QUEUED} segments wait; older
+ * ones are dropped and counted as skipped (a player that far behind would have skipped them too).
+ */
+final class SegmentViewer {
+    static final int MAX_QUEUED = 16;
+    private static final int MAX_SEGMENT_BYTES = 64 << 20;
+
+    private final Bootstrap bootstrap;
+    private final URI playlist;
+    private final Totals totals;
+    private final ArrayDeque<Listed> queue = new ArrayDeque<>();
+    private Channel connection;
+    private Listed inFlight;
+
+    SegmentViewer(Bootstrap bootstrap, URI playlist, Totals totals) {
+        this.bootstrap = bootstrap;
+        this.playlist = playlist;
+        this.totals = totals;
+    }
+
+    /** The poller saw {@code uri} (as written in the playlist) listed in a response received at {@code seenNanos}. */
+    void listed(String uri, long seenNanos) {
+        if (queue.size() == MAX_QUEUED) {
+            queue.removeFirst();
+            totals.skipped.increment();
+        }
+        queue.addLast(new Listed(playlist.resolve(uri), seenNanos));
+        if (inFlight == null) {
+            next();
+        }
+    }
+
+    /** Drops the connection; segments still queued are not fetched. */
+    void close() {
+        queue.clear();
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    private void next() {
+        inFlight = queue.pollFirst();
+        if (inFlight == null) {
+            return;
+        }
+        if (connection != null && connection.isActive()) {
+            send();
+            return;
+        }
+        URI u = inFlight.uri;
+        bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_SEGMENT_BYTES),
+                        new ResponseHandler());
+            }
+        }).connect(u.getHost(), u.getPort() < 0 ? 80 : u.getPort()).addListener(f -> {
+            if (f.isSuccess()) {
+                connection = ((ChannelFuture) f).channel();
+                send();
+            } else {
+                completed(null);
+            }
+        });
+    }
+
+    private void send() {
+        URI u = inFlight.uri;
+        DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()));
+        req.headers().set(HttpHeaderNames.HOST, u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()));
+        req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        Listed sent = inFlight;
+        connection.writeAndFlush(req).addListener(f -> {
+            if (!f.isSuccess() && inFlight == sent) {
+                completed(null);
+            }
+        });
+    }
+
+    /** The outcome of the fetch in flight, exactly once; {@code response} null when it failed. */
+    private void completed(FullHttpResponse response) {
+        long done = System.nanoTime();
+        if (response != null && response.status().code() == 200) {
+            totals.times.recordNanos(done - inFlight.seenNanos);
+            totals.bytes.add(response.content().readableBytes());
+        } else {
+            totals.errors.increment();
+        }
+        if (response == null || !HttpUtil.isKeepAlive(response)) {
+            Channel c = connection;
+            connection = null;
+            if (c != null) {
+                c.close();
+            }
+        }
+        next();
+    }
+
+    private final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+            if (connection == ctx.channel() && inFlight != null) {
+                completed(response);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (connection == ctx.channel() && inFlight != null) {
+                completed(null);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    private record Listed(URI uri, long seenNanos) {
+    }
+
+    /** What all viewers of one run fetched: listing-to-last-byte times, bytes, failures, skipped segments. */
+    static final class Totals {
+        final LagHistogram times = new LagHistogram();
+        final LongAdder bytes = new LongAdder();
+        final LongAdder errors = new LongAdder();
+        final LongAdder skipped = new LongAdder();
+
+        /** p50, p99 and max in ms, fetched count, errors and skipped, for the report. */
+        SegmentFetches summary() {
+            return new SegmentFetches(times.count(), errors.sum(), skipped.sum(), bytes.sum(),
+                    times.percentileMillis(0.5), times.percentileMillis(0.99), times.maxMillis());
+        }
+    }
+}
