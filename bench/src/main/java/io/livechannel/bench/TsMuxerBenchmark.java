@@ -75,6 +75,8 @@ public class TsMuxerBenchmark {
     public static class CpuTime {
         public long cpuNanos;
         public long cpuInputBytes;
+        /** TS and playlist bytes produced for {@code cpuInputBytes} of FLV input: the container's overhead. */
+        public long cpuOutputBytes;
     }
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -168,6 +170,7 @@ public class TsMuxerBenchmark {
         throughput.inputBytes += inputBytesPerOp;
         cpu.cpuNanos += THREADS.getCurrentThreadCpuTime() - cpuStart;
         cpu.cpuInputBytes += inputBytesPerOp;
+        cpu.cpuOutputBytes += segmentBytes[0];
         return segmentBytes[0];
     }
 }

@@ -12,6 +12,7 @@ import io.livechannel.flv.SoundFormat;
 import io.livechannel.flv.VideoCodecId;
 import io.livechannel.flv.VideoTagHeader;
 import io.livechannel.ts.PesPayload;
+import io.livechannel.ts.TsClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -58,7 +59,6 @@ public final class HlsPackager {
     private final Tracks tracks = new Tracks();
     private final long[] drops = new long[DropReason.values().length];
     private final AccessUnitAssembler assembler = new AccessUnitAssembler();
-    private final PesPayload audioPayload = new PesPayload();
     /** The 7-byte ADTS header of the frame being written; unpooled heap, so nothing to release. */
     private final ByteBuf adtsHeader = Unpooled.buffer(AdtsHeader.LENGTH_BYTES, AdtsHeader.LENGTH_BYTES);
 
@@ -157,7 +157,6 @@ public final class HlsPackager {
             stream.finish();
         } finally {
             assembler.clear();
-            audioPayload.clear();
         }
     }
 
@@ -258,8 +257,8 @@ public final class HlsPackager {
                 tracks.audio.channelConfiguration(), rawBytes);
         long ptsTicks = tracks.audioClock.ptsOf(stream.ticks(dtsMillis), tracks.audio.samplesPerFrame(),
                 tracks.audio.samplingFrequencyHz());
-        stream.writeAudio(audioPayload.clear().add(adtsHeader).add(body), ptsTicks);
-        audioPayload.clear();
+        stream.writeAudio(adtsHeader, body, ptsTicks,
+                (long) tracks.audio.samplesPerFrame() * TsClock.HZ / tracks.audio.samplingFrequencyHz());
         segment.extendTo(dtsMillis + tracks.audioFrameMillis());
     }
 

@@ -1,5 +1,6 @@
 package io.livechannel.hls;
 
+import io.livechannel.codec.aac.AdtsHeader;
 import io.livechannel.ts.PesPayload;
 import io.livechannel.ts.TsClock;
 import io.livechannel.ts.TsWriter;
@@ -12,12 +13,26 @@ import java.util.function.LongSupplier;
  * when the {@link Segmenter} says so, and hands each finished segment, then the updated {@link LivePlaylist}, to the
  * {@link HlsOutput}.
  *
+ * <p>Audio: consecutive AAC frames share one PES, as ffmpeg and nginx-rtmp write them, up to
+ * {@value #MAX_AUDIO_PES_MILLIS} ms of sound and {@value #MAX_AUDIO_PES_BYTES} bytes. A PES per frame (one ~370-byte
+ * frame at 128 kbit/s fills three TS packets, 564 bytes) spent a quarter of the audio's bytes on headers and
+ * stuffing and as many PES as frames. The span keeps an audio-only stream's PCR, carried by each audio PES, under
+ * the 100 ms of ISO/IEC 13818-1 §2.7.2. A frame that does not continue the waiting ones (a timestamp jump) starts
+ * a new PES, since a decoder times every frame of a PES from the first one's PTS. Waiting frames are written
+ * before the segment is cut and at the end of the publish, so they stay in the segment their time belongs to.
+ *
  * <p>Owns the open segment's buffer until {@code segmentReady} takes it. Not thread-safe.
  */
 final class SegmentStream {
     /** Offset added to every media timestamp so PCR (DTS − 100 ms) stays positive at the start: 1 s. */
     static final long TIMESTAMP_OFFSET_TICKS = TsClock.HZ;
     private static final int MIN_SEGMENT_CAPACITY = 64 * 1024;
+    /** Longest span of sound in one audio PES (first frame's start to last frame's end). */
+    static final int MAX_AUDIO_PES_MILLIS = 90;
+    /** Largest audio PES payload made of several frames (ffmpeg's mpegts muxer uses 2930 bytes too). */
+    static final int MAX_AUDIO_PES_BYTES = 2930;
+    /** A frame continues the waiting ones when its PTS is within this of their end (AudioClock rounding). */
+    private static final long AUDIO_CONTINUITY_TICKS = 2;
 
     private final HlsSettings settings;
     private final HlsOutput output;
@@ -26,6 +41,15 @@ final class SegmentStream {
     private final Segmenter segmenter;
     private final LivePlaylist playlist;
     private final TsWriter ts = new TsWriter();
+    /**
+     * ADTS frames waiting to share one PES: taken from the allocator at the first audio frame, reused, released by
+     * {@link #finish}. From the allocator and not a heap array so that the TS writer copies from one kind of
+     * buffer: a heap buffer there made the copy of every video packet 15 % slower in {@code TsMuxerBenchmark}
+     * (the JIT's type profile of the copy's source).
+     */
+    private ByteBuf pendingAudio;
+    private long pendingAudioPtsTicks;
+    private long pendingAudioEndTicks;
 
     private OpenSegment segment;
     private boolean nextIsDiscontinuity;
@@ -85,6 +109,7 @@ final class SegmentStream {
             if (reason == null) {
                 return segment;
             }
+            flushAudio();
             OpenSegment done = segment;
             segment = null;
             emit(done, dtsMillis, reason, false);
@@ -103,8 +128,38 @@ final class SegmentStream {
         ts.writeVideo(segment.buffer, accessUnit, ticks(ptsMillis), ticks(dtsMillis), keyframe);
     }
 
-    void writeAudio(PesPayload adtsFrame, long ptsTicks) {
-        ts.writeAudio(segment.buffer, adtsFrame, ptsTicks);
+    /**
+     * Adds one AAC frame (its ADTS header, then the raw frame; neither retained nor moved) to the open segment's
+     * waiting audio, writing the waiting frames as one PES first when this frame cannot join them.
+     *
+     * @param frameTicks the frame's duration in 90 kHz ticks
+     */
+    void writeAudio(ByteBuf adtsHeader, ByteBuf rawFrame, long ptsTicks, long frameTicks) {
+        int bytes = adtsHeader.readableBytes() + rawFrame.readableBytes();
+        if (pendingAudio == null) {
+            pendingAudio = allocator.buffer(MAX_AUDIO_PES_BYTES + AdtsHeader.MAX_FRAME_LENGTH_BYTES);
+        }
+        if (pendingAudio.isReadable()
+                && (Math.abs(ptsTicks - pendingAudioEndTicks) > AUDIO_CONTINUITY_TICKS
+                        || pendingAudio.readableBytes() + bytes > MAX_AUDIO_PES_BYTES
+                        || ptsTicks + frameTicks - pendingAudioPtsTicks
+                                > MAX_AUDIO_PES_MILLIS * TsClock.TICKS_PER_MILLI)) {
+            flushAudio();
+        }
+        if (!pendingAudio.isReadable()) {
+            pendingAudioPtsTicks = ptsTicks;
+        }
+        pendingAudio.writeBytes(adtsHeader, adtsHeader.readerIndex(), adtsHeader.readableBytes());
+        pendingAudio.writeBytes(rawFrame, rawFrame.readerIndex(), rawFrame.readableBytes());
+        pendingAudioEndTicks = ptsTicks + frameTicks;
+    }
+
+    /** Writes the waiting audio frames, if any, as one PES into the open segment. */
+    private void flushAudio() {
+        if (pendingAudio != null && pendingAudio.isReadable()) {
+            ts.writeAudio(segment.buffer, pendingAudio, pendingAudioPtsTicks);
+            pendingAudio.clear();
+        }
     }
 
     /**
@@ -112,13 +167,21 @@ final class SegmentStream {
      * but some were emitted, only the final playlist; if none ever was, nothing.
      */
     void finish() {
-        if (segment != null) {
-            OpenSegment last = segment;
-            segment = null;
-            emit(last, last.endMillis(), CutReason.PUBLISH_END, true);
-        } else if (playlist.hasSegments()) {
-            playlist.end();
-            output.playlistReady(settings.playlistObjectKey(), playlist.render(), state());
+        try {
+            if (segment != null) {
+                flushAudio();
+                OpenSegment last = segment;
+                segment = null;
+                emit(last, last.endMillis(), CutReason.PUBLISH_END, true);
+            } else if (playlist.hasSegments()) {
+                playlist.end();
+                output.playlistReady(settings.playlistObjectKey(), playlist.render(), state());
+            }
+        } finally {
+            if (pendingAudio != null) {
+                pendingAudio.release();
+                pendingAudio = null;
+            }
         }
     }
 
