@@ -13,9 +13,9 @@ import java.util.concurrent.CountDownLatch;
 import io.livechannel.server.cli.PushUrlCommand;
 import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
+import io.netty.util.ResourceLeakDetector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -130,10 +130,11 @@ public final class Main implements Callable<Integer> {
 
     /**
      * The server's Netty leak detection: off unless {@code -Dio.netty.leakDetection.level} (or Netty's older
-     * {@code io.netty.leakDetectionLevel}) says otherwise; null when the property decides. Netty's default, SAMPLED
-     * ({@code simple}), records a stack trace for one buffer in 128 and wraps it: 2-3 % of the event loops' CPU at
+     * {@code io.netty.leakDetectionLevel}) says otherwise; null when the property decides. Netty's default level,
+     * {@code SIMPLE}, records a stack trace for one buffer in 128 and wraps it: 2-3 % of the event loops' CPU at
      * 500 publishers (docs/benchmarks.md). The test suites run the server and every module at {@code paranoid},
-     * which tracks every buffer; a suspected leak in production is chased with {@code -Dio.netty.leakDetection.level=simple}.
+     * which tracks every buffer; a suspected leak in production is chased with
+     * {@code -Dio.netty.leakDetection.level=simple}.
      */
     static ResourceLeakDetector.Level leakDetectionLevel(Properties systemProperties) {
         boolean chosen = systemProperties.getProperty("io.netty.leakDetection.level") != null
