@@ -3,23 +3,14 @@ package io.livechannel.bench.harness;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -108,14 +99,7 @@ public final class PlaylistPoller {
             send(s);
             return;
         }
-        int port = s.uri.getPort() < 0 ? 80 : s.uri.getPort();
-        bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_PLAYLIST_BYTES),
-                        new ResponseHandler(s));
-            }
-        }).connect(s.uri.getHost(), port).addListener(f -> {
+        HttpGets.connect(bootstrap, s.uri, MAX_PLAYLIST_BYTES, new ResponseHandler(s)).addListener(f -> {
             if (f.isSuccess()) {
                 s.connection = ((io.netty.channel.ChannelFuture) f).channel();
                 send(s);
@@ -126,12 +110,8 @@ public final class PlaylistPoller {
     }
 
     private void send(ChannelState s) {
-        String target = s.uri.getRawPath() + (s.uri.getRawQuery() == null ? "" : "?" + s.uri.getRawQuery());
-        DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target);
-        req.headers().set(HttpHeaderNames.HOST, s.uri.getHost() + (s.uri.getPort() < 0 ? "" : ":" + s.uri.getPort()));
-        req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         s.awaiting = true;
-        s.connection.writeAndFlush(req).addListener(f -> {
+        s.connection.writeAndFlush(HttpGets.request(s.uri)).addListener(f -> {
             if (!f.isSuccess() && s.awaiting) {
                 completed(s, null, System.nanoTime());
             }

@@ -5,18 +5,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.LongAdder;
@@ -79,14 +70,7 @@ final class SegmentViewer {
             send();
             return;
         }
-        URI u = inFlight.uri;
-        bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_SEGMENT_BYTES),
-                        new ResponseHandler());
-            }
-        }).connect(u.getHost(), u.getPort() < 0 ? 80 : u.getPort()).addListener(f -> {
+        HttpGets.connect(bootstrap, inFlight.uri, MAX_SEGMENT_BYTES, new ResponseHandler()).addListener(f -> {
             if (f.isSuccess()) {
                 connection = ((ChannelFuture) f).channel();
                 send();
@@ -97,13 +81,8 @@ final class SegmentViewer {
     }
 
     private void send() {
-        URI u = inFlight.uri;
-        DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
-                u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()));
-        req.headers().set(HttpHeaderNames.HOST, u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()));
-        req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         Listed sent = inFlight;
-        connection.writeAndFlush(req).addListener(f -> {
+        connection.writeAndFlush(HttpGets.request(sent.uri)).addListener(f -> {
             if (!f.isSuccess() && inFlight == sent) {
                 completed(null);
             }
