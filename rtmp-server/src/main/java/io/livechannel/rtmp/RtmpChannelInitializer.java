@@ -4,6 +4,7 @@ import io.livechannel.rtmp.chunk.ChunkDecoder;
 import io.livechannel.rtmp.chunk.ChunkEncoder;
 import io.livechannel.rtmp.handshake.HandshakeDecoder;
 import io.livechannel.rtmp.message.MessageEncoder;
+import io.livechannel.rtmp.session.ReadBatching;
 import io.livechannel.rtmp.session.SessionHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.ReadTimeoutHandler;
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * rtmp-message-encoder MessageEncoder    RtmpMessage → RawMessage
  * rtmp-session        SessionHandler     RawMessage: audio/video → MediaSink, the rest via MessageReader
  * </pre>
+ * While a publish lasts, {@code rtmp-read-batching} ({@link ReadBatching}) sits first: it counts what each read
+ * brings and sets the socket's receive low-water mark from it.
  * There is no message decoder handler on the inbound side: the session takes audio and video payloads straight
  * from the {@code RawMessage} (one pipeline hop and the typed message objects less per media message) and reads
  * the rare other types with a {@link io.livechannel.rtmp.message.MessageReader}.
@@ -33,10 +36,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RtmpChannelInitializer {
     private final RtmpConfig config;
+    private final ReadBatching readBatching;
     private final AtomicLong connections = new AtomicLong();
 
     public RtmpChannelInitializer(RtmpConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        this.readBatching = new ReadBatching(config.limits().readBatchHold());
+    }
+
+    /** Whether publishing connections get fewer, larger reads (see {@link ReadBatching}) where the transport allows. */
+    public boolean readBatchingEnabled() {
+        return readBatching.enabled();
     }
 
     /** Appends the RTMP handlers to the end of {@code pipeline}. */
@@ -49,6 +59,6 @@ public final class RtmpChannelInitializer {
         pipeline.addLast("rtmp-chunk-decoder", new ChunkDecoder(limits));
         pipeline.addLast("rtmp-chunk-encoder", new ChunkEncoder());
         pipeline.addLast("rtmp-message-encoder", new MessageEncoder());
-        pipeline.addLast("rtmp-session", new SessionHandler(config, id));
+        pipeline.addLast("rtmp-session", new SessionHandler(config, id, readBatching));
     }
 }

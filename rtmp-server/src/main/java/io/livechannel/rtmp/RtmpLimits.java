@@ -33,7 +33,8 @@ public record RtmpLimits(
         Duration handshakeTimeout,
         Duration readIdleTimeout,
         Duration idlePublisherTimeout,
-        int maxAmfDepth) {
+        int maxAmfDepth,
+        Duration readBatchHold) {
 
     public static final int DEFAULT_MAX_MESSAGE_SIZE_BYTES = 8 * 1024 * 1024;
     public static final int DEFAULT_MAX_CHUNK_STREAMS = 64;
@@ -43,6 +44,9 @@ public record RtmpLimits(
     public static final Duration DEFAULT_READ_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_IDLE_PUBLISHER_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_AMF_DEPTH = 16;
+    public static final Duration DEFAULT_READ_BATCH_HOLD = Duration.ofMillis(40);
+    /** Longer holds save little more (the reads are already few) and start to show in cut latency. */
+    public static final Duration MAX_READ_BATCH_HOLD = Duration.ofMillis(500);
 
     public RtmpLimits {
         positive("maxMessageSizeBytes", maxMessageSizeBytes);
@@ -55,28 +59,38 @@ public record RtmpLimits(
         positive("handshakeTimeout", handshakeTimeout);
         positive("readIdleTimeout", readIdleTimeout);
         positive("idlePublisherTimeout", idlePublisherTimeout);
+        Objects.requireNonNull(readBatchHold, "readBatchHold");
+        if (readBatchHold.isNegative() || readBatchHold.compareTo(MAX_READ_BATCH_HOLD) > 0) {
+            throw new IllegalArgumentException("readBatchHold must be in [0, " + MAX_READ_BATCH_HOLD.toMillis()
+                    + " ms]: " + readBatchHold.toMillis() + " ms");
+        }
     }
 
     /** The defaults of the table above. */
     public static RtmpLimits defaults() {
         return new RtmpLimits(DEFAULT_MAX_MESSAGE_SIZE_BYTES, DEFAULT_MAX_CHUNK_STREAMS,
                 DEFAULT_MAX_BUFFERED_BYTES_PER_CONNECTION, DEFAULT_MAX_CHUNK_SIZE_BYTES, DEFAULT_HANDSHAKE_TIMEOUT,
-                DEFAULT_READ_IDLE_TIMEOUT, DEFAULT_IDLE_PUBLISHER_TIMEOUT, DEFAULT_MAX_AMF_DEPTH);
+                DEFAULT_READ_IDLE_TIMEOUT, DEFAULT_IDLE_PUBLISHER_TIMEOUT, DEFAULT_MAX_AMF_DEPTH, DEFAULT_READ_BATCH_HOLD);
     }
 
     public RtmpLimits withMaxMessageSizeBytes(int value) {
         return new RtmpLimits(value, maxChunkStreams, maxBufferedBytesPerConnection, maxChunkSizeBytes,
-                handshakeTimeout, readIdleTimeout, idlePublisherTimeout, maxAmfDepth);
+                handshakeTimeout, readIdleTimeout, idlePublisherTimeout, maxAmfDepth, readBatchHold);
     }
 
     public RtmpLimits withIdlePublisherTimeout(Duration value) {
         return new RtmpLimits(maxMessageSizeBytes, maxChunkStreams, maxBufferedBytesPerConnection, maxChunkSizeBytes,
-                handshakeTimeout, readIdleTimeout, value, maxAmfDepth);
+                handshakeTimeout, readIdleTimeout, value, maxAmfDepth, readBatchHold);
     }
 
     public RtmpLimits withHandshakeTimeout(Duration value) {
         return new RtmpLimits(maxMessageSizeBytes, maxChunkStreams, maxBufferedBytesPerConnection, maxChunkSizeBytes,
-                value, readIdleTimeout, idlePublisherTimeout, maxAmfDepth);
+                value, readIdleTimeout, idlePublisherTimeout, maxAmfDepth, readBatchHold);
+    }
+
+    public RtmpLimits withReadBatchHold(Duration value) {
+        return new RtmpLimits(maxMessageSizeBytes, maxChunkStreams, maxBufferedBytesPerConnection, maxChunkSizeBytes,
+                handshakeTimeout, readIdleTimeout, idlePublisherTimeout, maxAmfDepth, value);
     }
 
     private static void positive(String name, int value) {

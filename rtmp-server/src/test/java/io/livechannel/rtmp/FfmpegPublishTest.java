@@ -11,9 +11,11 @@ import com.aliyun.oss.OSSClientBuilder;
 import com.aliyun.oss.model.GenerateRtmpUriRequest;
 import io.livechannel.rtmp.amf.AmfEcmaArray;
 import io.livechannel.rtmp.amf.AmfNumber;
+import io.livechannel.rtmp.session.ReadBatching;
 import io.livechannel.rtmp.support.Ffmpeg;
 import io.livechannel.rtmp.support.RecordingSink;
 import io.livechannel.rtmp.support.TestRtmpServer;
+import io.netty.channel.Channel;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -113,6 +115,40 @@ class FfmpegPublishTest {
         assertThat(logs.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage())
                 .doesNotContain(signature, URLDecoder.decode(signature, StandardCharsets.UTF_8), TestRtmpServer.KEY_ID));
         assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("publish started"));
+    }
+
+    /**
+     * With epoll (the server's default transport here) a real-time publisher's socket gets a receive low-water
+     * mark after the first second of its rate, and batching the reads loses and reorders nothing: every frame
+     * arrives, and the end of the publish (FCUnpublish, deleteStream, then close) is still an unpublish.
+     */
+    @Test
+    void aRealTimePushIsReadInBatchesAndEveryFrameArrivesInOrder() throws Exception {
+        assertThat(TestRtmpServer.EPOLL).as("native epoll loads here").isTrue();
+        List<String> codec = List.of("-c:v", "libx264", "-preset", "ultrafast", "-qp", "10", "-g", "50",
+                "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k"); // about 2 Mbit/s: a mark of several kB
+        try (Ffmpeg ffmpeg = Ffmpeg.push(sdkUrl(BUCKET, CHANNEL, inOneHour()), 4, codec)) {
+            RecordingSink sink = server.listener.next(20);
+            Channel connection = server.connections.poll(5, TimeUnit.SECONDS);
+            int mark = 1;
+            for (int i = 0; i < 30 && mark <= 1 && connection.isActive(); i++) {
+                Thread.sleep(100);
+                mark = connection.eventLoop().submit(() -> connection.pipeline().get("rtmp-read-batching") == null ? 1
+                        : connection.config().getOption(ReadBatching.SO_RCVLOWAT)).get(5, TimeUnit.SECONDS);
+            }
+            assertThat(mark).as("the socket's SO_RCVLOWAT while publishing").isGreaterThanOrEqualTo(1024);
+
+            assertThat(ffmpeg.await(30)).as(ffmpeg.output()).isZero();
+            assertThat(sink.end.get(30, TimeUnit.SECONDS)).isEqualTo(EndReason.UNPUBLISHED);
+            List<RecordingSink.Frame> video = sink.frames('V');
+            List<RecordingSink.Frame> pictures = video.subList(1, video.size() - 1); // less the header and the end
+            assertThat(pictures).hasSize(100); // 4 s at 25 fps
+            for (int i = 1; i < pictures.size(); i++) {
+                assertThat(pictures.get(i).timestampMillis() - pictures.get(i - 1).timestampMillis())
+                        .as("frame %d", i).isEqualTo(40L);
+            }
+            assertThat(sink.frames('A').size()).isBetween(168, 176); // the header + 4 s of 1024-sample frames (172.3)
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -109,6 +110,17 @@ public final class Main implements Callable<Integer> {
                     + "comes from the disk), never writes them through the page cache (default: ${DEFAULT-VALUE})")
     DirectIo directIo;
 
+    @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto",
+            description = "network transport: auto uses native epoll where it loads (Linux on x86-64 and arm64), "
+                    + "else nio; epoll or nio force one (default: ${DEFAULT-VALUE})")
+    Transport transport;
+
+    @Option(names = "--rtmp-read-batch-ms", paramLabel = "MS", defaultValue = "40",
+            description = "with epoll, the kernel gathers about this many ms of each publisher's own rate before a "
+                    + "read (fewer wakeups per message; a keyframe is read at once); 0 reads every message as it "
+                    + "arrives; at most 500 (default: ${DEFAULT-VALUE})")
+    long rtmpReadBatchMillis;
+
     @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "-1",
             description = "serve Prometheus metrics at http://<bind>:N/metrics (default: off)")
     int metricsPort;
@@ -164,7 +176,7 @@ public final class Main implements Callable<Integer> {
                 ? new ServerConfig.S3Settings(s3Endpoint, s3Region, s3AccessKeyId, s3SecretAccessKey, s3PathStyle)
                 : null;
         return new ServerConfig(dataDir, bind, httpPort, rtmpPort, domains, accessKeyId, accessKeySecret, bucket,
-                bucketAcl, s3, fsync, directIo, metricsPort);
+                bucketAcl, s3, fsync, directIo, metricsPort, transport, Duration.ofMillis(rtmpReadBatchMillis));
     }
 
     @Override
@@ -172,7 +184,8 @@ public final class Main implements Callable<Integer> {
         ServerConfig config;
         try {
             config = config();
-        } catch (IllegalArgumentException e) {
+            config.transport().resolve();
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Wiring wiring = Wiring.start(config, new SecureRandom());

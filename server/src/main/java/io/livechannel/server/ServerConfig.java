@@ -2,7 +2,9 @@ package io.livechannel.server;
 
 import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
+import io.livechannel.rtmp.RtmpLimits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,10 +19,14 @@ import java.util.Objects;
  * @param directIo whether the filesystem store writes live output past the page cache ({@code --direct-io});
  *                 ignored with {@code s3}
  * @param metricsPort the Prometheus endpoint's port, {@link #METRICS_OFF} for none, 0 for any free port
+ * @param transport the Netty transport of both listeners ({@code --transport})
+ * @param rtmpReadBatch how much of each publisher's rate the kernel gathers before a read
+ *                      ({@code --rtmp-read-batch-ms}); zero reads every message as it arrives
  */
 public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort, List<String> domains,
                            String accessKeyId, String accessKeySecret, String bucket, String bucketAcl,
-                           S3Settings s3, FsyncPolicy fsync, DirectIo directIo, int metricsPort) {
+                           S3Settings s3, FsyncPolicy fsync, DirectIo directIo, int metricsPort,
+                           Transport transport, Duration rtmpReadBatch) {
     /** {@link #metricsPort} when no metrics endpoint is wanted (the default). */
     public static final int METRICS_OFF = -1;
 
@@ -54,6 +60,12 @@ public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(fsync, "fsync");
         Objects.requireNonNull(directIo, "directIo");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(rtmpReadBatch, "rtmpReadBatch");
+        if (rtmpReadBatch.isNegative() || rtmpReadBatch.compareTo(RtmpLimits.MAX_READ_BATCH_HOLD) > 0) {
+            throw new IllegalArgumentException("--rtmp-read-batch-ms " + rtmpReadBatch.toMillis() + " is not in [0, "
+                    + RtmpLimits.MAX_READ_BATCH_HOLD.toMillis() + "]");
+        }
         domains = List.copyOf(domains);
         if (domains.isEmpty()) {
             throw new IllegalArgumentException("at least one --domain is required");
@@ -84,7 +96,7 @@ public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort
         return "ServerConfig[dataDir=" + dataDir + ", bind=" + bind + ", httpPort=" + httpPort + ", rtmpPort="
                 + rtmpPort + ", domains=" + domains + ", accessKeyId=" + accessKeyId + ", bucket=" + bucket
                 + ", bucketAcl=" + bucketAcl + ", s3=" + s3 + ", fsync=" + fsync + ", directIo=" + directIo
-                + ", metricsPort=" + metricsPort
+                + ", metricsPort=" + metricsPort + ", transport=" + transport + ", rtmpReadBatch=" + rtmpReadBatch
                 + "]";
     }
 }

@@ -25,9 +25,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.NettyRuntime;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,6 +34,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +65,8 @@ public final class Wiring implements AutoCloseable {
     private final ServerConfig config;
     private final BootstrapCredentials.Result credentials;
     private final Clock clock = Clock.systemUTC();
+    /** {@link Transport#EPOLL} or {@link Transport#NIO}. */
+    private final Transport transport;
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private final PublisherRegistry registry = new PublisherRegistry();
@@ -83,10 +84,11 @@ public final class Wiring implements AutoCloseable {
         this.credentials = credentials;
         this.meters = config.metricsPort() == ServerConfig.METRICS_OFF ? new CompositeMeterRegistry()
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.acceptGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.transport = config.transport().resolve();
+        this.acceptGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         this.ioGroup = new MultiThreadIoEventLoopGroup(
                 Integer.getInteger("io.netty.eventLoopThreads", NettyRuntime.availableProcessors()),
-                NioIoHandler.newFactory());
+                transport.ioHandlerFactory());
     }
 
     /** Creates the data dir, storage and bootstrap key/bucket when missing, then binds both listeners. */
@@ -108,7 +110,8 @@ public final class Wiring implements AutoCloseable {
     private void bind() throws IOException, InterruptedException {
         PlaylistCountersCache counters = new PlaylistCountersCache();
         Set<String> ownHosts = new HashSet<>(config.domains());
-        RtmpChannelInitializer rtmp = new RtmpChannelInitializer(new RtmpConfig(RtmpLimits.defaults(),
+        RtmpChannelInitializer rtmp = new RtmpChannelInitializer(new RtmpConfig(
+                RtmpLimits.defaults().withReadBatchHold(config.rtmpReadBatch()),
                 new CatalogPushAuthorizer(storage.metadata(), storage.catalogExecutor(), new PushSignature(clock),
                         counters),
                 new HlsPublishListener(storage.writes(), storage.metadata(), storage.catalogExecutor(), counters,
@@ -131,6 +134,17 @@ public final class Wiring implements AutoCloseable {
             }
         });
         log.info("RTMP ingest listening on {}:{}", config.bind(), rtmpPort());
+        logTransport(rtmp.readBatchingEnabled());
+    }
+
+    private void logTransport(boolean batchingPossible) {
+        String batching = transport != Transport.EPOLL ? "off (needs epoll)"
+                : batchingPossible ? config.rtmpReadBatch().toMillis() + " ms of each publisher's rate" : "off";
+        String name = transport.name().toLowerCase(Locale.ROOT);
+        if (transport == Transport.NIO && config.transport() == Transport.AUTO) {
+            name += " (native epoll does not load: " + Transport.epollUnavailableReason() + ")";
+        }
+        log.info("network transport: {}; RTMP read batching: {}", name, batching);
     }
 
     private void startMetrics() throws IOException {
@@ -144,7 +158,7 @@ public final class Wiring implements AutoCloseable {
             throws IOException, InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

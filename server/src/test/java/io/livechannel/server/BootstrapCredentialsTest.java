@@ -2,6 +2,7 @@ package io.livechannel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.livechannel.rtmp.RtmpLimits;
 import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import java.io.IOException;
@@ -19,7 +20,8 @@ class BootstrapCredentialsTest {
 
     private ServerConfig config(String id, String secret) {
         return new ServerConfig(dataDir, "127.0.0.1", 0, 0, List.of("localhost"), id, secret, "live", "private", null,
-                FsyncPolicy.DEFAULT, DirectIo.DEFAULT, ServerConfig.METRICS_OFF);
+                FsyncPolicy.DEFAULT, DirectIo.DEFAULT, ServerConfig.METRICS_OFF,
+                Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD);
     }
 
     @Test

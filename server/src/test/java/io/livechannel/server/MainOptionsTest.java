@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,30 @@ class MainOptionsTest {
 
         assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("--fsync").contains("sometimes");
+    }
+
+    @Test
+    void transportAndReadBatchingDefaultToEpollWhereItLoadsAnd40Ms() throws IOException {
+        ServerConfig config = parse(Map.of());
+        assertThat(config.transport()).isEqualTo(Transport.AUTO);
+        assertThat(config.transport().resolve()).as("the jar's native epoll loads on this Linux machine")
+                .isEqualTo(Transport.EPOLL);
+        assertThat(config.rtmpReadBatch()).isEqualTo(Duration.ofMillis(40));
+
+        ServerConfig nio = parse(Map.of("LIVECHANNEL_RTMP_READ_BATCH_MS", "0"), "--transport", "nio");
+        assertThat(nio.transport().resolve()).isEqualTo(Transport.NIO);
+        assertThat(nio.rtmpReadBatch()).isZero();
+    }
+
+    @Test
+    void aReadBatchOutsideZeroTo500MsIsAUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine(new Main(System.out)).setErr(new PrintWriter(err));
+
+        int exit = commandLine.execute("--rtmp-read-batch-ms", "501", "--data-dir", temp.toString());
+
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--rtmp-read-batch-ms 501 is not in [0, 500]");
     }
 
     @Test

@@ -30,6 +30,7 @@ import io.livechannel.rtmp.message.WindowAcknowledgementSize;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
@@ -84,6 +85,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     static final long REFUSAL_LINGER_MILLIS = 500;
     /** The one message stream id we hand out in createStream. */
     static final int PUBLISH_STREAM_ID = 1;
+    /** The pipeline name of the {@link ReadBatcher} while publishing. */
+    static final String READ_BATCHING = "rtmp-read-batching";
 
     private enum State { AWAITING_CONNECT, CONNECTED, AUTHORIZING, PUBLISHING, CLOSED }
 
@@ -96,11 +99,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private long heldBytes;
     private final MessageReader reader;
+    private final ReadBatching readBatching;
+    /** At the pipeline's head while publishing, when the transport allows; null otherwise. */
+    private ChannelHandler readBatcher;
 
-    /** @param connectionId short id for log lines, unique per server run */
-    public SessionHandler(RtmpConfig config, String connectionId) {
+    /**
+     * @param connectionId short id for log lines, unique per server run
+     * @param readBatching the server's read batching, applied while this connection publishes
+     */
+    public SessionHandler(RtmpConfig config, String connectionId, ReadBatching readBatching) {
         this.config = config;
         this.connectionId = connectionId;
+        this.readBatching = readBatching;
         this.reader = new MessageReader(config.limits().maxAmfDepth());
     }
 
@@ -347,6 +357,17 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         log.info("{} publish started: playlist {}/{}", logId, session.info().channel(), session.info().playlistName());
         replayHeld(ctx);
         ctx.channel().config().setAutoRead(true);
+        readBatcher = readBatching.newHandler(ctx.channel());
+        if (readBatcher != null) {
+            ctx.pipeline().addFirst(READ_BATCHING, readBatcher);
+        }
+    }
+
+    private void stopReadBatching(ChannelHandlerContext ctx) {
+        if (readBatcher != null && ctx.pipeline().context(readBatcher) != null) {
+            ctx.pipeline().remove(readBatcher);
+        }
+        readBatcher = null;
     }
 
     private void onUnpublish(ChannelHandlerContext ctx) {
@@ -354,6 +375,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         endPublish(EndReason.UNPUBLISHED);
+        stopReadBatching(ctx);
         state = State.CONNECTED;
         ctx.writeAndFlush(Replies.onStatus(PUBLISH_STREAM_ID, StatusCode.UNPUBLISH_SUCCESS, "Stop publishing"));
     }

@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 class ChunkDecoderFuzzTest {
     private static final RtmpLimits SMALL = new RtmpLimits(64 * 1024, 8, 128 * 1024, 0xFFFFFF, Duration.ofSeconds(10),
-            Duration.ofSeconds(30), Duration.ofSeconds(5), 16);
+            Duration.ofSeconds(30), Duration.ofSeconds(5), 16, RtmpLimits.DEFAULT_READ_BATCH_HOLD);
 
     @FuzzTest(maxDuration = "60s")
     void decodesOrRejects(byte[] data) {

@@ -220,7 +220,7 @@ class ChunkDecoderTest {
 
     private static RtmpLimits limits(int maxMessage, int maxStreams, int maxBuffered, int maxChunkSize) {
         return new RtmpLimits(maxMessage, maxStreams, maxBuffered, maxChunkSize, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), Duration.ofSeconds(5), 16);
+                Duration.ofSeconds(30), Duration.ofSeconds(5), 16, RtmpLimits.DEFAULT_READ_BATCH_HOLD);
     }
 
     private static void assertRejected(RtmpLimits limits, String hex, RtmpProtocolException.Reason reason,

@@ -6,6 +6,8 @@ import io.livechannel.rtmp.session.PublisherRegistry;
 import io.livechannel.server.ServerConfig;
 import io.livechannel.server.Wiring;
 import io.livechannel.storage.PutOptions;
+import io.livechannel.rtmp.RtmpLimits;
+import io.livechannel.server.Transport;
 import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import io.livechannel.storage.fs.FileSystemObjectStore;
@@ -82,7 +84,8 @@ class MetricsEndpointTest {
     @Test
     void theServerServesMetricsOnlyWhenAPortIsGivenAndNamesItInTheBanner() throws Exception {
         ServerConfig config = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
-                "secret", "live", "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT, 0);
+                "secret", "live", "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT, 0,
+                Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD);
         try (Wiring wiring = Wiring.start(config, new SecureRandom())) {
             String banner = wiring.startupBanner("test");
             String line = banner.lines().filter(l -> l.trim().startsWith("metrics")).findFirst().orElseThrow();
@@ -92,7 +95,7 @@ class MetricsEndpointTest {
         }
         ServerConfig off = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
                 "secret", "live", "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT,
-                ServerConfig.METRICS_OFF);
+                ServerConfig.METRICS_OFF, Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD);
         try (Wiring wiring = Wiring.start(off, new SecureRandom())) {
             assertThat(wiring.startupBanner("test")).doesNotContain("metrics");
         }

@@ -1,0 +1,99 @@
+package io.livechannel.rtmp.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ReadBatching} of one publishing connection, at the head of its pipeline while the publish lasts:
+ * counts the bytes each read brings (passing every buffer on untouched) and, on its loop's tick, sets the
+ * socket's receive low-water mark from them.
+ *
+ * <p>Threading: everything runs on the channel's event loop.
+ */
+final class ReadBatcher extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ReadBatcher.class);
+
+    private final ReadBatching batching;
+    private ChannelHandlerContext ctx;
+    private long windowStartNanos;
+    private long windowBytes;
+    /** Reads since the previous tick; none in a whole tick means the publisher slowed down or stopped. */
+    private int readsSinceTick;
+    /** The mark the socket has now; 1 is the kernel's default (any byte wakes the reader). */
+    private int mark = 1;
+
+    ReadBatcher(ReadBatching batching) {
+        this.batching = batching;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        windowStartNanos = batching.nanoTime();
+        batching.register(this, ctx.executor());
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        batching.unregister(this, ctx.executor());
+        if (mark != 1 && ctx.channel().isOpen()) {
+            trySetMark(1); // the connection may go on with commands that each want an answer
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            windowBytes += buf.readableBytes();
+        }
+        readsSinceTick++;
+        ctx.fireChannelRead(msg);
+    }
+
+    /** Called by the loop's tick every {@link ReadBatching#TICK_NANOS}. */
+    void tick(long nowNanos) {
+        boolean idle = readsSinceTick == 0;
+        readsSinceTick = 0;
+        if (idle && mark != 1) {
+            setMarkOrStop(1); // the kernel now reports whatever it holds
+            return;
+        }
+        long elapsed = nowNanos - windowStartNanos;
+        if (elapsed < ReadBatching.WINDOW_NANOS) {
+            return;
+        }
+        int next = ReadBatching.markFor(windowBytes, elapsed, batching.holdNanos(), ReadBatching.MAX_MARK_BYTES);
+        windowStartNanos = nowNanos;
+        windowBytes = 0;
+        if (ReadBatching.worthChanging(mark, next)) {
+            setMarkOrStop(next);
+        }
+    }
+
+    int mark() {
+        return mark;
+    }
+
+    private void setMarkOrStop(int value) {
+        if (!trySetMark(value)) {
+            ctx.pipeline().remove(this); // NIO, an embedded channel, or a kernel that refused: read as before
+        }
+    }
+
+    private boolean trySetMark(int value) {
+        try {
+            if (ctx.channel().config().setOption(ReadBatching.SO_RCVLOWAT, value)) {
+                mark = value;
+                return true;
+            }
+            log.debug("{}: the transport has no SO_RCVLOWAT", ctx.channel());
+        } catch (ChannelException e) {
+            log.debug("{}: cannot set SO_RCVLOWAT to {}", ctx.channel(), value, e);
+        }
+        return false;
+    }
+}
