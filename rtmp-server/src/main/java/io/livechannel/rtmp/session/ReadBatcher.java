@@ -21,8 +21,10 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private long windowStartNanos;
     private long windowBytes;
-    /** Reads since the previous tick; none in a whole tick means the publisher slowed down or stopped. */
+    /** Reads since the previous tick. */
     private int readsSinceTick;
+    /** Ticks in a row without a read; {@link ReadBatching#idleTicks()} of them mean the publisher slowed or stopped. */
+    private int idleTicks;
     /** The mark the socket has now; 1 is the kernel's default (any byte wakes the reader). */
     private int mark = 1;
 
@@ -56,9 +58,9 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
 
     /** Called by the loop's tick every {@link ReadBatching#TICK_NANOS}. */
     void tick(long nowNanos) {
-        boolean idle = readsSinceTick == 0;
+        idleTicks = readsSinceTick == 0 ? idleTicks + 1 : 0;
         readsSinceTick = 0;
-        if (idle && mark != 1) {
+        if (idleTicks >= batching.idleTicks() && mark != 1) {
             setMarkOrStop(1); // the kernel now reports whatever it holds
             return;
         }

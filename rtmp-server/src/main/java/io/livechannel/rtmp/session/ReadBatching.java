@@ -31,8 +31,8 @@ import java.util.function.LongSupplier;
  * {@link #MAX_MARK_BYTES}. The rate bounds the wait: a publisher sending steadily fills its mark within about
  * {@code hold}, and a keyframe, many times a P frame's size, fills it at once, so a segment is cut as soon as
  * the keyframe that closes it arrives. A publisher whose rate falls (a pause, the last small commands before it
- * waits for an answer) is caught by the tick: a connection with no read during one whole tick has its mark
- * dropped to 1 byte, which also makes the kernel report any data it holds.
+ * waits for an answer) is caught by the tick: a connection with no read for 2.5 holds (at least one whole tick)
+ * has its mark dropped to 1 byte, which also makes the kernel report any data it holds.
  *
  * <p>One instance serves the whole server. Each event loop with publishing connections runs one periodic tick
  * for all of them (not one timer per connection: at 250 connections a loop, per-connection timers would cost
@@ -58,6 +58,7 @@ public final class ReadBatching {
     private final boolean supported;
     private final long tickNanos;
     private final LongSupplier nanoTime;
+    private final int idleTicks;
     private final Map<EventExecutor, Tick> ticks = new ConcurrentHashMap<>();
 
     /** {@code hold} zero turns batching off. */
@@ -76,6 +77,7 @@ public final class ReadBatching {
         this.supported = supported;
         this.tickNanos = tickNanos;
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.idleTicks = (int) Math.max(1, (holdNanos * 5 / 2 + tickNanos - 1) / tickNanos);
     }
 
     /** Whether this platform numbers {@code SO_RCVLOWAT} as {@link #SO_RCVLOWAT} does (powerpc, mips differ). */
@@ -106,6 +108,15 @@ public final class ReadBatching {
 
     long holdNanos() {
         return holdNanos;
+    }
+
+    /**
+     * How many ticks in a row without a read drop the mark: those that cover 2.5 holds, at least one. A steady
+     * publisher fills its mark about once per hold, so a tick without a read is normal when the hold is longer than
+     * a tick.
+     */
+    int idleTicks() {
+        return idleTicks;
     }
 
     long nanoTime() {

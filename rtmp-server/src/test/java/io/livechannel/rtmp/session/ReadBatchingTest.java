@@ -241,6 +241,16 @@ class ReadBatchingTest {
     }
 
     @Test
+    void aPublisherCountsAsQuietAfterTwoAndAHalfHoldsWithoutAReadAtLeastOneTick() {
+        long tick = ReadBatching.TICK_NANOS;
+        assertThat(new ReadBatching(Duration.ofMillis(40), true, tick, now::get).idleTicks()).isEqualTo(1);
+        assertThat(new ReadBatching(Duration.ofMillis(41), true, tick, now::get).idleTicks()).isEqualTo(2);
+        assertThat(new ReadBatching(Duration.ofMillis(100), true, tick, now::get).idleTicks()).isEqualTo(3);
+        assertThat(new ReadBatching(Duration.ofMillis(500), true, tick, now::get).idleTicks()).isEqualTo(13);
+        assertThat(new ReadBatching(Duration.ZERO, true, tick, now::get).idleTicks()).isEqualTo(1);
+    }
+
+    @Test
     void onlyAMoveOfMoreThanAQuarterOrToAndFromOneIsWorthASystemCall() {
         assertThat(ReadBatching.worthChanging(10_000, 10_000)).isFalse();
         assertThat(ReadBatching.worthChanging(10_000, 12_500)).isFalse();
