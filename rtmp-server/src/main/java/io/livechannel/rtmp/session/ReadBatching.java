@@ -29,8 +29,9 @@ import java.util.function.LongSupplier;
  * follows its measured rate: {@code rate × hold}, recomputed every {@link #WINDOW_NANOS} and changed only when
  * it moves by more than a quarter, between {@link #MIN_MARK_BYTES} (below that, no mark) and
  * {@link #MAX_MARK_BYTES}. The rate bounds the wait: a publisher sending steadily fills its mark within about
- * {@code hold}, and a keyframe, many times a P frame's size, fills it at once, so a segment is cut as soon as
- * the keyframe that closes it arrives. A publisher whose rate falls (a pause, the last small commands before it
+ * {@code hold}, and a keyframe, many times a P frame's size, fills it by itself, so the segment it closes is cut
+ * when it arrives (on a real network, where the keyframe comes in many TCP segments, its last bytes may wait for
+ * the next messages: about one hold). A publisher whose rate falls (a pause, the last small commands before it
  * waits for an answer) is caught by the tick: a connection with no read for 2.5 holds (at least one whole tick)
  * has its mark dropped to 1 byte, which also makes the kernel report any data it holds.
  *

@@ -56,9 +56,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code releaseStream}, {@code FCPublish}, {@code createStream} → {@code _result} (stream id 1);</li>
  *   <li>{@code publish} → stop reading, ask the {@link io.livechannel.rtmp.PushAuthorizer}, claim the channel in
  *       the {@link PublisherRegistry}, then Stream Begin + {@code onStatus} NetStream.Publish.Start and the
- *       {@link io.livechannel.rtmp.PublishListener}; a refusal is an {@code onStatus} error, then close;</li>
+ *       {@link io.livechannel.rtmp.PublishListener}, and a {@link ReadBatcher} at the pipeline's head where the
+ *       transport can set {@code SO_RCVLOWAT}; a refusal is an {@code onStatus} error, then close;</li>
  *   <li>audio, video, {@code @setDataFrame}/{@code onMetaData} → the {@link MediaSink};</li>
- *   <li>{@code FCUnpublish}, {@code deleteStream}, {@code closeStream} → end of publish.</li>
+ *   <li>{@code FCUnpublish}, {@code deleteStream}, {@code closeStream} → end of publish (and of read batching).</li>
  * </ol>
  * Protocol errors, read timeouts and connection loss end the publish with the matching {@link EndReason} and
  * close the connection, with one log line.
