@@ -47,6 +47,8 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     static final int MAX_CHUNK_STREAM_ID = 65599;
     private static final long EXTENDED_TIMESTAMP_MARKER = 0xFFFFFF;
     private static final long UINT32_MASK = 0xFFFFFFFFL;
+    /** RTMP message type 9, video (the chunk layer does not otherwise look at types beyond protocol control). */
+    private static final int VIDEO_TYPE_ID = 9;
 
     private enum State { READ_BASIC_HEADER, READ_MESSAGE_HEADER, READ_EXTENDED_TIMESTAMP, READ_PAYLOAD, DISCARD }
 
@@ -61,6 +63,8 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     /** The current message is one chunk: its payload will be sliced from the input, nothing is allocated. */
     private boolean singleChunk;
     private long bufferedBytes;
+    /** The chunk stream whose partial message is a video keyframe, for {@link #bytesToFinishKeyframe}; or null. */
+    private ChunkStreamContext keyframe;
     private ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
 
     public ChunkDecoder(RtmpLimits limits) {
@@ -70,6 +74,22 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     /** The peer's current chunk size. */
     public int chunkSize() {
         return chunkSize;
+    }
+
+    /**
+     * At most the bytes still to arrive before the video keyframe being reassembled is complete (its missing
+     * payload less what waits unread in the input; chunk headers and interleaved audio are not counted, so this
+     * never exceeds the true figure); 0 when no keyframe is under way. Read batching lowers the socket's
+     * low-water mark to it, so the message that cuts a segment is read as soon as its last byte arrives. The
+     * frame type is the high nibble's low 3 bits of the first payload byte, in the legacy FLV video tag and in
+     * Enhanced RTMP alike; 1 is a keyframe.
+     */
+    public int bytesToFinishKeyframe() {
+        ChunkStreamContext c = keyframe;
+        if (c == null || c.partial == null) {
+            return 0;
+        }
+        return Math.max(1, c.messageLength - c.partial.writerIndex() - internalBuffer().readableBytes());
     }
 
     @Override
@@ -256,8 +276,16 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             return State.READ_BASIC_HEADER;
         }
         int n = Math.min(chunkBytesLeft, in.readableBytes());
+        boolean first = c.partial.writerIndex() == 0;
         in.readBytes(c.partial, n);
         chunkBytesLeft -= n;
+        if (first && n > 0) {
+            if (c.typeId == VIDEO_TYPE_ID && ((c.partial.getUnsignedByte(0) >> 4) & 0x7) == 1) {
+                keyframe = c;
+            } else if (keyframe == c) {
+                keyframe = null; // that keyframe was aborted; this is another message
+            }
+        }
         if (chunkBytesLeft > 0) {
             return State.READ_PAYLOAD;
         }
@@ -267,6 +295,9 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         ByteBuf payload = c.partial;
         c.partial = null;
         bufferedBytes -= c.messageLength;
+        if (keyframe == c) {
+            keyframe = null;
+        }
         emit(ctx, new RawMessage(c.chunkStreamId, c.timestamp, c.typeId, c.messageStreamId, payload), out);
         return State.READ_BASIC_HEADER;
     }

@@ -1,5 +1,6 @@
 package io.livechannel.rtmp.session;
 
+import io.livechannel.rtmp.chunk.ChunkDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,12 +26,20 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
     private int readsSinceTick;
     /** Ticks in a row without a read; {@link ReadBatching#idleTicks()} of them mean the publisher slowed or stopped. */
     private int idleTicks;
-    /** The mark the socket has now; 1 is the kernel's default (any byte wakes the reader). */
+    /** The mark the publisher's rate asks for. */
+    private int rateMark = 1;
+    /**
+     * The mark the socket has now; 1 is the kernel's default (any byte wakes the reader). Below {@link #rateMark}
+     * while a keyframe is under way and fewer bytes than that are missing from it.
+     */
     private int mark = 1;
+    /** The chunk layer behind this handler, which knows what is missing from a keyframe; null in bare pipelines. */
+    private ChunkDecoder chunks;
     /** For the debug line at the end: how well the batching did. */
     private long reads;
     private long bytes;
     private int quietDrops;
+    private int keyframeLowerings;
 
     ReadBatcher(ReadBatching batching) {
         this.batching = batching;
@@ -39,6 +48,7 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.chunks = ctx.pipeline().get(ChunkDecoder.class);
         windowStartNanos = batching.nanoTime();
         batching.register(this, ctx.executor());
     }
@@ -46,8 +56,9 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         batching.unregister(this, ctx.executor());
-        log.debug("{}: {} reads of {} bytes on average while publishing; mark dropped {} times for a quiet publisher",
-                ctx.channel(), reads, reads == 0 ? 0 : bytes / reads, quietDrops);
+        log.debug("{}: {} reads of {} bytes on average while publishing; mark dropped {} times for a quiet publisher, "
+                + "lowered {} times for a keyframe's end", ctx.channel(), reads, reads == 0 ? 0 : bytes / reads,
+                quietDrops, keyframeLowerings);
         if (mark != 1 && ctx.channel().isOpen()) {
             trySetMark(1); // the connection may go on with commands that each want an answer
         }
@@ -62,6 +73,25 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
         readsSinceTick++;
         reads++;
         ctx.fireChannelRead(msg);
+        if (chunks != null && rateMark > 1 && !ctx.isRemoved()) {
+            followKeyframe();
+        }
+    }
+
+    /**
+     * Lowers the mark to what a keyframe under way still misses, when that is less than the mark, and restores it
+     * once the keyframe is complete: over a real network a keyframe arrives in many TCP segments, and its last
+     * bytes would otherwise wait for the next messages to fill the mark. Two system calls per keyframe.
+     */
+    private void followKeyframe() {
+        int missing = chunks.bytesToFinishKeyframe();
+        int wanted = missing > 0 && missing < rateMark ? missing : rateMark;
+        if (wanted != mark) {
+            if (wanted < rateMark && mark == rateMark) {
+                keyframeLowerings++;
+            }
+            setMarkOrStop(wanted);
+        }
     }
 
     /** Called by the loop's tick every {@link ReadBatching#TICK_NANOS}. */
@@ -70,6 +100,7 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
         readsSinceTick = 0;
         if (idleTicks >= batching.idleTicks() && mark != 1) {
             quietDrops++;
+            rateMark = 1;
             setMarkOrStop(1); // the kernel now reports whatever it holds
             return;
         }
@@ -80,8 +111,12 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
         int next = ReadBatching.markFor(windowBytes, elapsed, batching.holdNanos(), ReadBatching.MAX_MARK_BYTES);
         windowStartNanos = nowNanos;
         windowBytes = 0;
-        if (ReadBatching.worthChanging(mark, next)) {
-            setMarkOrStop(next);
+        if (ReadBatching.worthChanging(rateMark, next)) {
+            boolean followingRate = mark == rateMark; // else a keyframe's end is awaited: the next read restores
+            rateMark = next;
+            if (followingRate) {
+                setMarkOrStop(next);
+            }
         }
     }
 

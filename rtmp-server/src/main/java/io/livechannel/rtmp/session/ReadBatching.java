@@ -29,9 +29,9 @@ import java.util.function.LongSupplier;
  * follows its measured rate: {@code rate × hold}, recomputed every {@link #WINDOW_NANOS} and changed only when
  * it moves by more than a quarter, between {@link #MIN_MARK_BYTES} (below that, no mark) and
  * {@link #MAX_MARK_BYTES}. The rate bounds the wait: a publisher sending steadily fills its mark within about
- * {@code hold}, and a keyframe, many times a P frame's size, fills it by itself, so the segment it closes is cut
- * when it arrives (on a real network, where the keyframe comes in many TCP segments, its last bytes may wait for
- * the next messages: about one hold). A publisher whose rate falls (a pause, the last small commands before it
+ * {@code hold}. A keyframe, which closes a segment, must not wait at all: over a real network it comes in many
+ * TCP segments, so while one is under way the mark is lowered to what it still misses (as the chunk layer
+ * counts it) and restored when it is complete, two system calls per keyframe. A publisher whose rate falls (a pause, the last small commands before it
  * waits for an answer) is caught by the tick: a connection with no read for 2.5 holds (at least one whole tick)
  * has its mark dropped to 1 byte, which also makes the kernel report any data it holds.
  *

@@ -3,6 +3,9 @@ package io.livechannel.rtmp.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.livechannel.rtmp.RtmpLimits;
+import io.livechannel.rtmp.chunk.ChunkDecoder;
+import io.livechannel.rtmp.chunk.RawMessage;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -203,6 +206,82 @@ class ReadBatchingTest {
         out.write(new byte[10]);
         out.flush();
         assertThat(reads.poll(5, TimeUnit.SECONDS)).isEqualTo(10);
+    }
+
+    /** One RTMP message in 128-byte chunks: a fmt 0 header on {@code csid}, then fmt 3 continuation headers. */
+    private static byte[] chunked(int csid, int typeId, byte[] payload) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) csid, 0, 0, 0, (byte) (payload.length >> 16), (byte) (payload.length >> 8),
+                (byte) payload.length, (byte) typeId, 1, 0, 0, 0});
+        for (int at = 0; at < payload.length; at += 128) {
+            if (at > 0) {
+                out.write(0xc0 | csid);
+            }
+            out.write(payload, at, Math.min(128, payload.length - at));
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] frame(int size, int firstByte) {
+        byte[] payload = new byte[size];
+        payload[0] = (byte) firstByte;
+        return payload;
+    }
+
+    /**
+     * Over a real network a keyframe arrives in many TCP segments. Its last bytes, fewer than the mark, must not
+     * wait for the next messages: with the chunk layer behind it, the batcher lowers the mark to what the keyframe
+     * still misses, then restores the rate's mark once the keyframe is complete.
+     */
+    @Test
+    void theEndOfAKeyframeIsReadWithoutWaitingForTheMark() throws Exception {
+        assertThat(Epoll.isAvailable()).as("native epoll loads here (%s)", Epoll.unavailabilityCause()).isTrue();
+        BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ChunkDecoder(RtmpLimits.defaults()))
+                                .addLast(new ChannelInboundHandlerAdapter() {
+                                    @Override
+                                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                        RawMessage m = (RawMessage) msg;
+                                        messages.add(m.typeId() + ":" + m.content().readableBytes() + ":"
+                                                + Integer.toHexString(m.content().getUnsignedByte(0)));
+                                        m.release();
+                                    }
+                                });
+                        ch.pipeline().addFirst("batcher", batching.newHandler(ch)); // as at publish start
+                        accepted.complete(ch);
+                    }
+                })
+                .bind("127.0.0.1", 0).sync().channel();
+        try (Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
+            client.setTcpNoDelay(true);
+            OutputStream out = client.getOutputStream();
+            Channel ch = accepted.get(5, TimeUnit.SECONDS);
+            byte[] audio = chunked(4, 8, frame(10_000, 0xaf)); // 10,090 bytes with the chunk headers
+            for (int i = 0; i < 50; i++) {
+                out.write(audio);
+            }
+            out.flush();
+            for (int i = 0; i < 50; i++) {
+                assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("8:10000:af");
+            }
+            now.addAndGet(SECOND);
+            tick(ch, now.get());
+            assertThat(socketMark(ch)).isEqualTo(20_180); // 504,500 bytes in 1 s × 40 ms
+
+            byte[] keyframe = chunked(6, 9, frame(48_000, 0x17)); // 48,386 bytes
+            out.write(keyframe, 0, 40_000);
+            out.flush();
+            assertThat(messages.poll(300, TimeUnit.MILLISECONDS)).isNull();
+            out.write(keyframe, 40_000, keyframe.length - 40_000); // 8,386 bytes: less than the rate's mark
+            out.flush();
+            assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("9:48000:17");
+            assertThat(socketMark(ch)).as("the rate's mark again").isEqualTo(20_180);
+        }
     }
 
     @Test
