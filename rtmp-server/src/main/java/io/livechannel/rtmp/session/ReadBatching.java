@@ -31,9 +31,10 @@ import java.util.function.LongSupplier;
  * {@link #MAX_MARK_BYTES}. The rate bounds the wait: a publisher sending steadily fills its mark within about
  * {@code hold}. A keyframe, which closes a segment, must not wait at all: over a real network it comes in many
  * TCP segments, so while one is under way the mark is lowered to what it still misses (as the chunk layer
- * counts it) and restored when it is complete, two system calls per keyframe. A publisher whose rate falls (a pause, the last small commands before it
- * waits for an answer) is caught by the tick: a connection with no read for 2.5 holds (at least one whole tick)
- * has its mark dropped to 1 byte, which also makes the kernel report any data it holds.
+ * counts it) and restored when it is complete, two system calls per keyframe. A publisher whose rate falls (a
+ * pause, the last small commands before it waits for an answer) is caught by the tick: a connection with no read
+ * for 2.5 holds (at least one whole tick) has its mark dropped to 1 byte, which also makes the kernel report any
+ * data it holds.
  *
  * <p>One instance serves the whole server. Each event loop with publishing connections runs one periodic tick
  * for all of them (not one timer per connection: at 250 connections a loop, per-connection timers would cost

@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  *       {@link io.livechannel.rtmp.PublishListener}, and a {@link ReadBatcher} at the pipeline's head where the
  *       transport can set {@code SO_RCVLOWAT}; a refusal is an {@code onStatus} error, then close;</li>
  *   <li>audio, video, {@code @setDataFrame}/{@code onMetaData} → the {@link MediaSink};</li>
- *   <li>{@code FCUnpublish}, {@code deleteStream}, {@code closeStream} → end of publish (and of read batching).</li>
+ *   <li>{@code FCUnpublish}, {@code deleteStream}, {@code closeStream} → end of publish and of read
+ *       batching.</li>
  * </ol>
  * Protocol errors, read timeouts and connection loss end the publish with the matching {@link EndReason} and
  * close the connection, with one log line.
