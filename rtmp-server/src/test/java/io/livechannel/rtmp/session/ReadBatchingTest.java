@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -86,13 +87,18 @@ class ReadBatchingTest {
     }
 
     private int startEpollServer() throws InterruptedException {
+        return startEpollServer(ch -> ch.pipeline().addLast("batcher", batching.newHandler(ch)).addLast(new Recorder()));
+    }
+
+    /** A one-loop epoll server whose connections get the pipeline {@code pipeline} builds; returns its port. */
+    private int startEpollServer(Consumer<SocketChannel> pipeline) throws InterruptedException {
         assertThat(Epoll.isAvailable()).as("native epoll loads here (%s)", Epoll.unavailabilityCause()).isTrue();
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("batcher", batching.newHandler(ch)).addLast(new Recorder());
+                        pipeline.accept(ch);
                         accepted.complete(ch);
                     }
                 })
@@ -235,29 +241,20 @@ class ReadBatchingTest {
      */
     @Test
     void theEndOfAKeyframeIsReadWithoutWaitingForTheMark() throws Exception {
-        assertThat(Epoll.isAvailable()).as("native epoll loads here (%s)", Epoll.unavailabilityCause()).isTrue();
         BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ChunkDecoder(RtmpLimits.defaults()))
-                                .addLast(new ChannelInboundHandlerAdapter() {
-                                    @Override
-                                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                        RawMessage m = (RawMessage) msg;
-                                        messages.add(m.typeId() + ":" + m.content().readableBytes() + ":"
-                                                + Integer.toHexString(m.content().getUnsignedByte(0)));
-                                        m.release();
-                                    }
-                                });
-                        ch.pipeline().addFirst("batcher", batching.newHandler(ch)); // as at publish start
-                        accepted.complete(ch);
-                    }
-                })
-                .bind("127.0.0.1", 0).sync().channel();
-        try (Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
+        int port = startEpollServer(ch -> {
+            ch.pipeline().addLast(new ChunkDecoder(RtmpLimits.defaults())).addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    RawMessage m = (RawMessage) msg;
+                    messages.add(m.typeId() + ":" + m.content().readableBytes() + ":"
+                            + Integer.toHexString(m.content().getUnsignedByte(0)));
+                    m.release();
+                }
+            });
+            ch.pipeline().addFirst("batcher", batching.newHandler(ch)); // at the head, as at publish start
+        });
+        try (Socket client = new Socket("127.0.0.1", port)) {
             client.setTcpNoDelay(true);
             OutputStream out = client.getOutputStream();
             Channel ch = accepted.get(5, TimeUnit.SECONDS);
