@@ -29,8 +29,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Buffers: at most {@link #POOLED_BUFFERS} are kept, each of at most {@link #MAX_POOLED_BYTES}; a write needing
  * more allocates a buffer that is dropped afterwards. Objects over {@link #MAX_OBJECT_BYTES} are not written here.
  *
- * <p>Threading: thread-safe; every call blocks until the device has the data. Not final only so that tests can
- * make a write look slow.
+ * <p>Threading: thread-safe; {@link #writeFile} (and {@link #write}) block until the device has the data, which
+ * {@link DirectWriteThreads} runs on threads of their own. Not final only so that tests can make a write look slow.
  */
 class DirectWriter {
     private static final Logger log = LoggerFactory.getLogger(DirectWriter.class);
@@ -68,7 +68,7 @@ class DirectWriter {
             DirectWriter writer = new DirectWriter((int) size);
             ByteBuffer block = writer.take(writer.blockSize);
             try {
-                writer.writeFile(probe, block, false);
+                writer.writeFile(probe, block, false, false);
             } finally {
                 writer.give(block);
             }
@@ -95,32 +95,57 @@ class DirectWriter {
     }
 
     /**
-     * Creates {@code file} (which must not exist) holding {@code header}, then {@code content}, then zeros up to
-     * the next block boundary. Neither buffer's position or limit moves.
+     * Creates (or overwrites, when {@code existing}) {@code file} holding the layout's header, then its content, then
+     * zeros up to the next block boundary: {@link #fill}, {@link #writeFile}, {@link #give} on the calling thread.
      *
      * @param force whether to fsync the file (its size and block map) before returning
      * @throws java.nio.file.NoSuchFileException when {@code file}'s directory does not exist
      */
-    void write(Path file, ByteBuffer header, ByteBuffer content, boolean force) throws IOException {
-        int length = header.remaining() + content.remaining();
-        int padded = roundUp(length);
-        ByteBuffer buf = take(padded);
+    void write(Path file, ObjectFile.Layout layout, boolean force, boolean existing) throws IOException {
+        ByteBuffer aligned = fill(layout);
         try {
-            buf.clear();
-            buf.put(header.duplicate()).put(content.duplicate());
-            buf.put(ZEROS, 0, padded - length);
-            buf.flip();
-            writeFile(file, buf, force);
+            writeFile(file, aligned, force, existing);
         } finally {
-            give(buf);
+            give(aligned);
         }
     }
 
-    private void writeFile(Path file, ByteBuffer aligned, boolean force) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                ExtendedOpenOption.DIRECT)) {
+    /**
+     * A buffer of this writer's pool holding the layout's header, content and the zeros up to the next block
+     * boundary, flipped for {@link #writeFile}; hand it back with {@link #give}. The layout's buffers do not move,
+     * and are not needed once this returns.
+     */
+    ByteBuffer fill(ObjectFile.Layout layout) {
+        int length = Math.toIntExact(layout.fileBytes());
+        int padded = roundUp(length);
+        ByteBuffer buf = take(padded);
+        buf.clear();
+        buf.put(layout.header().duplicate()).put(layout.content().duplicate());
+        buf.put(ZEROS, 0, padded - length);
+        return buf.flip();
+    }
+
+    /**
+     * Creates {@code file} (which must not exist), or overwrites it from its start when {@code existing}, with the
+     * remaining bytes of {@code aligned} (from {@link #fill}), past the page cache; an existing file is then cut to
+     * that length. The position of {@code aligned} moves to its limit. This is the part that waits for the device;
+     * tests override it to make a write slow or hold it.
+     *
+     * @param force whether to fsync the file (its size and block map) before returning
+     * @throws java.nio.file.NoSuchFileException when {@code file}'s directory does not exist, or an {@code existing}
+     *     file does not
+     */
+    void writeFile(Path file, ByteBuffer aligned, boolean force, boolean existing) throws IOException {
+        try (FileChannel ch = existing
+                ? FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)
+                : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        ExtendedOpenOption.DIRECT)) {
+            int length = aligned.remaining();
             while (aligned.hasRemaining()) {
                 ch.write(aligned);
+            }
+            if (existing) {
+                ch.truncate(length);
             }
             if (force) {
                 ch.force(true);
@@ -142,7 +167,8 @@ class DirectWriter {
         return ByteBuffer.allocateDirect(capacity + blockSize).alignedSlice(blockSize);
     }
 
-    private void give(ByteBuffer buf) {
+    /** Takes back a buffer from {@link #fill} (or the probe's); it must not be used afterwards. */
+    void give(ByteBuffer buf) {
         if (buf.capacity() <= MAX_POOLED_BYTES && pool.size() < POOLED_BUFFERS) {
             pool.offer(buf);
         }

@@ -12,8 +12,10 @@ import io.livechannel.storage.StoredObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,7 +35,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,8 +50,9 @@ import java.util.stream.Stream;
  * {@link KeyPathCodec} for the name mapping and {@link ObjectFile} for the format).
  *
  * <p>Lifecycle of a put: write header and content to {@code .tmp-<token>-<n>} beside the target (hidden from
- * listings), fsync it if the {@link FsyncPolicy} says so, rename atomically over the target, then fsync the
- * directory under the same condition. Readers open the file once and keep it, so they see the old object or the
+ * listings; a new name for each attempt, so that a direct write abandoned under one name never meets the next),
+ * fsync it if the {@link FsyncPolicy} says so, rename atomically over the target, then fsync the directory under
+ * the same condition. Readers open the file once and keep it, so they see the old object or the
  * whole new one. A crash or {@code kill -9} at any moment leaves at most a temporary file, which listings ignore
  * and the next {@link #FileSystemObjectStore(Path, Clock, FsyncPolicy, DirectIo) open} deletes; what a power loss
  * leaves depends on the policy (see {@link FsyncPolicy}). Empty directories left by deletes are harmless and
@@ -58,10 +62,12 @@ import java.util.stream.Stream;
  * ({@link ObjectFile}: CRC32C for live output), then {@code open}, one {@code write}, {@code close},
  * {@code rename}; plus two {@code fsync}s when forced. Live output is written with {@code O_DIRECT} under
  * {@link DirectIo#AUTO}: one copy into an aligned buffer on the Java side, then the device reads it (see
- * {@link DirectWriter}); otherwise one gathering write of header and content through the page cache (a direct
- * buffer is not copied on the Java side). A missing directory is created only when the {@code open} reports it missing.
+ * {@link DirectWriter}), on a thread of {@link DirectWriteThreads} that the put waits for at most a patience (see
+ * {@link #write}); otherwise one gathering write of header and content through the page cache (a direct buffer is
+ * not copied on the Java side). A missing directory is created only when the {@code open} reports it missing.
  * Replacing an existing object adds an {@code access} and a {@code link} ({@link #retire}); a new key only the
- * {@code access}.
+ * {@code access}. A small live object (a playlist) is written into the file of a version it replaced a minute or
+ * more before, when there is one, instead of a new file ({@link RecycledFiles}): no inode is allocated or freed.
  *
  * <p>Threading: thread-safe and blocking; call it from a storage executor, never a Netty event loop. Only one
  * process may use a root at a time (opening deletes other writers' temporary files).
@@ -73,9 +79,26 @@ public final class FileSystemObjectStore implements ObjectStore {
     private static final Logger log = LoggerFactory.getLogger(FileSystemObjectStore.class);
     /** Names that listings skip and {@link #removeTemporaryFiles} deletes when the store opens. */
     static final String TEMP_PREFIX = ".tmp-";
-    private static final String RETIRED_SUFFIX = ".replaced";
+    static final String RETIRED_SUFFIX = ".replaced";
     /** A direct write that takes this long pauses direct writes ({@link #write}): 400 times a normal one here. */
     static final Duration SLOW_DIRECT_WRITE = Duration.ofMillis(200);
+    /**
+     * How long a put of live output waits for its direct write before it writes through the page cache instead
+     * ({@link #write}), plus {@link #PATIENCE_NANOS_PER_MIB} per MiB of the object: a 2 Mbit/s segment's direct
+     * write (half a MiB) takes about half a millisecond here, and the playlist that lists it has to be readable
+     * within 50 ms of the cut (issue 9).
+     */
+    static final Duration DIRECT_PATIENCE = Duration.ofMillis(20);
+    /** The patience per MiB: a device that writes 100 MiB/s or more finishes a large object before it is given up. */
+    static final long PATIENCE_NANOS_PER_MIB = 10_000_000L;
+    /** Live objects up to this file size (header and content) reuse replaced ones' inodes ({@link RecycledFiles}). */
+    static final int RECYCLE_MAX_BYTES = 16 * 1024;
+    /** How long a replaced file waits before it is reused: far beyond any read of a small object. */
+    static final Duration RECYCLE_QUARANTINE = Duration.ofSeconds(60);
+    /** A replaced file not reused for this long (its channel stopped) is unlinked. */
+    static final Duration RECYCLE_MAX_IDLE = Duration.ofMinutes(3);
+    /** At most this many replaced files per directory: a minute of 1-second segments, with room to spare. */
+    static final int RECYCLED_PER_DIRECTORY = 96;
     /** How long a pause lasts, in multiples of the slow write's duration, and at most. */
     static final int PAUSE_PER_SLOW_WRITE_TIME = 4;
     static final Duration MAX_PAUSE = Duration.ofSeconds(30);
@@ -98,12 +121,20 @@ public final class FileSystemObjectStore implements ObjectStore {
     private final LongAdder liveWritesDirect = new LongAdder();
     private final LongAdder liveWritesBuffered = new LongAdder();
     private final AtomicLong slowDirectWrites = new AtomicLong();
-    /** Unlinks the temporary names of replaced objects ({@link #retire}); one daemon thread, in order. */
-    private final ExecutorService unlinker = Executors.newSingleThreadExecutor(r -> {
+    private final AtomicLong abandonedTotal = new AtomicLong();
+    private final Duration directPatience;
+    private final DirectWriteThreads directThreads;
+    /**
+     * Unlinks the temporary names of replaced objects ({@link #retire}) that are not kept for reuse, and sweeps
+     * {@link #recycled}; one daemon thread, in order.
+     */
+    private final ScheduledExecutorService unlinker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "storage-fs-unlink");
         t.setDaemon(true);
         return t;
     });
+    /** Replaced small live objects kept for their inodes ({@link RecycledFiles}). */
+    private final RecycledFiles recycled;
 
     /**
      * Opens (creating when missing) the store at {@code root}, deleting temporary files of killed writes.
@@ -122,7 +153,19 @@ public final class FileSystemObjectStore implements ObjectStore {
      */
     FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync, Function<Path, DirectWriter> directWriter,
                           LongSupplier nanoTime) throws StorageException {
+        this(root, clock, fsync, directWriter, nanoTime, DIRECT_PATIENCE);
+    }
+
+    /** As above, waiting {@code directPatience} (real time) for a direct write before going through the page cache. */
+    FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync, Function<Path, DirectWriter> directWriter,
+                          LongSupplier nanoTime, Duration directPatience) throws StorageException {
         this.nanoTime = nanoTime;
+        this.directPatience = Objects.requireNonNull(directPatience, "directPatience");
+        this.directThreads = new DirectWriteThreads(nanoTime, this::abandonedWriteEnded);
+        this.recycled = new RecycledFiles(nanoTime, RECYCLE_QUARANTINE, RECYCLE_MAX_IDLE, RECYCLED_PER_DIRECTORY,
+                this::unlinkLater);
+        long sweep = RECYCLE_MAX_IDLE.toMillis() / 3;
+        unlinker.scheduleWithFixedDelay(recycled::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
         this.directPausedUntilNanos = new AtomicLong(nanoTime.getAsLong()); // not paused: nanoTime may be < 0
         this.root = root.toAbsolutePath().normalize();
         this.clock = clock;
@@ -154,6 +197,11 @@ public final class FileSystemObjectStore implements ObjectStore {
         this(root, Clock.systemUTC());
     }
 
+    /** Direct writes that a put stopped waiting for and that the device still holds; for tests. */
+    int abandonedDirectWritesUnderWay() {
+        return directThreads.abandonedUnderWay();
+    }
+
     /** Whether live output is written past the page cache: {@link DirectIo#AUTO} and a file system that takes it. */
     public boolean writesLiveOutputDirect() {
         return direct != null;
@@ -174,7 +222,8 @@ public final class FileSystemObjectStore implements ObjectStore {
         Path dir = bucketDir(bucket);
         try {
             if (!list(bucket, ListQuery.prefix("", 1)).objects().isEmpty()) {
-                throw new StorageException(StorageException.Kind.BUCKET_NOT_EMPTY, "bucket " + bucket + " is not empty");
+                throw new StorageException(StorageException.Kind.BUCKET_NOT_EMPTY,
+                        "bucket " + bucket + " is not empty");
             }
             try (Stream<Path> paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
@@ -191,73 +240,135 @@ public final class FileSystemObjectStore implements ObjectStore {
     @Override
     public StoredObject put(String bucket, String key, InputStream data, long length, PutOptions options)
             throws StorageException {
-        return put(bucket, key, options, (temp, now, force) -> ObjectFile.write(temp, key, data, length, options,
-                now, force));
+        return put(bucket, key, options, (dir, now, force) -> {
+            Path temp = newTemp(dir);
+            try {
+                return new Written(temp, ObjectFile.write(temp, key, data, length, options, now, force));
+            } catch (IOException | StorageException | RuntimeException e) {
+                deleteQuietly(temp);
+                throw e;
+            }
+        });
     }
 
     /** Writes the buffer to the file without copying it on the Java side; see the class comment. */
     @Override
     public StoredObject put(String bucket, String key, ByteBuffer data, PutOptions options) throws StorageException {
-        return put(bucket, key, options, (temp, now, force) -> write(temp, key, data, options, now, force));
+        return put(bucket, key, options, (dir, now, force) -> write(dir, ObjectFile.layout(key, data, options, now),
+                options, force));
     }
 
     /**
      * Live output directly when this store writes directly, anything else through the page cache. A direct write
-     * waits for the disk, a buffered one only for memory: after a direct write that took
-     * {@link #SLOW_DIRECT_WRITE} or more (a disk busy with someone else's I/O, a TRIM storm after a large delete),
-     * live output goes through the page cache, as every write did before direct I/O, for
-     * {@link #PAUSE_PER_SLOW_WRITE_TIME} times as long as that write took (at most {@link #MAX_PAUSE}), so that
-     * memory absorbs the stall instead of the write queue's backlog filling up. A short hiccup costs a short
-     * pause; a disk that stays slow keeps extending it (with the direct writes that were already under way).
+     * waits for the disk, a buffered one only for memory, so a direct write of live output that is not forced waits
+     * at most {@link #directPatience} and {@link #PATIENCE_NANOS_PER_MIB} per MiB ({@link DirectWriteThreads}): one
+     * still under way then is abandoned, the object is written through the page cache under another name, and live
+     * output goes through the page cache until every abandoned write has ended. A direct write that took
+     * {@link #SLOW_DIRECT_WRITE} or more (a forced one), or that was abandoned (a disk busy with someone else's I/O, a
+     * TRIM storm after a large delete), also sends live output through the page cache, as every write did before
+     * direct I/O, for {@link #PAUSE_PER_SLOW_WRITE_TIME} times as long as that write took (at most
+     * {@link #MAX_PAUSE}), so that memory absorbs the stall instead of the write queue's backlog filling up. A short
+     * hiccup costs a short pause; a disk that stays slow keeps extending it. Small live output goes into a file of
+     * {@link #recycled} when one is ready, either way.
      *
      * <p>A direct write that fails for any reason but a missing directory is done again through the page cache;
      * when that works, the direct path is what failed (a file system under the root that refuses {@code O_DIRECT}
      * or another alignment than the probe found), so live output goes through the page cache from then on (one
      * WARN).
      */
-    private StoredObject write(Path temp, String key, ByteBuffer data, PutOptions options, Instant now,
-                               boolean force) throws IOException {
+    private Written write(Path dir, ObjectFile.Layout layout, PutOptions options, boolean force) throws IOException {
         DirectWriter writer = options.origin() == PutOptions.Origin.LIVE_OUTPUT ? direct : null;
-        if (writer != null && nanoTime.getAsLong() - directPausedUntilNanos.get() < 0) {
+        if (writer != null && !writer.accepts(layout.fileBytes())) {
+            writer = null;
+        } else if (writer != null && (directThreads.abandonedUnderWay() > 0
+                || nanoTime.getAsLong() - directPausedUntilNanos.get() < 0)) {
             liveWritesBuffered.increment();
             writer = null;
         }
+        Path reused = options.origin() == PutOptions.Origin.LIVE_OUTPUT && layout.fileBytes() <= RECYCLE_MAX_BYTES
+                ? recycled.take(dir) : null;
         if (writer == null) {
-            return ObjectFile.write(temp, key, data, options, now, force, null);
+            return writeBuffered(dir, reused, layout, force);
         }
+        Path temp = reused != null ? reused : newTemp(dir);
         long start = nanoTime.getAsLong();
-        StoredObject stored;
         try {
-            stored = ObjectFile.write(temp, key, data, options, now, force, writer);
+            if (force) { // a buffered write would wait for the same device in its fsync: no patience here
+                writer.write(temp, layout, true, reused != null);
+            } else if (!directThreads.write(writer, temp, writer.fill(layout), false, reused != null,
+                    directPatience.toNanos() + (layout.fileBytes() * PATIENCE_NANOS_PER_MIB >> 20))) {
+                abandoned(layout.object().key(), nanoTime.getAsLong() - start);
+                liveWritesBuffered.increment();
+                return writeBuffered(dir, null, layout, false);
+            }
         } catch (NoSuchFileException e) {
             throw e;
+        } catch (InterruptedIOException e) {
+            throw e;
         } catch (IOException e) {
-            Files.deleteIfExists(temp);
-            stored = ObjectFile.write(temp, key, data, options, now, force, null);
+            deleteQuietly(temp);
+            Written written = writeBuffered(dir, null, layout, force);
             if (direct != null) {
                 direct = null;
                 log.warn("direct write of {} failed ({}) but a buffered one worked: live output goes through the "
-                        + "page cache from now on", key, e.toString());
+                        + "page cache from now on", layout.object().key(), e.toString());
             }
-            return stored;
+            return written;
         }
         liveWritesDirect.increment();
-        long end = nanoTime.getAsLong();
-        long took = end - start;
+        long took = nanoTime.getAsLong() - start;
         if (took >= SLOW_DIRECT_WRITE.toNanos()) {
-            long pause = Math.min(took * PAUSE_PER_SLOW_WRITE_TIME, MAX_PAUSE.toNanos());
-            // only ever extended: a short slow write ending inside a longer pause must not cut it short
-            directPausedUntilNanos.accumulateAndGet(end + pause, (until, candidate) -> candidate - until > 0
-                    ? candidate : until);
-            if (slowDirectWrites.getAndIncrement() == 0) { // the rest at DEBUG, and counted at close
-                log.info("direct write of {} took {} ms: live output goes through the page cache for {} ms (and "
-                        + "after each later slow direct write)", key, took / 1_000_000, pause / 1_000_000);
-            } else {
-                log.debug("direct write of {} took {} ms: page cache for {} ms", key, took / 1_000_000,
-                        pause / 1_000_000);
-            }
+            pauseDirectWrites(layout.object().key(), took);
         }
-        return stored;
+        return new Written(temp, layout.object());
+    }
+
+    /** Into {@code reused} (a kept file of {@link #recycled}) when not null, else into a new temporary file. */
+    private Written writeBuffered(Path dir, Path reused, ObjectFile.Layout layout, boolean force) throws IOException {
+        Path temp = reused != null ? reused : newTemp(dir);
+        try {
+            ObjectFile.writeBuffered(temp, layout, force, reused != null);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+        return new Written(temp, layout.object());
+    }
+
+    /** A direct write outlived {@link #directPatience}: see {@link #write}; logged at INFO the first time. */
+    private void abandoned(String key, long waitedNanos) {
+        if (abandonedTotal.getAndIncrement() == 0) { // the rest at DEBUG, and counted at close
+            log.info("direct write of {} still under way after {} ms: written through the page cache, and so is live "
+                    + "output until the device has it (and after each later stalled direct write)", key,
+                    waitedNanos / 1_000_000);
+        } else {
+            log.debug("direct write of {} still under way after {} ms: written through the page cache", key,
+                    waitedNanos / 1_000_000);
+        }
+    }
+
+    /** An abandoned direct write has ended, on its own thread (see {@link DirectWriteThreads}). */
+    private void abandonedWriteEnded(Path file, long tookNanos, IOException failure) {
+        if (failure == null) {
+            pauseDirectWrites(file.toString(), tookNanos);
+        } else {
+            log.debug("abandoned direct write of {} failed: {}", file, failure.toString());
+        }
+    }
+
+    private void pauseDirectWrites(String what, long tookNanos) {
+        long end = nanoTime.getAsLong();
+        long pause = Math.min(tookNanos * PAUSE_PER_SLOW_WRITE_TIME, MAX_PAUSE.toNanos());
+        // only ever extended: a short slow write ending inside a longer pause must not cut it short
+        directPausedUntilNanos.accumulateAndGet(end + pause, (until, candidate) -> candidate - until > 0
+                ? candidate : until);
+        if (slowDirectWrites.getAndIncrement() == 0) { // the rest at DEBUG, and counted at close
+            log.info("direct write of {} took {} ms: live output goes through the page cache for {} ms (and "
+                    + "after each later slow direct write)", what, tookNanos / 1_000_000, pause / 1_000_000);
+        } else {
+            log.debug("direct write of {} took {} ms: page cache for {} ms", what, tookNanos / 1_000_000,
+                    pause / 1_000_000);
+        }
     }
 
     /** MD5 for uploads, the CRC32C tag for live output: the same bytes {@code ObjectFile} writes. */
@@ -266,50 +377,78 @@ public final class FileSystemObjectStore implements ObjectStore {
         return ObjectFile.etag(content, options);
     }
 
-    /** How a put fills its temporary file: one of the two {@code ObjectFile.write}s. */
+    /** A temporary file holding a whole object, and that object. */
+    private record Written(Path file, StoredObject object) {
+    }
+
+    /**
+     * How a put fills a temporary file in {@code dir}: each attempt under a new name (an abandoned direct write
+     * may still hold an earlier one), deleted again when the attempt fails.
+     */
     @FunctionalInterface
     private interface ContentWriter {
-        StoredObject write(Path temp, Instant lastModified, boolean force) throws IOException, StorageException;
+        Written write(Path dir, Instant lastModified, boolean force) throws IOException, StorageException;
+    }
+
+    private Path newTemp(Path dir) {
+        return dir.resolve(tempPrefix + tempCounter.incrementAndGet());
     }
 
     private StoredObject put(String bucket, String key, PutOptions options, ContentWriter writer)
             throws StorageException {
         Path target = objectFile(bucketDir(bucket), key);
         Path dir = target.getParent();
-        Path temp = dir.resolve(tempPrefix + tempCounter.incrementAndGet());
         boolean force = fsync.forces(options);
+        Written written = null;
         boolean renamed = false;
         try {
-            StoredObject stored;
             try {
-                stored = writer.write(temp, now(), force);
+                written = writer.write(dir, now(), force);
             } catch (NoSuchFileException e) { // first object under this prefix: one mkdir, not one per put
                 Files.createDirectories(dir);
-                stored = writer.write(temp, now(), force);
+                written = writer.write(dir, now(), force);
             }
             // a new key (every segment) is told apart with one access() call: a failed link() would cost two
             // exceptions with stack traces per segment (java_lang_Throwable::fill_in_stack_trace was 2 % of the
             // write threads' CPU samples at 100 publishers)
             Path retired = Files.exists(target) ? retire(target, dir) : null;
+            boolean moved = false;
             try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(written.file(), target, StandardCopyOption.ATOMIC_MOVE);
+                moved = true;
             } finally {
-                if (retired != null) {
-                    unlinker.execute(() -> deleteQuietly(retired));
+                if (retired != null && moved && recyclable(options, written.object())) {
+                    recycled.keep(dir, retired);
+                } else if (retired != null) {
+                    unlinkLater(retired);
                 }
             }
             renamed = true;
             if (force) {
                 syncDirectory(dir);
             }
-            log.debug("put {}/{} ({} bytes)", bucket, key, stored.size());
-            return stored;
+            log.debug("put {}/{} ({} bytes)", bucket, key, written.object().size());
+            return written.object();
         } catch (IOException e) {
             throw io("put " + bucket + "/" + key, e);
         } finally {
-            if (!renamed) {
-                deleteQuietly(temp);
+            if (written != null && !renamed) {
+                deleteQuietly(written.file());
             }
+        }
+    }
+
+    /** Whether the version a put replaces is kept for its inode ({@link RecycledFiles}): small live output. */
+    private static boolean recyclable(PutOptions options, StoredObject object) {
+        return options.origin() == PutOptions.Origin.LIVE_OUTPUT && object.size() <= RECYCLE_MAX_BYTES;
+    }
+
+    /** Unlinks {@code file} on the unlinker thread, or here once the store is closed. */
+    private void unlinkLater(Path file) {
+        try {
+            unlinker.execute(() -> deleteQuietly(file));
+        } catch (RejectedExecutionException e) {
+            deleteQuietly(file);
         }
     }
 
@@ -329,8 +468,16 @@ public final class FileSystemObjectStore implements ObjectStore {
             ByteRange served = clamp(range, object, key);
             long first = served == null ? 0 : served.first();
             long length = served == null ? object.size() : served.length();
-            ObjectStream stream = new ObjectStream(object, served,
-                    new RangeInputStream(ch, header.contentOffset() + first, length));
+            InputStream content = new RangeInputStream(ch, header.contentOffset() + first, length);
+            if (object.size() <= RECYCLE_MAX_BYTES) {
+                // read whole before returning: the inode of a small live object is reused later (RecycledFiles)
+                byte[] bytes = content.readNBytes((int) length);
+                if (bytes.length != length) {
+                    throw new IOException(key + " ended after " + bytes.length + " of " + length + " bytes");
+                }
+                return new ObjectStream(object, served, new ByteArrayInputStream(bytes));
+            }
+            ObjectStream stream = new ObjectStream(object, served, content);
             ch = null; // ownership moved to the stream
             return stream;
         } catch (NoSuchFileException e) {
@@ -421,7 +568,8 @@ public final class FileSystemObjectStore implements ObjectStore {
      * last link to its inode: freeing an inode's blocks happens in the thread that drops the last link, and on
      * ext4 mounted with {@code discard} that is a synchronous TRIM which, behind a busy disk's writeback, blocked
      * playlist rewrites for up to a second (kernel stacks: {@code ext4_evict_inode} → {@code ext4_free_blocks} →
-     * {@code blkdev_issue_discard}). The temporary name is unlinked by {@link #unlinker} instead, off the lane.
+     * {@code blkdev_issue_discard}). The temporary name is kept for reuse when the object is small live output
+     * ({@link #recycled}), and otherwise unlinked by {@link #unlinker}, off the lane.
      *
      * @return the temporary name, or null when there is no object to replace (it was deleted since the caller
      *         saw it) or no hard links here
@@ -442,9 +590,12 @@ public final class FileSystemObjectStore implements ObjectStore {
     @Override
     public void close() {
         if (liveWritesDirect.sum() + liveWritesBuffered.sum() > 0) {
-            log.info("live output written directly: {} objects; through the page cache after {} slow direct writes: "
-                    + "{}", liveWritesDirect.sum(), slowDirectWrites.get(), liveWritesBuffered.sum());
+            log.info("live output written directly: {} objects; through the page cache after {} slow direct writes "
+                    + "and {} abandoned ones: {}", liveWritesDirect.sum(), slowDirectWrites.get(),
+                    abandonedTotal.get(), liveWritesBuffered.sum());
         }
+        directThreads.close();
+        recycled.clear();
         unlinker.shutdown();
         try {
             if (!unlinker.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -63,37 +63,55 @@ final class ObjectFile {
     }
 
     /**
-     * Writes header and content to {@code file} (a new temporary file): the ETag is computed first from the
-     * buffer, so the header is complete before anything is written. With a {@code direct} writer that accepts the
-     * size, one {@code O_DIRECT} write of header, content and padding (see {@link DirectWriter}); otherwise one
-     * gathering write through the page cache, where a direct buffer goes to the kernel without a copy on the Java
-     * side. {@code data}'s position and limit are unchanged.
-     *
-     * @param force whether to fsync the file before returning
-     * @param direct the store's direct writer, or null to write through the page cache
-     * @throws java.nio.file.NoSuchFileException when {@code file}'s directory does not exist
+     * An object file laid out in memory, ready to be written: the header (size and ETag filled in), the content (a
+     * duplicate of the caller's buffer, which must stay unchanged until the file is written) and what a head of the
+     * object will return.
      */
-    static StoredObject write(Path file, String key, ByteBuffer data, PutOptions options, Instant lastModified,
-                              boolean force, DirectWriter direct) throws IOException {
+    record Layout(ByteBuffer header, ByteBuffer content, StoredObject object) {
+        /** Header and content: the file's length before any padding. */
+        long fileBytes() {
+            return header.remaining() + (long) content.remaining();
+        }
+    }
+
+    /**
+     * Lays out the object file of {@code data}'s remaining bytes: the ETag is computed first from the buffer, so the
+     * header is complete before anything is written. {@code data}'s position and limit are unchanged.
+     */
+    static Layout layout(String key, ByteBuffer data, PutOptions options, Instant lastModified) throws IOException {
         ByteBuffer content = data.duplicate();
         long size = content.remaining();
         byte[] tag = tag(content, options);
         ByteBuffer header = ByteBuffer.wrap(encodeHeader(key, options, lastModified));
         header.putLong(SIZE_OFFSET, size).put(SIZE_OFFSET + 8, tag);
-        if (direct != null && direct.accepts(header.remaining() + size)) {
-            direct.write(file, header, content, force);
-            return stored(key, size, tag, options, lastModified);
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        return new Layout(header, content, stored(key, size, tag, options, lastModified));
+    }
+
+    /**
+     * Writes a laid-out object to {@code file} (a new temporary file, or an existing one overwritten from its start
+     * and then cut to the object's length) through the page cache: one gathering write, in which a direct buffer
+     * goes to the kernel without a copy on the Java side. The layout's buffers do not move.
+     *
+     * @param force whether to fsync the file before returning
+     * @throws java.nio.file.NoSuchFileException when {@code file}'s directory does not exist, or an {@code existing}
+     *     file does not
+     */
+    static void writeBuffered(Path file, Layout layout, boolean force, boolean existing) throws IOException {
+        ByteBuffer header = layout.header().duplicate();
+        ByteBuffer content = layout.content().duplicate();
+        try (FileChannel ch = existing ? FileChannel.open(file, StandardOpenOption.WRITE)
+                : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer[] parts = {header, content};
             while (header.hasRemaining() || content.hasRemaining()) {
                 ch.write(parts);
+            }
+            if (existing) {
+                ch.truncate(layout.fileBytes());
             }
             if (force) {
                 ch.force(true);
             }
         }
-        return stored(key, size, tag, options, lastModified);
     }
 
     /**

@@ -1,0 +1,165 @@
+package io.livechannel.storage.fs;
+
+import io.livechannel.storage.ByteRange;
+import io.livechannel.storage.ObjectKey;
+import io.livechannel.storage.ObjectStream;
+import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.StorageException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Replaced playlists give their inodes to later versions ({@link RecycledFiles}): checked by inode number, with the
+ * store's clock set by hand, through the page cache and with {@code O_DIRECT}.
+ */
+class RecycledPlaylistTest {
+    private static final String BUCKET = "live";
+    private static final PutOptions PLAYLIST = PutOptions.liveOutput("application/x-mpegURL");
+    private static final PutOptions SEGMENT = PutOptions.liveOutput("video/MP2T");
+    private static final long QUARANTINE = FileSystemObjectStore.RECYCLE_QUARANTINE.toNanos();
+
+    @TempDir
+    Path tmp;
+    private final AtomicLong nanos = new AtomicLong(-3_000_000_000_000L);
+    private FileSystemObjectStore store;
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private void open(boolean direct) throws Exception {
+        int blockSize = (int) Files.getFileStore(tmp).getBlockSize();
+        store = new FileSystemObjectStore(tmp.resolve("objects"), Clock.systemUTC(), FsyncPolicy.DEFAULT,
+                dir -> direct ? new DirectWriter(blockSize) : null, nanos::get);
+        store.createBucket(BUCKET);
+    }
+
+    @ParameterizedTest(name = "direct={0}")
+    @ValueSource(booleans = {false, true})
+    void aPlaylistVersionIsWrittenIntoTheInodeOfOneReplacedAMinuteBefore(boolean direct) throws Exception {
+        open(direct);
+        String key = "ch/index.m3u8";
+        byte[] v1 = playlist(900, 1);
+        store.put(BUCKET, key, ByteBuffer.wrap(v1), PLAYLIST);
+        Object inode1 = inode(key);
+        store.put(BUCKET, key, ByteBuffer.wrap(playlist(700, 2)), PLAYLIST); // v1 retired now
+        Object inode2 = inode(key);
+        nanos.addAndGet(QUARANTINE - 1);
+        store.put(BUCKET, key, ByteBuffer.wrap(playlist(800, 3)), PLAYLIST); // v2 retired; v1 not ready yet
+        Object inode3 = inode(key);
+        assertThat(List.of(inode1, inode2, inode3)).as("quarantine not over: new inodes").doesNotHaveDuplicates();
+
+        nanos.addAndGet(1);
+        byte[] v4 = playlist(300, 4); // shorter than v1: the reused file is cut to it
+        store.put(BUCKET, key, ByteBuffer.wrap(v4), PLAYLIST);
+
+        assertThat(inode(key)).as("v4 in v1's inode").isEqualTo(inode1);
+        assertThat(read(key, null)).isEqualTo(v4);
+        assertThat(read(key, new ByteRange(10, 19))).isEqualTo(java.util.Arrays.copyOfRange(v4, 10, 20));
+        assertThat(store.head(BUCKET, key).orElseThrow().size()).isEqualTo(v4.length);
+        assertThat(temporaryFiles()).as("v2 and v3, kept").hasSize(2);
+        assertThat(store.list(BUCKET, io.livechannel.storage.ListQuery.prefix("ch/", 10)).objects())
+                .singleElement().satisfies(o -> assertThat(o.size()).isEqualTo(v4.length));
+
+        store.close();
+        store = null;
+        assertThat(temporaryFiles()).as("unlinked at close").isEmpty();
+    }
+
+    @Test
+    void segmentsAndUploadsAreNotKept() throws Exception {
+        open(true);
+        store.put(BUCKET, "ch/1.ts", ByteBuffer.wrap(bytes(100_000, 1)), SEGMENT);
+        store.put(BUCKET, "ch/1.ts", ByteBuffer.wrap(bytes(100_000, 2)), SEGMENT);
+        store.put(BUCKET, "up.txt", ByteBuffer.wrap(bytes(100, 3)), PutOptions.of("text/plain"));
+        store.put(BUCKET, "up.txt", ByteBuffer.wrap(bytes(100, 4)), PutOptions.of("text/plain"));
+
+        assertThat(awaitTemporaryFiles()).as("both replaced versions unlinked").isEmpty();
+    }
+
+    @Test
+    void aSmallObjectIsReadWholeBeforeGetReturns() throws Exception {
+        open(false);
+        byte[] v1 = playlist(500, 5);
+        store.put(BUCKET, "ch/index.m3u8", ByteBuffer.wrap(v1), PLAYLIST);
+        Path file = objectFile("ch/index.m3u8");
+
+        try (ObjectStream s = store.get(BUCKET, "ch/index.m3u8", null)) {
+            // what a reuse of the inode would do while a lazy reader still held it open
+            try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(new byte[(int) Files.size(file)]), 0);
+            }
+            assertThat(s.content().readAllBytes()).isEqualTo(v1);
+        }
+    }
+
+    private List<Path> awaitTemporaryFiles() throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        List<Path> left = temporaryFiles();
+        while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(5); // the unlinker thread deletes them
+            left = temporaryFiles();
+        }
+        return left;
+    }
+
+    private List<Path> temporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(tmp.resolve("objects"))) {
+            return files.filter(p -> p.getFileName().toString().startsWith(FileSystemObjectStore.TEMP_PREFIX))
+                    .toList();
+        }
+    }
+
+    private Object inode(String key) throws Exception {
+        return Files.getAttribute(objectFile(key), "unix:ino");
+    }
+
+    private Path objectFile(String key) throws StorageException {
+        Path file = tmp.resolve("objects").resolve(BUCKET);
+        for (String name : KeyPathCodec.objectPath(ObjectKey.checkedUtf8(key))) {
+            file = file.resolve(name);
+        }
+        return file;
+    }
+
+    private byte[] read(String key, ByteRange range) throws Exception {
+        try (ObjectStream s = store.get(BUCKET, key, range)) {
+            return s.content().readAllBytes();
+        }
+    }
+
+    /** A playlist-like text of {@code size} bytes, different per seed. */
+    private static byte[] playlist(int size, int seed) {
+        StringBuilder sb = new StringBuilder("#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:" + seed + "\n");
+        while (sb.length() < size) {
+            sb.append("#EXTINF:2.000,\n").append(seed).append('-').append(sb.length()).append(".ts\n");
+        }
+        return sb.substring(0, size).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] bytes(int size, int seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+}
