@@ -115,7 +115,7 @@ public final class Main implements Callable<Integer> {
                     + "else nio; epoll or nio force one (default: ${DEFAULT-VALUE})")
     Transport transport;
 
-    @Option(names = "--rtmp-read-batch-ms", paramLabel = "MS", defaultValue = "40",
+    @Option(names = "--rtmp-read-batch-ms", paramLabel = "MS", defaultValue = "100",
             description = "with epoll, the kernel gathers about this many ms of each publisher's own rate before a "
                     + "read (fewer wakeups per message; a keyframe is read at once); 0 reads every message as it "
                     + "arrives; at most 500 (default: ${DEFAULT-VALUE})")

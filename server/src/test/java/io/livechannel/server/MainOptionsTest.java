@@ -86,12 +86,12 @@ class MainOptionsTest {
     }
 
     @Test
-    void transportAndReadBatchingDefaultToEpollWhereItLoadsAnd40Ms() throws IOException {
+    void transportAndReadBatchingDefaultToEpollWhereItLoadsAnd100Ms() throws IOException {
         ServerConfig config = parse(Map.of());
         assertThat(config.transport()).isEqualTo(Transport.AUTO);
         assertThat(config.transport().resolve()).as("the jar's native epoll loads on this Linux machine")
                 .isEqualTo(Transport.EPOLL);
-        assertThat(config.rtmpReadBatch()).isEqualTo(Duration.ofMillis(40));
+        assertThat(config.rtmpReadBatch()).isEqualTo(Duration.ofMillis(100));
 
         ServerConfig nio = parse(Map.of("LIVECHANNEL_RTMP_READ_BATCH_MS", "0"), "--transport", "nio");
         assertThat(nio.transport().resolve()).isEqualTo(Transport.NIO);

@@ -65,6 +65,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     private long bufferedBytes;
     /** The chunk stream whose partial message is a video keyframe, for {@link #bytesToFinishKeyframe}; or null. */
     private ChunkStreamContext keyframe;
+    private int lastKeyframeBytes;
     private ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
 
     public ChunkDecoder(RtmpLimits limits) {
@@ -90,6 +91,19 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             return 0;
         }
         return Math.max(1, c.messageLength - c.partial.writerIndex() - internalBuffer().readableBytes());
+    }
+
+    /**
+     * The payload size of the last complete video keyframe, 0 before the first. Read batching keeps the socket's
+     * low-water mark at most half of it, so that a keyframe always fills the mark by itself and is never held.
+     */
+    public int lastKeyframeBytes() {
+        return lastKeyframeBytes;
+    }
+
+    /** Whether a video payload (legacy FLV tag or Enhanced RTMP) starts a keyframe: frame type 1 in its first byte. */
+    private static boolean isKeyframe(ByteBuf payload) {
+        return payload.isReadable() && ((payload.getUnsignedByte(payload.readerIndex()) >> 4) & 0x7) == 1;
     }
 
     @Override
@@ -280,7 +294,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         in.readBytes(c.partial, n);
         chunkBytesLeft -= n;
         if (first && n > 0) {
-            if (c.typeId == VIDEO_TYPE_ID && ((c.partial.getUnsignedByte(0) >> 4) & 0x7) == 1) {
+            if (c.typeId == VIDEO_TYPE_ID && isKeyframe(c.partial)) {
                 keyframe = c;
             } else if (keyframe == c) {
                 keyframe = null; // that keyframe was aborted; this is another message
@@ -303,6 +317,9 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     }
 
     private void emit(ChannelHandlerContext ctx, RawMessage message, List<Object> out) {
+        if (message.typeId() == VIDEO_TYPE_ID && isKeyframe(message.content())) {
+            lastKeyframeBytes = message.content().readableBytes();
+        }
         if (applyControl(ctx, message)) {
             out.add(message);
         } else {

@@ -108,7 +108,8 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
         if (elapsed < ReadBatching.WINDOW_NANOS) {
             return;
         }
-        int next = ReadBatching.markFor(windowBytes, elapsed, batching.holdNanos(), ReadBatching.MAX_MARK_BYTES);
+        int cap = chunks == null ? ReadBatching.MAX_MARK_BYTES : ReadBatching.capFor(chunks.lastKeyframeBytes());
+        int next = ReadBatching.markFor(windowBytes, elapsed, batching.holdNanos(), cap);
         windowStartNanos = nowNanos;
         windowBytes = 0;
         if (ReadBatching.worthChanging(rateMark, next)) {

@@ -29,9 +29,12 @@ import java.util.function.LongSupplier;
  * follows its measured rate: {@code rate × hold}, recomputed every {@link #WINDOW_NANOS} and changed only when
  * it moves by more than a quarter, between {@link #MIN_MARK_BYTES} (below that, no mark) and
  * {@link #MAX_MARK_BYTES}. The rate bounds the wait: a publisher sending steadily fills its mark within about
- * {@code hold}. A keyframe, which closes a segment, must not wait at all: over a real network it comes in many
- * TCP segments, so while one is under way the mark is lowered to what it still misses (as the chunk layer
- * counts it) and restored when it is complete, two system calls per keyframe. A publisher whose rate falls (a
+ * {@code hold}. A keyframe, which closes a segment, must not wait at all. So the mark is at most half the last
+ * keyframe's size ({@link #capFor}; no mark before the first keyframe), and a keyframe's arrival fills it whatever
+ * the socket held before; and over a real network, where a keyframe comes in many TCP segments, the mark is
+ * lowered while one is under way to what it still misses (as the chunk layer counts it) and restored when it is
+ * complete, two system calls per keyframe. What a longer hold delays is then only the frames between keyframes,
+ * which no playlist waits for. A publisher whose rate falls (a
  * pause, the last small commands before it waits for an answer) is caught by the tick: a connection with no read
  * for 2.5 holds (at least one whole tick) has its mark dropped to 1 byte, which also makes the kernel report any
  * data it holds.
@@ -127,14 +130,24 @@ public final class ReadBatching {
 
     /**
      * The mark for a publisher that sent {@code bytes} in {@code nanos}: what it sends in {@code holdNanos}, at
-     * most {@code cap}, or 1 (no holding) below {@link #MIN_MARK_BYTES}.
+     * most {@code cap}, or 1 (no holding) when that is below {@link #MIN_MARK_BYTES}.
      */
     static int markFor(long bytes, long nanos, long holdNanos, int cap) {
         if (nanos <= 0) {
             return 1;
         }
-        double mark = (double) bytes * holdNanos / nanos;
-        return mark < MIN_MARK_BYTES ? 1 : (int) Math.min(mark, cap);
+        double mark = Math.min((double) bytes * holdNanos / nanos, cap);
+        return mark < MIN_MARK_BYTES ? 1 : (int) mark;
+    }
+
+    /**
+     * The largest mark for a publisher whose last keyframe had {@code lastKeyframeBytes} of payload (0: none yet):
+     * half of it, so that a keyframe fills the mark by itself and the segment it closes is never held back, and at
+     * most {@link #MAX_MARK_BYTES}. A publisher that has sent no keyframe (audio only, or not started) gets 0: no
+     * mark, since without keyframes segments are cut by time, which a held read would delay.
+     */
+    static int capFor(int lastKeyframeBytes) {
+        return Math.min(lastKeyframeBytes / 2, MAX_MARK_BYTES);
     }
 
     /** Whether moving from {@code current} to {@code next} is worth a system call: 1 always is, else a 25 % move. */

@@ -110,6 +110,27 @@ class ReadBatchingTest {
         return ch.eventLoop().submit(() -> ch.config().getOption(ReadBatching.SO_RCVLOWAT)).get(5, TimeUnit.SECONDS);
     }
 
+    /**
+     * An epoll server whose connections decode chunks and hand each message to {@code messages} (then release it),
+     * with the batcher at the head of the pipeline, as at publish start.
+     */
+    private int startChunkServer(Consumer<RawMessage> messages) throws Exception {
+        return startEpollServer(ch -> {
+            ch.pipeline().addLast(new ChunkDecoder(RtmpLimits.defaults())).addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    RawMessage m = (RawMessage) msg;
+                    try {
+                        messages.accept(m);
+                    } finally {
+                        m.release();
+                    }
+                }
+            });
+            ch.pipeline().addFirst("batcher", batching.newHandler(ch));
+        });
+    }
+
     private static void tick(Channel ch, long nowNanos) throws Exception {
         ReadBatcher batcher = (ReadBatcher) ch.pipeline().get("batcher");
         ch.eventLoop().submit(() -> batcher.tick(nowNanos)).get(5, TimeUnit.SECONDS);
@@ -242,42 +263,75 @@ class ReadBatchingTest {
     @Test
     void theEndOfAKeyframeIsReadWithoutWaitingForTheMark() throws Exception {
         BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        int port = startEpollServer(ch -> {
-            ch.pipeline().addLast(new ChunkDecoder(RtmpLimits.defaults())).addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    RawMessage m = (RawMessage) msg;
-                    messages.add(m.typeId() + ":" + m.content().readableBytes() + ":"
-                            + Integer.toHexString(m.content().getUnsignedByte(0)));
-                    m.release();
-                }
-            });
-            ch.pipeline().addFirst("batcher", batching.newHandler(ch)); // at the head, as at publish start
-        });
+        int port = startChunkServer(m -> messages.add(m.typeId() + ":" + m.content().readableBytes() + ":"
+                + Integer.toHexString(m.content().getUnsignedByte(0))));
         try (Socket client = new Socket("127.0.0.1", port)) {
             client.setTcpNoDelay(true);
             OutputStream out = client.getOutputStream();
             Channel ch = accepted.get(5, TimeUnit.SECONDS);
             byte[] audio = chunked(4, 8, frame(10_000, 0xaf)); // 10,090 bytes with the chunk headers
-            for (int i = 0; i < 50; i++) {
+            byte[] keyframe = chunked(6, 9, frame(48_000, 0x17)); // 48,386 bytes
+            out.write(keyframe); // a first keyframe: no mark before one (capFor)
+            for (int i = 0; i < 45; i++) {
                 out.write(audio);
             }
             out.flush();
-            for (int i = 0; i < 50; i++) {
+            assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("9:48000:17");
+            for (int i = 0; i < 45; i++) {
                 assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("8:10000:af");
             }
             now.addAndGet(SECOND);
             tick(ch, now.get());
-            assertThat(socketMark(ch)).isEqualTo(20_180); // 504,500 bytes in 1 s × 40 ms
+            assertThat(socketMark(ch)).isEqualTo(20_097); // 502,436 bytes in 1 s × 40 ms, under 24,000
 
-            byte[] keyframe = chunked(6, 9, frame(48_000, 0x17)); // 48,386 bytes
             out.write(keyframe, 0, 40_000);
             out.flush();
             assertThat(messages.poll(300, TimeUnit.MILLISECONDS)).isNull();
             out.write(keyframe, 40_000, keyframe.length - 40_000); // 8,386 bytes: less than the rate's mark
             out.flush();
             assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("9:48000:17");
-            assertThat(socketMark(ch)).as("the rate's mark again").isEqualTo(20_180);
+            assertThat(socketMark(ch)).as("the rate's mark again").isEqualTo(20_097);
+        }
+    }
+
+    /**
+     * Without a keyframe yet (audio only) no mark is set, whatever the rate; then the mark is at most half the last
+     * keyframe, so the next keyframe fills it by itself.
+     */
+    @Test
+    void theMarkIsAtMostHalfTheLastKeyframeAndNoneBeforeOne() throws Exception {
+        BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+        int port = startChunkServer(m -> messages.add(m.typeId() + ":" + m.content().readableBytes()));
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            client.setTcpNoDelay(true);
+            OutputStream out = client.getOutputStream();
+            Channel ch = accepted.get(5, TimeUnit.SECONDS);
+            byte[] audio = chunked(4, 8, frame(10_000, 0xaf));
+            for (int i = 0; i < 50; i++) {
+                out.write(audio);
+            }
+            out.flush();
+            for (int i = 0; i < 50; i++) {
+                assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("8:10000");
+            }
+            now.addAndGet(SECOND);
+            tick(ch, now.get());
+            assertThat(socketMark(ch)).as("500 kB/s, but no keyframe yet").isEqualTo(1);
+
+            out.write(chunked(6, 9, frame(8_000, 0x17))); // a small keyframe: the mark may be 4,000 at most
+            out.write(chunked(6, 9, frame(3_000, 0x27))); // an inter frame does not count
+            for (int i = 0; i < 50; i++) {
+                out.write(audio);
+            }
+            out.flush();
+            assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("9:8000");
+            assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("9:3000");
+            for (int i = 0; i < 50; i++) {
+                assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("8:10000");
+            }
+            now.addAndGet(SECOND);
+            tick(ch, now.get());
+            assertThat(socketMark(ch)).as("the rate asks for 20 kB; half the keyframe is 4,000").isEqualTo(4_000);
         }
     }
 
@@ -314,6 +368,16 @@ class ReadBatchingTest {
         assertThat(ReadBatching.markFor(5_000_000, SECOND, hold, 32_768)).isEqualTo(32_768); // 40 Mbit/s: the cap
         assertThat(ReadBatching.markFor(Long.MAX_VALUE / 2, SECOND, hold, 32_768)).isEqualTo(32_768);
         assertThat(ReadBatching.markFor(250_000, 0, hold, 32_768)).isEqualTo(1);
+    }
+
+    @Test
+    void theCapIsHalfTheLastKeyframeUpToTheLargestMark() {
+        assertThat(ReadBatching.capFor(0)).isZero();
+        assertThat(ReadBatching.capFor(48_000)).isEqualTo(24_000);
+        assertThat(ReadBatching.capFor(1_000_000)).isEqualTo(ReadBatching.MAX_MARK_BYTES);
+        assertThat(ReadBatching.markFor(250_000, SECOND, 100_000_000L, ReadBatching.capFor(2_047)))
+                .as("a cap under the minimum: no mark").isEqualTo(1);
+        assertThat(ReadBatching.markFor(250_000, SECOND, 100_000_000L, ReadBatching.capFor(2_048))).isEqualTo(1_024);
     }
 
     @Test

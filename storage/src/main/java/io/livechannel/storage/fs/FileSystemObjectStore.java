@@ -135,6 +135,8 @@ public final class FileSystemObjectStore implements ObjectStore {
     });
     /** Replaced small live objects kept for their inodes ({@link RecycledFiles}). */
     private final RecycledFiles recycled;
+    /** Reports puts that took {@link SlowPuts#THRESHOLD} or more, with where the time went. */
+    private final SlowPuts slowPuts;
 
     /**
      * Opens (creating when missing) the store at {@code root}, deleting temporary files of killed writes.
@@ -162,6 +164,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         this.nanoTime = nanoTime;
         this.directPatience = Objects.requireNonNull(directPatience, "directPatience");
         this.directThreads = new DirectWriteThreads(nanoTime, this::abandonedWriteEnded);
+        this.slowPuts = new SlowPuts(nanoTime);
         this.recycled = new RecycledFiles(nanoTime, RECYCLE_QUARANTINE, RECYCLE_MAX_IDLE, RECYCLED_PER_DIRECTORY,
                 this::unlinkLater);
         long sweep = RECYCLE_MAX_IDLE.toMillis() / 3;
@@ -401,6 +404,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         boolean force = fsync.forces(options);
         Written written = null;
         boolean renamed = false;
+        long start = nanoTime.getAsLong();
         try {
             try {
                 written = writer.write(dir, now(), force);
@@ -408,14 +412,17 @@ public final class FileSystemObjectStore implements ObjectStore {
                 Files.createDirectories(dir);
                 written = writer.write(dir, now(), force);
             }
+            long wrote = nanoTime.getAsLong();
             // a new key (every segment) is told apart with one access() call: a failed link() would cost two
             // exceptions with stack traces per segment (java_lang_Throwable::fill_in_stack_trace was 2 % of the
             // write threads' CPU samples at 100 publishers)
             Path retired = Files.exists(target) ? retire(target, dir) : null;
+            long linked = nanoTime.getAsLong();
             boolean moved = false;
             try {
                 Files.move(written.file(), target, StandardCopyOption.ATOMIC_MOVE);
                 moved = true;
+                slowPuts.check(bucket, key, start, wrote, linked, nanoTime.getAsLong());
             } finally {
                 if (retired != null && moved && recyclable(options, written.object())) {
                     recycled.keep(dir, retired);
@@ -591,8 +598,9 @@ public final class FileSystemObjectStore implements ObjectStore {
     public void close() {
         if (liveWritesDirect.sum() + liveWritesBuffered.sum() > 0) {
             log.info("live output written directly: {} objects; through the page cache after {} slow direct writes "
-                    + "and {} abandoned ones: {}", liveWritesDirect.sum(), slowDirectWrites.get(),
-                    abandonedTotal.get(), liveWritesBuffered.sum());
+                    + "and {} abandoned ones: {}; puts of {} ms or more: {}", liveWritesDirect.sum(),
+                    slowDirectWrites.get(), abandonedTotal.get(), liveWritesBuffered.sum(),
+                    SlowPuts.THRESHOLD.toMillis(), slowPuts.count());
         }
         directThreads.close();
         recycled.clear();
