@@ -271,8 +271,8 @@ public final class FileSystemObjectStore implements ObjectStore {
      * TRIM storm after a large delete), also sends live output through the page cache, as every write did before
      * direct I/O, for {@link #PAUSE_PER_SLOW_WRITE_TIME} times as long as that write took (at most
      * {@link #MAX_PAUSE}), so that memory absorbs the stall instead of the write queue's backlog filling up. A short
-     * hiccup costs a short pause; a disk that stays slow keeps extending it. Small live output goes into a file of
-     * {@link #recycled} when one is ready, either way.
+     * hiccup costs a short pause; a disk that stays slow keeps extending it. A direct write of small live output
+     * goes into a file of {@link #recycled} when one is ready.
      *
      * <p>A direct write that fails for any reason but a missing directory is done again through the page cache;
      * when that works, the direct path is what failed (a file system under the root that refuses {@code O_DIRECT}
@@ -288,11 +288,13 @@ public final class FileSystemObjectStore implements ObjectStore {
             liveWritesBuffered.increment();
             writer = null;
         }
-        Path reused = options.origin() == PutOptions.Origin.LIVE_OUTPUT && layout.fileBytes() <= RECYCLE_MAX_BYTES
-                ? recycled.take(dir) : null;
         if (writer == null) {
-            return writeBuffered(dir, reused, layout, force);
+            return writeBuffered(dir, layout, force);
         }
+        // only a direct write reuses a kept file: it writes whole blocks, where a buffered write of part of a page
+        // that is not cached first reads it from the disk (hundreds of ms on a stalled disk, seen in the slow-put
+        // report)
+        Path reused = layout.fileBytes() <= RECYCLE_MAX_BYTES ? recycled.take(dir) : null;
         Path temp = reused != null ? reused : newTemp(dir);
         long start = nanoTime.getAsLong();
         try {
@@ -302,7 +304,7 @@ public final class FileSystemObjectStore implements ObjectStore {
                     directPatience.toNanos() + (layout.fileBytes() * PATIENCE_NANOS_PER_MIB >> 20))) {
                 abandoned(layout.object().key(), nanoTime.getAsLong() - start);
                 liveWritesBuffered.increment();
-                return writeBuffered(dir, null, layout, false);
+                return writeBuffered(dir, layout, false);
             }
         } catch (NoSuchFileException e) {
             throw e;
@@ -310,7 +312,7 @@ public final class FileSystemObjectStore implements ObjectStore {
             throw e;
         } catch (IOException e) {
             deleteQuietly(temp);
-            Written written = writeBuffered(dir, null, layout, force);
+            Written written = writeBuffered(dir, layout, force);
             if (direct != null) {
                 direct = null;
                 log.warn("direct write of {} failed ({}) but a buffered one worked: live output goes through the "
@@ -326,11 +328,10 @@ public final class FileSystemObjectStore implements ObjectStore {
         return new Written(temp, layout.object());
     }
 
-    /** Into {@code reused} (a kept file of {@link #recycled}) when not null, else into a new temporary file. */
-    private Written writeBuffered(Path dir, Path reused, ObjectFile.Layout layout, boolean force) throws IOException {
-        Path temp = reused != null ? reused : newTemp(dir);
+    private Written writeBuffered(Path dir, ObjectFile.Layout layout, boolean force) throws IOException {
+        Path temp = newTemp(dir);
         try {
-            ObjectFile.writeBuffered(temp, layout, force, reused != null);
+            ObjectFile.writeBuffered(temp, layout, force);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp);
             throw e;
@@ -445,9 +446,13 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
     }
 
-    /** Whether the version a put replaces is kept for its inode ({@link RecycledFiles}): small live output. */
-    private static boolean recyclable(PutOptions options, StoredObject object) {
-        return options.origin() == PutOptions.Origin.LIVE_OUTPUT && object.size() <= RECYCLE_MAX_BYTES;
+    /**
+     * Whether the version a put replaces is kept for its inode ({@link RecycledFiles}): small live output, in a store
+     * that writes live output directly (only direct writes reuse kept files, see {@link #write}).
+     */
+    private boolean recyclable(PutOptions options, StoredObject object) {
+        return direct != null && options.origin() == PutOptions.Origin.LIVE_OUTPUT
+                && object.size() <= RECYCLE_MAX_BYTES;
     }
 
     /** Unlinks {@code file} on the unlinker thread, or here once the store is closed. */

@@ -6,8 +6,6 @@ import io.livechannel.storage.ObjectStream;
 import io.livechannel.storage.PutOptions;
 import io.livechannel.storage.StorageException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +24,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Replaced playlists give their inodes to later versions ({@link RecycledFiles}): checked by inode number, with the
- * store's clock set by hand, through the page cache and with {@code O_DIRECT}.
+ * Replaced playlists give their inodes to later versions written directly ({@link RecycledFiles}): checked by
+ * inode number, with the store's clock set by hand.
  */
 class RecycledPlaylistTest {
     private static final String BUCKET = "live";
@@ -54,10 +52,9 @@ class RecycledPlaylistTest {
         store.createBucket(BUCKET);
     }
 
-    @ParameterizedTest(name = "direct={0}")
-    @ValueSource(booleans = {false, true})
-    void aPlaylistVersionIsWrittenIntoTheInodeOfOneReplacedAMinuteBefore(boolean direct) throws Exception {
-        open(direct);
+    @Test
+    void aPlaylistVersionIsWrittenIntoTheInodeOfOneReplacedAMinuteBefore() throws Exception {
+        open(true);
         String key = "ch/index.m3u8";
         byte[] v1 = playlist(900, 1);
         store.put(BUCKET, key, ByteBuffer.wrap(v1), PLAYLIST);
@@ -84,6 +81,26 @@ class RecycledPlaylistTest {
         store.close();
         store = null;
         assertThat(temporaryFiles()).as("unlinked at close").isEmpty();
+    }
+
+    /**
+     * Without direct writes nothing is kept: a buffered write into a kept file whose page is not cached would read
+     * the old block from the disk first.
+     */
+    @Test
+    void aStoreThatWritesThroughThePageCacheKeepsNothing() throws Exception {
+        open(false);
+        String key = "ch/index.m3u8";
+        store.put(BUCKET, key, ByteBuffer.wrap(playlist(900, 1)), PLAYLIST);
+        Object inode1 = inode(key);
+        store.put(BUCKET, key, ByteBuffer.wrap(playlist(700, 2)), PLAYLIST);
+        nanos.addAndGet(QUARANTINE);
+        byte[] v3 = playlist(300, 3);
+        store.put(BUCKET, key, ByteBuffer.wrap(v3), PLAYLIST);
+
+        assertThat(inode(key)).isNotEqualTo(inode1);
+        assertThat(read(key, null)).isEqualTo(v3);
+        assertThat(awaitTemporaryFiles()).as("replaced versions unlinked").isEmpty();
     }
 
     @Test
