@@ -323,7 +323,15 @@ public final class FileSystemObjectStore implements ObjectStore {
         liveWritesDirect.increment();
         long took = nanoTime.getAsLong() - start;
         if (took >= SLOW_DIRECT_WRITE.toNanos()) {
-            pauseDirectWrites(layout.object().key(), took);
+            long pause = pauseDirectWrites(took);
+            if (slowDirectWrites.getAndIncrement() == 0) { // the rest at DEBUG, and counted at close
+                log.info("direct write of {} took {} ms: live output goes through the page cache for {} ms (and "
+                        + "after each later slow direct write)", layout.object().key(), took / 1_000_000,
+                        pause / 1_000_000);
+            } else {
+                log.debug("direct write of {} took {} ms: page cache for {} ms", layout.object().key(),
+                        took / 1_000_000, pause / 1_000_000);
+            }
         }
         return new Written(temp, layout.object());
     }
@@ -354,25 +362,22 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** An abandoned direct write has ended, on its own thread (see {@link DirectWriteThreads}). */
     private void abandonedWriteEnded(Path file, long tookNanos, IOException failure) {
         if (failure == null) {
-            pauseDirectWrites(file.toString(), tookNanos);
+            long pause = pauseDirectWrites(tookNanos);
+            log.debug("abandoned direct write of {} ended after {} ms: page cache for {} ms", file,
+                    tookNanos / 1_000_000, pause / 1_000_000);
         } else {
             log.debug("abandoned direct write of {} failed: {}", file, failure.toString());
         }
     }
 
-    private void pauseDirectWrites(String what, long tookNanos) {
+    /** Sends live output through the page cache for a multiple of a slow write's {@code tookNanos}; returns that. */
+    private long pauseDirectWrites(long tookNanos) {
         long end = nanoTime.getAsLong();
         long pause = Math.min(tookNanos * PAUSE_PER_SLOW_WRITE_TIME, MAX_PAUSE.toNanos());
         // only ever extended: a short slow write ending inside a longer pause must not cut it short
         directPausedUntilNanos.accumulateAndGet(end + pause, (until, candidate) -> candidate - until > 0
                 ? candidate : until);
-        if (slowDirectWrites.getAndIncrement() == 0) { // the rest at DEBUG, and counted at close
-            log.info("direct write of {} took {} ms: live output goes through the page cache for {} ms (and "
-                    + "after each later slow direct write)", what, tookNanos / 1_000_000, pause / 1_000_000);
-        } else {
-            log.debug("direct write of {} took {} ms: page cache for {} ms", what, tookNanos / 1_000_000,
-                    pause / 1_000_000);
-        }
+        return pause;
     }
 
     /** MD5 for uploads, the CRC32C tag for live output: the same bytes {@code ObjectFile} writes. */
@@ -602,8 +607,8 @@ public final class FileSystemObjectStore implements ObjectStore {
     @Override
     public void close() {
         if (liveWritesDirect.sum() + liveWritesBuffered.sum() > 0) {
-            log.info("live output written directly: {} objects; through the page cache after {} slow direct writes "
-                    + "and {} abandoned ones: {}; puts of {} ms or more: {}", liveWritesDirect.sum(),
+            log.info("live output written directly: {} objects; through the page cache after {} slow direct "
+                    + "writes and {} abandoned ones: {}; puts of {} ms or more: {}", liveWritesDirect.sum(),
                     slowDirectWrites.get(), abandonedTotal.get(), liveWritesBuffered.sum(),
                     SlowPuts.THRESHOLD.toMillis(), slowPuts.count());
         }
