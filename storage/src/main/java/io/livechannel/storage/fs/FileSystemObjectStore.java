@@ -66,8 +66,9 @@ import java.util.stream.Stream;
  * {@link #write}); otherwise one gathering write of header and content through the page cache (a direct buffer is
  * not copied on the Java side). A missing directory is created only when the {@code open} reports it missing.
  * Replacing an existing object adds an {@code access} and a {@code link} ({@link #retire}); a new key only the
- * {@code access}. A small live object (a playlist) is written into the file of a version it replaced a minute or
- * more before, when there is one, instead of a new file ({@link RecycledFiles}): no inode is allocated or freed.
+ * {@code access}. A direct write of a small live object (a playlist) goes into the file of a version replaced a
+ * minute or more before, when there is one, instead of a new file ({@link RecycledFiles}): no inode is allocated or
+ * freed.
  *
  * <p>Threading: thread-safe and blocking; call it from a storage executor, never a Netty event loop. Only one
  * process may use a root at a time (opening deletes other writers' temporary files).
