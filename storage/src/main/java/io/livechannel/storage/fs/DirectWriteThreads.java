@@ -88,22 +88,18 @@ final class DirectWriteThreads implements AutoCloseable {
             write.run();
         }
         try {
-            IOException failure = write.result.get(patienceNanos, TimeUnit.NANOSECONDS);
-            if (failure != null) {
-                throw failure;
-            }
-            return true;
+            return written(write.result.get(patienceNanos, TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
             if (abandon(write)) {
                 return false;
             }
-            return write(write); // ended just now: its result is there
+            return written(write.result.getNow(null)); // ended just now: its result is there
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (abandon(write)) {
                 throw new InterruptedIOException("interrupted waiting for the direct write of " + file);
             }
-            return write(write);
+            return written(write.result.getNow(null));
         } catch (ExecutionException e) {
             throw new IllegalStateException("a direct write completes with its failure, never exceptionally", e);
         }
@@ -124,8 +120,8 @@ final class DirectWriteThreads implements AutoCloseable {
         return false;
     }
 
-    private static boolean write(Write ended) throws IOException {
-        IOException failure = ended.result.getNow(null);
+    /** True for a write that ended with no {@code failure}; else throws it. */
+    private static boolean written(IOException failure) throws IOException {
         if (failure != null) {
             throw failure;
         }
