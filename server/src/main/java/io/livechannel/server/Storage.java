@@ -8,6 +8,7 @@ import io.livechannel.storage.cache.MemoryOnlyStores;
 import io.livechannel.storage.catalog.AccessKey;
 import io.livechannel.storage.catalog.Bucket;
 import io.livechannel.storage.catalog.BucketAcl;
+import io.livechannel.storage.catalog.CatalogBatcher;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
 import io.livechannel.storage.fs.FileSystemObjectStore;
@@ -69,16 +70,19 @@ final class Storage implements AutoCloseable {
     private final MemoryOnlyStores memoryOnly;
     private final ExecutorService writeExecutor;
     private final ExecutorService catalogExecutor;
+    private final CatalogBatcher catalogUpdates;
     private final ObjectWriteQueue writes;
     private final String description;
 
     private Storage(CachingObjectStore objects, CachingMetadataStore metadata, ExecutorService writeExecutor,
-                    ExecutorService catalogExecutor, ObjectWriteQueue writes, String description) {
+                    ExecutorService catalogExecutor, CatalogBatcher catalogUpdates, ObjectWriteQueue writes,
+                    String description) {
         this.objects = objects;
         this.metadata = metadata;
         this.memoryOnly = MemoryOnlyStores.of(objects, metadata);
         this.writeExecutor = writeExecutor;
         this.catalogExecutor = catalogExecutor;
+        this.catalogUpdates = catalogUpdates;
         this.writes = writes;
         this.description = description;
     }
@@ -117,7 +121,10 @@ final class Storage implements AutoCloseable {
         ExecutorService catalogExecutor = new ThreadPoolExecutor(CATALOG_THREADS, CATALOG_THREADS, 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(CATALOG_QUEUE), named("catalog"));
         ObjectWriteQueue writes = new ObjectWriteQueue(cachedObjects, writeExecutor, writeQueueConfig(spool), queued);
-        return new Storage(cachedObjects, metadata, writeExecutor, catalogExecutor, writes, description);
+        CatalogBatcher catalogUpdates = new CatalogBatcher(metadata, CatalogBatcher.DEFAULT_MAX_QUEUED,
+                CatalogBatcher.DEFAULT_LINGER);
+        return new Storage(cachedObjects, metadata, writeExecutor, catalogExecutor, catalogUpdates, writes,
+                description);
     }
 
     /**
@@ -189,6 +196,11 @@ final class Storage implements AutoCloseable {
         return catalogExecutor;
     }
 
+    /** The live path's catalog updates (segment index, playlist counters), committed in batches. */
+    CatalogBatcher catalogUpdates() {
+        return catalogUpdates;
+    }
+
     String describe() {
         return description;
     }
@@ -206,7 +218,8 @@ final class Storage implements AutoCloseable {
 
     @Override
     public void close() {
-        writes.close();
+        writes.close(); // its last completions queue catalog updates
+        catalogUpdates.close();
         catalogExecutor.shutdown();
         try {
             if (!catalogExecutor.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -114,7 +114,8 @@ public final class Wiring implements AutoCloseable {
                 RtmpLimits.defaults().withReadBatchHold(config.rtmpReadBatch()),
                 new CatalogPushAuthorizer(storage.metadata(), storage.catalogExecutor(), new PushSignature(clock),
                         counters),
-                new HlsPublishListener(storage.writes(), storage.metadata(), storage.catalogExecutor(), counters,
+                new HlsPublishListener(storage.writes(), storage.metadata(), storage.catalogUpdates(),
+                        storage.catalogExecutor(), counters,
                         clock, meters),
                 registry, ownHosts, clock));
         ApiChannelInitializer api = new ApiChannelInitializer(new ApiConfig(config.domains(), config.rtmpPort(),

@@ -7,6 +7,7 @@ import io.livechannel.rtmp.EndReason;
 import io.livechannel.rtmp.MediaSink;
 import io.livechannel.rtmp.PublishListener;
 import io.livechannel.rtmp.PublishSessionInfo;
+import io.livechannel.storage.catalog.CatalogBatcher;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.netty.buffer.ByteBuf;
@@ -31,6 +32,7 @@ public final class HlsPublishListener implements PublishListener {
 
     private final ObjectWriteQueue writes;
     private final MetadataStore metadata;
+    private final CatalogBatcher catalogUpdates;
     private final Executor storageExecutor;
     private final PlaylistCountersCache counters;
     private final Clock clock;
@@ -41,10 +43,12 @@ public final class HlsPublishListener implements PublishListener {
      *               loop) to the stored playlist that lists it, i.e. what a player polling the playlist waits for
      *               beyond its own poll interval; an empty {@code CompositeMeterRegistry} records nothing
      */
-    public HlsPublishListener(ObjectWriteQueue writes, MetadataStore metadata, Executor storageExecutor,
-                              PlaylistCountersCache counters, Clock clock, MeterRegistry meters) {
+    public HlsPublishListener(ObjectWriteQueue writes, MetadataStore metadata, CatalogBatcher catalogUpdates,
+                              Executor storageExecutor, PlaylistCountersCache counters, Clock clock,
+                              MeterRegistry meters) {
         this.writes = writes;
         this.metadata = metadata;
+        this.catalogUpdates = catalogUpdates;
         this.storageExecutor = storageExecutor;
         this.counters = counters;
         this.clock = clock;
@@ -61,7 +65,7 @@ public final class HlsPublishListener implements PublishListener {
         ChannelKey key = new ChannelKey(info.bucket(), info.channel());
         HlsSettings settings = new HlsSettings(info.channel(), info.playlistName(), info.fragDurationSeconds(),
                 info.fragCount());
-        StoredHlsOutput output = new StoredHlsOutput(key, info.logId(), writes, metadata, counters,
+        StoredHlsOutput output = new StoredHlsOutput(key, info.logId(), writes, catalogUpdates, counters,
                 segmentListed);
         HlsPackager packager = new HlsPackager(settings, output, clock::millis, counters.get(key));
         CompletableFuture<Long> historyId = recordStart(info);

@@ -6,7 +6,7 @@ import io.livechannel.hls.PlaylistState;
 import io.livechannel.hls.SegmentInfo;
 import io.livechannel.storage.PutOptions;
 import io.livechannel.storage.StoredObject;
-import io.livechannel.storage.catalog.MetadataStore;
+import io.livechannel.storage.catalog.CatalogBatcher;
 import io.livechannel.storage.catalog.PlaylistCounters;
 import io.livechannel.storage.catalog.SegmentRecord;
 import io.livechannel.storage.write.ObjectWriteQueue;
@@ -22,13 +22,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Stores one publish's HLS output: each segment, then the playlist that lists it, through the channel's lane of
  * the {@link ObjectWriteQueue} (so the order holds and outages are retried); once a segment is stored it is
- * added to the segment index, once a playlist is stored its counters are saved with the channel. A playlist is
- * readable as soon as the segment it adds is stored and indexed, before its own write lands (the queue publishes the
- * write heading each lane, see {@code QueuedObjects}), so a player never sees a segment listed that is not stored.
+ * added to the segment index, once a playlist is stored its counters are saved with the channel, both through the
+ * {@link CatalogBatcher} (committed with the other channels' updates of the moment). A playlist is readable as soon
+ * as the segment it adds is stored, before its own write lands (the queue publishes the write heading each lane,
+ * see {@code QueuedObjects}), so a player never sees a segment listed that is not stored.
  * The timer {@code segmentListed} measures the durable side: from the cut to the stored playlist.
  *
- * <p>Threading: called on the publishing event loop; it only hands off. The catalog writes run in the write
- * queue's completion, on the storage executor, in lane order — so counters are saved in the order produced. A
+ * <p>Threading: called on the publishing event loop; it only hands off. The catalog updates are queued in the write
+ * queue's completion, on the storage executor, in lane order, and the batcher applies them in the order queued —
+ * so counters are saved in the order produced. A
  * playlist superseded in the queue by a newer version of itself is not written, but its completion still runs,
  * in order, just before the newer one's (see {@link ObjectWriteQueue}).
  *
@@ -45,7 +47,7 @@ final class StoredHlsOutput implements HlsOutput {
     private final ChannelKey channel;
     private final String logId;
     private final ObjectWriteQueue writes;
-    private final MetadataStore metadata;
+    private final CatalogBatcher catalog;
     private final PlaylistCountersCache counters;
     private final Timer segmentListed;
     /** {@link System#nanoTime()} when the segment the next playlist lists was cut; 0 when none is pending. */
@@ -53,13 +55,13 @@ final class StoredHlsOutput implements HlsOutput {
     /** Segments the write queue refused in this publish; event-loop confined like every call here. */
     private int refusedSegments;
 
-    StoredHlsOutput(ChannelKey channel, String logId, ObjectWriteQueue writes, MetadataStore metadata,
+    StoredHlsOutput(ChannelKey channel, String logId, ObjectWriteQueue writes, CatalogBatcher catalog,
                     PlaylistCountersCache counters, Timer segmentListed) {
         this.segmentListed = segmentListed;
         this.channel = channel;
         this.logId = logId;
         this.writes = writes;
-        this.metadata = metadata;
+        this.catalog = catalog;
         this.counters = counters;
     }
 
@@ -102,7 +104,12 @@ final class StoredHlsOutput implements HlsOutput {
             return false;
         }
         cutNanos = System.nanoTime();
-        write.thenAccept(stored -> metadata.segments().add(record))
+        write.thenAccept(stored -> catalog.submit("index segment", m -> m.segments().add(record))
+                        .exceptionally(failure -> {
+                            log.error("{} segment {} was stored but not indexed: {}", logId, segment.objectKey(),
+                                    failure.toString());
+                            return null;
+                        }))
                 .exceptionally(failure -> {
                     log.error("{} segment {} was not stored: {}", logId, segment.objectKey(), failure.toString());
                     return null;
@@ -128,7 +135,12 @@ final class StoredHlsOutput implements HlsOutput {
                     if (listedSegmentCut != 0) {
                         segmentListed.record(System.nanoTime() - listedSegmentCut, TimeUnit.NANOSECONDS);
                     }
-                    metadata.channels().saveCounters(channel.bucket(), channel.channel(), saved);
+                    catalog.submit("save playlist counters",
+                            m -> m.channels().saveCounters(channel.bucket(), channel.channel(), saved))
+                            .exceptionally(failure -> {
+                                log.error("{} playlist counters not saved: {}", logId, failure.toString());
+                                return null;
+                            });
                 })
                 .exceptionally(failure -> {
                     log.error("{} playlist {} was not stored: {}", logId, objectKey, failure.toString());

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.livechannel.hls.CutReason;
 import io.livechannel.hls.SegmentInfo;
-import io.livechannel.storage.fs.FileSystemObjectStore;
+import io.livechannel.storage.catalog.CatalogBatcher;
 import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
+import io.livechannel.storage.fs.FileSystemObjectStore;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.livechannel.storage.write.WriteQueueConfig;
 import io.micrometer.core.instrument.Timer;
@@ -31,6 +32,7 @@ class StoredHlsOutputTest {
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
     private FileSystemObjectStore store;
     private JdbcMetadataStore metadata;
+    private CatalogBatcher catalog;
     private ObjectWriteQueue writes;
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private StoredHlsOutput output;
@@ -44,7 +46,8 @@ class StoredHlsOutputTest {
         writes = new ObjectWriteQueue(store, executor, new WriteQueueConfig(null, defaults.maxBacklogWrites(),
                 MAX_BACKLOG_BYTES, defaults.initialBackoff(), defaults.maxBackoff(), defaults.errorAfterAttempts(),
                 Duration.ofSeconds(30)));
-        output = new StoredHlsOutput(CHANNEL, "test", writes, metadata, new PlaylistCountersCache(),
+        catalog = new CatalogBatcher(metadata, 100, CatalogBatcher.DEFAULT_LINGER);
+        output = new StoredHlsOutput(CHANNEL, "test", writes, catalog, new PlaylistCountersCache(),
                 Timer.builder("listed").register(meters));
     }
 
@@ -52,6 +55,7 @@ class StoredHlsOutputTest {
     void close() {
         writes.close();
         executor.shutdownNow();
+        catalog.close();
         metadata.close();
         store.close();
     }
@@ -93,7 +97,7 @@ class StoredHlsOutputTest {
         assertThat(small.refCnt()).isZero();
         assertThat(store.head("live", "cam1/1000.ts")).hasValueSatisfying(o -> assertThat(o.size()).isEqualTo(1880));
         assertThat(store.head("live", "cam1/3000.ts")).isEmpty();
-        // the index add runs in the write's completion, just after drain returns
+        // the index add is queued in the write's completion, just after drain returns, and committed by the batcher
         for (int i = 0; i < 600 && metadata.segments().range("live", "cam1", 0, 10_000).isEmpty(); i++) {
             Thread.sleep(50); // waiting for the completion, not asserting a duration
         }

@@ -69,6 +69,11 @@ public final class CachingMetadataStore implements MetadataStore {
         return delegate.segments();
     }
 
+    @Override
+    public void inOneTransaction(Runnable work) {
+        delegate.inOneTransaction(work);
+    }
+
     /**
      * A view that answers {@code buckets().find} and {@code accessKeys().find} from memory and throws
      * {@link NotInMemoryException} for everything else (a name not looked up yet, any write, channels, history,

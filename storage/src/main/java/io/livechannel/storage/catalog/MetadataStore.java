@@ -12,6 +12,14 @@ public interface MetadataStore extends AutoCloseable {
 
     SegmentIndex segments();
 
+    /**
+     * Runs {@code work}, whose calls on this store then commit together: one transaction where the database has
+     * them (a failure rolls back all of it and is thrown), one call after another otherwise.
+     */
+    default void inOneTransaction(Runnable work) {
+        work.run();
+    }
+
     @Override
     void close();
 }

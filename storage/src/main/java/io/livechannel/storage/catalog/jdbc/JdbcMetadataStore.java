@@ -74,7 +74,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             }
             JdbcMetadataStore store = new JdbcMetadataStore(connection, SqlDialect.SQLITE, Clock.systemUTC());
             try {
-                store.checkpointer = WalCheckpointer.start(file);
+                store.checkpointer = WalCheckpointer.start(file, store::restartWal);
             } catch (SQLException e) {
                 store.close();
                 throw e;
@@ -119,11 +119,24 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void inOneTransaction(Runnable work) {
+        db.inTransaction("catalog batch", () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    @Override
     public void close() {
         if (checkpointer != null) {
             checkpointer.close();
         }
         db.close(); // the last connection to close checkpoints the rest of the WAL and deletes it
+    }
+
+    /** The checkpointer's second step, on this connection: see {@link WalCheckpointer}. */
+    private WalCheckpointer.Result restartWal() {
+        return db.withConnection("restart the catalog WAL", c -> WalCheckpointer.checkpoint(c, "RESTART"));
     }
 
     /** The SQLite WAL checkpointer; null for other databases. */

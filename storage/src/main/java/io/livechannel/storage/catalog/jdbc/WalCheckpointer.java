@@ -34,6 +34,17 @@ import java.util.concurrent.TimeUnit;
  * publishers had such stalls (4-40 slow direct writes each); every 10 s, 2 runs of 2 had none. The WAL then holds
  * up to about 10 s of commits (tens of MB at 500 publishers) between checkpoints.
  *
+ * <p>Why each passive checkpoint is followed by a {@code RESTART} one on the catalog's own connection: the writer
+ * restarts the WAL from its start only when a checkpoint has taken in every frame, and under continuous commits
+ * a passive checkpoint never has: the commits made while it runs are left over each time. The WAL then grew for
+ * as long as anything was published (3 GB in 20 s in {@code CatalogWriteBenchmark}, about 6 MB/s at 500
+ * publishers), and every page lookup searched a longer WAL index. So, right after the passive checkpoint has
+ * copied the bulk, {@link #restart} checkpoints the few frames committed meanwhile with
+ * {@code wal_checkpoint(RESTART)}, holding the catalog's connection (so no commit slips in), and the next commit
+ * starts the WAL over: it stays at about one interval of commits. That holds the connection for one small
+ * checkpoint and its {@code fsync}; the live path's catalog writes wait in {@code CatalogBatcher}'s queue meanwhile,
+ * not on a write thread.
+ *
  * <p>Threading: one daemon thread; {@link #close} stops it and closes its connection.
  */
 final class WalCheckpointer implements AutoCloseable {
@@ -44,12 +55,19 @@ final class WalCheckpointer implements AutoCloseable {
     record Result(boolean busy, int walFrames, int checkpointedFrames) {
     }
 
+    /** Checkpoints what is left on the catalog's own connection, holding it, so that the next commit restarts. */
+    interface Restart {
+        Result run() throws SQLException;
+    }
+
     private final Connection connection;
+    private final Restart restart;
     private final ScheduledExecutorService timer;
     private boolean failing;
 
-    private WalCheckpointer(Connection connection) {
+    private WalCheckpointer(Connection connection, Restart restart) {
         this.connection = connection;
+        this.restart = restart;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "catalog-checkpoint");
             t.setDaemon(true);
@@ -57,8 +75,11 @@ final class WalCheckpointer implements AutoCloseable {
         });
     }
 
-    /** Opens a connection to {@code file} (a WAL-mode database) and starts checkpointing it. */
-    static WalCheckpointer start(Path file) throws SQLException {
+    /**
+     * Opens a connection to {@code file} (a WAL-mode database) and starts checkpointing it; {@code restart} runs
+     * after each passive checkpoint.
+     */
+    static WalCheckpointer start(Path file, Restart restart) throws SQLException {
         Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
         try (Statement s = connection.createStatement()) {
             s.execute("PRAGMA busy_timeout=" + JdbcMetadataStore.BUSY_TIMEOUT_MILLIS);
@@ -66,16 +87,36 @@ final class WalCheckpointer implements AutoCloseable {
             connection.close();
             throw e;
         }
-        WalCheckpointer checkpointer = new WalCheckpointer(connection);
+        WalCheckpointer checkpointer = new WalCheckpointer(connection, restart);
         long millis = INTERVAL.toMillis();
         checkpointer.timer.scheduleWithFixedDelay(checkpointer::runQuietly, millis, millis, TimeUnit.MILLISECONDS);
         return checkpointer;
     }
 
-    /** One passive checkpoint, now, on the calling thread (the timer's, or a test's). */
+    /** One checkpoint cycle, now, on the calling thread (the timer's, or a test's): {@link #passive}, then restart. */
     synchronized Result runOnce() throws SQLException {
+        Result passive = passive();
+        Result restarted = restart();
+        if (restarted.busy()) { // a reader on another connection still uses the WAL: it is restarted next time
+            log.debug("catalog WAL not restarted (busy after a passive checkpoint of {} frames)", passive.walFrames());
+        }
+        return passive;
+    }
+
+    /** A passive checkpoint on this connection: copies the bulk of the WAL without holding the catalog. */
+    synchronized Result passive() throws SQLException {
+        return checkpoint(connection, "PASSIVE");
+    }
+
+    /** The {@code RESTART} checkpoint on the catalog's connection (see the class comment). */
+    Result restart() throws SQLException {
+        return restart.run();
+    }
+
+    /** Runs {@code PRAGMA wal_checkpoint(mode)} on {@code connection}. */
+    static Result checkpoint(Connection connection, String mode) throws SQLException {
         try (Statement s = connection.createStatement();
-             ResultSet row = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+             ResultSet row = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
             row.next();
             return new Result(row.getInt(1) != 0, row.getInt(2), row.getInt(3));
         }

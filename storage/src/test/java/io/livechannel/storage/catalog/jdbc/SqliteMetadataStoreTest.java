@@ -5,11 +5,13 @@ import io.livechannel.storage.catalog.BucketAcl;
 import io.livechannel.storage.catalog.CatalogException;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.catalog.MetadataStoreContractTest;
+import io.livechannel.storage.catalog.PlaylistCounters;
 import io.livechannel.storage.catalog.SegmentRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +71,52 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
             assertThat(reopened.segments().range("b1", "cam1", 0, Long.MAX_VALUE)).hasSize(500);
         } finally {
             reopened.close();
+        }
+    }
+
+    /**
+     * Under continuous commits every passive checkpoint leaves frames behind (those committed while it runs), so
+     * the WAL was never taken in whole and never restarted: it grew for as long as anything was published. Here a
+     * reader's snapshot, taken before the last commits of each cycle, makes the passive checkpoint leave frames
+     * behind the same way, deterministically; the restart step that follows must take them in, so that the next
+     * commit starts the WAL over. The WAL file then holds about one cycle of commits (a cycle's frames grow a
+     * little with the database); without the restart step it holds all six.
+     */
+    @Test
+    void theWalStopsGrowingWhenPassiveCheckpointsLeaveFramesBehind() throws Exception {
+        Path file = tmp.resolve("wal/catalog.db");
+        Path wal = tmp.resolve("wal/catalog.db-wal");
+        try (JdbcMetadataStore sqlite = JdbcMetadataStore.openSqlite(file)) {
+            sqlite.buckets().create(new Bucket("b1", BucketAcl.PRIVATE, Instant.EPOCH, List.of()));
+            long[] walBytes = new long[6];
+            int next = 0;
+            for (int cycle = 0; cycle < walBytes.length; cycle++) {
+                for (int i = 0; i < 200; i++, next++) {
+                    sqlite.segments().add(new SegmentRecord("b1", "cam" + next % 50, "cam" + next % 50 + "/" + next
+                            + ".ts", 1_000_000L + next * 2000L, 2_000_000, next, false, 188 * 1000));
+                }
+                try (Connection reader = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+                    reader.setAutoCommit(false);
+                    try (Statement s = reader.createStatement(); ResultSet r = s.executeQuery(
+                            "SELECT count(*) FROM segment")) {
+                        assertThat(r.next()).isTrue(); // the snapshot is taken: it pins the frames committed so far
+                    }
+                    for (int i = 0; i < 20; i++, next++) {
+                        sqlite.channels().saveCounters("b1", "cam" + i, new PlaylistCounters(next, 0));
+                    }
+                    WalCheckpointer.Result passive = sqlite.checkpointer().passive();
+                    assertThat(passive.checkpointedFrames()).as("frames the passive checkpoint took in")
+                            .isLessThan(passive.walFrames());
+                    reader.rollback();
+                }
+                WalCheckpointer.Result restart = sqlite.checkpointer().restart();
+                assertThat(restart.busy()).isFalse();
+                assertThat(restart.checkpointedFrames()).isEqualTo(restart.walFrames());
+                walBytes[cycle] = Files.size(wal);
+            }
+            assertThat(walBytes[walBytes.length - 1]).as("WAL bytes after each cycle: %s", Arrays.toString(walBytes))
+                    .isLessThan(2 * walBytes[0]);
+            assertThat(sqlite.segments().range("b1", "cam7", 0, Long.MAX_VALUE)).hasSize(walBytes.length * 200 / 50);
         }
     }
 
