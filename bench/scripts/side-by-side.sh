@@ -14,7 +14,7 @@
 #              HARNESS_ARGS adds SideBySideCommand options (e.g. "--poll-ms 500 --latency-channels 10
 #              --latency-poll-ms 10", the defaults), HARNESS_JAVA_OPTS its JVM options, SERVER_ARGS livechannel
 #              options; with METRICS_PORT (and SERVER_ARGS="--metrics-port N") livechannel's /metrics are sampled
-#              into ours-metrics.log
+#              into ours-metrics.log, SETTLE_S (default 65) how long to wait after `sync` before starting (see below)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 publishers=${1:-10}; ramp=${2:-5}; measure=${3:-20}; warm_publishers=${4:-0}; warm_seconds=${5:-30}
@@ -35,6 +35,13 @@ cleanup() {
 trap cleanup EXIT
 
 rm -rf "$out_dir/nginx" "$out_dir/ours-data"
+# Let inodes freed by earlier runs settle first. On ext4 without a journal (this VM's root file system), the inode
+# allocator skips every inode freed in the last 60 s (6 minutes while its inode table block is dirty), reading each
+# one's deletion time: after an earlier run's data directory (tens of thousands of files) was deleted, that scan was
+# 10 % of the server's CPU samples (docs/benchmarks.md, session 7), charged to whichever target ran next. `sync`
+# writes the inode tables back, and 65 s later nothing freed before is "recent".
+sync
+sleep "${SETTLE_S:-65}"
 nginx_pid=$(bench/scripts/nginx-rtmp.sh start "$out_dir/nginx" $nginx_rtmp $nginx_http)
 # shellcheck disable=SC2086
 java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/livechannel-server.jar}" --data-dir "$out_dir/ours-data" \
