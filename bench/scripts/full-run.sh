@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# The full-size run of issue 9, in one go (about 15 minutes on the 2-core box):
+# The full-size run of issue 9, in one go (about 20 minutes on the 2-core box):
 #   A. 500 publishers, 20 s ramp, 60 s hold, against livechannel then nginx-rtmp, each after an unmeasured warm-up
-#      of 300 publishers for 60 s: latency, late segments, memory, CPU (with the playlist-polling load). The warm-up
+#      of 300 publishers for 120 s: latency, late segments, memory, CPU (with the playlist-polling load). The warm-up
 #      is what lets C2 compile the per-segment code (run once per segment: 150 times a second here) before the
 #      window; with 100 publishers C2 still compiled 370 methods for the first time inside the window
-#      (docs/benchmarks.md, session 7);
+#      (docs/benchmarks.md, session 7). It lasts 120 s because a replaced playlist's file is reused only after 60 s
+#      (RecycledFiles): after a 60 s warm-up that path, and its C2 compilation, began inside the window (session 8);
 #      then the playlist GET comparison with wrk;
 #   B. the same load with polling reduced to one GET per channel every 5 s: CPU per GB ingested;
 #   C. the JMH benchmarks of chunk decoding and signature verification;
 #   W. only the playlist GET comparison (both servers started, a 1-publisher load, then wrk).
-# Usage: bench/scripts/full-run.sh     Environment: PUBLISHERS (500), RAMP (20), HOLD (60), WARM (300), WARM_S (60),
+# Usage: bench/scripts/full-run.sh     Environment: PUBLISHERS (500), RAMP (20), HOLD (60), WARM (300), WARM_S (120),
 #        OUT_DIR (bench/target/full-<time>), PASSES (default "A B C")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-publishers=${PUBLISHERS:-500}; ramp=${RAMP:-20}; hold=${HOLD:-60}; warm=${WARM:-300}; warm_s=${WARM_S:-60}
+publishers=${PUBLISHERS:-500}; ramp=${RAMP:-20}; hold=${HOLD:-60}; warm=${WARM:-300}; warm_s=${WARM_S:-120}
 out=$(realpath -m "${OUT_DIR:-bench/target/full-$(date -u +%Y%m%dT%H%M%S)}")
 passes=${PASSES:-A B C}
 mkdir -p "$out"
