@@ -25,7 +25,7 @@ ours_http=${OURS_HTTP_PORT:-18080}; ours_rtmp=${OURS_RTMP_PORT:-19351}
 nginx_http=${NGINX_HTTP_PORT:-18088}; nginx_rtmp=${NGINX_RTMP_PORT:-19350}
 key_id=benchKeyId; key_secret=benchKeySecret0123456789
 mkdir -p "$out_dir"
-[ -f "$flv" ] || bench/scripts/make-flv.sh "$flv" 100
+[ -f "$flv" ] || bench/scripts/make-flv.sh "$flv" 160 # the warm-up (120 s) plays it once, with margin
 
 ours_pid=
 cleanup() {
