@@ -35,6 +35,8 @@ public final class JdbcMetadataStore implements MetadataStore {
     private static final Logger log = LoggerFactory.getLogger(JdbcMetadataStore.class);
     /** How long a call waits for another process's lock on the file (e.g. a backup tool) before failing. */
     static final int BUSY_TIMEOUT_MILLIS = 5000;
+    /** How long a WAL restart waits for another connection's reader, holding the catalog meanwhile. */
+    static final int RESTART_BUSY_TIMEOUT_MILLIS = 100;
 
     private final SerializedConnection db;
     private final int schemaVersion;
@@ -134,9 +136,22 @@ public final class JdbcMetadataStore implements MetadataStore {
         db.close(); // the last connection to close checkpoints the rest of the WAL and deletes it
     }
 
-    /** The checkpointer's second step, on this connection: see {@link WalCheckpointer}. */
+    /**
+     * The checkpointer's second step, on this connection: see {@link WalCheckpointer}. A reader on another
+     * connection (a backup tool, say) makes a restart wait for it; that wait is cut to
+     * {@value #RESTART_BUSY_TIMEOUT_MILLIS} ms, as it holds the catalog, and the WAL is then restarted next time.
+     */
     private WalCheckpointer.Result restartWal() {
-        return db.withConnection("restart the catalog WAL", c -> WalCheckpointer.checkpoint(c, "RESTART"));
+        return db.withConnection("restart the catalog WAL", c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA busy_timeout=" + RESTART_BUSY_TIMEOUT_MILLIS);
+                try {
+                    return WalCheckpointer.checkpoint(c, "RESTART");
+                } finally {
+                    s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MILLIS);
+                }
+            }
+        });
     }
 
     /** The SQLite WAL checkpointer; null for other databases. */

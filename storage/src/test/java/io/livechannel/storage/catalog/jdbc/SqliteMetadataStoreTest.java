@@ -120,6 +120,38 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
         }
     }
 
+    /**
+     * The restart step holds the catalog's connection, so a reader on another connection (a backup tool) must not
+     * hold it for the default busy timeout: the restart gives up quickly, the catalog keeps working, and the WAL
+     * is restarted once the reader is gone.
+     */
+    @Test
+    void aReaderOnAnotherConnectionPostponesTheWalRestartWithoutHoldingTheCatalog() throws Exception {
+        Path file = tmp.resolve("wal/catalog.db");
+        try (JdbcMetadataStore sqlite = JdbcMetadataStore.openSqlite(file)) {
+            sqlite.buckets().create(new Bucket("b1", BucketAcl.PRIVATE, Instant.EPOCH, List.of()));
+            sqlite.segments().add(new SegmentRecord("b1", "cam1", "cam1/1.ts", 1_000_000L, 2_000_000, 1, false, 1));
+            try (Connection reader = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+                reader.setAutoCommit(false);
+                try (Statement s = reader.createStatement(); ResultSet r = s.executeQuery(
+                        "SELECT count(*) FROM segment")) {
+                    assertThat(r.next()).isTrue();
+                }
+                long start = System.nanoTime();
+                WalCheckpointer.Result restart = sqlite.checkpointer().restart();
+                long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+                assertThat(restart.busy()).as("the reader still uses the WAL").isTrue();
+                assertThat(waitedMillis).as("waited for the reader, holding the catalog (ms)")
+                        .isLessThan(JdbcMetadataStore.BUSY_TIMEOUT_MILLIS / 2);
+                sqlite.segments().add(new SegmentRecord("b1", "cam1", "cam1/2.ts", 1_002_000L, 2_000_000, 2, false,
+                        1));
+                reader.rollback();
+            }
+            assertThat(sqlite.checkpointer().restart().busy()).isFalse();
+            assertThat(sqlite.segments().range("b1", "cam1", 0, Long.MAX_VALUE)).hasSize(2);
+        }
+    }
+
     @Test
     void databaseIsInWalModeWithEveryMigrationRecordedOnce() throws Exception {
         store().close();
