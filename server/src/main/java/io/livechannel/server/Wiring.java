@@ -150,7 +150,7 @@ public final class Wiring implements AutoCloseable {
 
     private void startMetrics() throws IOException {
         if (meters instanceof PrometheusMeterRegistry prometheus) {
-            metrics = ServerMetrics.bind(prometheus, storage.writes(), registry);
+            metrics = ServerMetrics.bind(prometheus, storage.writes(), storage.catalogUpdates(), registry);
             metricsEndpoint = MetricsEndpoint.start(config.bind(), config.metricsPort(), prometheus);
         }
     }

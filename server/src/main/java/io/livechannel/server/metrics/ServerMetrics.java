@@ -1,6 +1,7 @@
 package io.livechannel.server.metrics;
 
 import io.livechannel.rtmp.session.PublisherRegistry;
+import io.livechannel.storage.catalog.CatalogBatcher;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.livechannel.storage.write.WriteQueueMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -20,7 +21,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The server's meters, bound to one {@link MeterRegistry}: the live write backlog of the {@link ObjectWriteQueue}
- * (what issue 5 asks to be visible: pending writes and bytes, spooled writes, retries, refusals), live publishers,
+ * (what issue 5 asks to be visible: pending writes and bytes, spooled writes, retries, refusals), the live path's
+ * catalog updates ({@link CatalogBatcher}: queued, committed, failed, commits), live publishers,
  * Netty's pooled buffer memory, and the JVM's own binders (memory, GC, threads, CPU, file descriptors).
  *
  * <p>Every meter reads its source when the registry is scraped; nothing here runs on an event loop or per packet.
@@ -33,9 +35,11 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /** Registers every meter on {@code registry}; the result must be closed when the server stops. */
-    public static ServerMetrics bind(MeterRegistry registry, ObjectWriteQueue writes, PublisherRegistry publishers) {
+    public static ServerMetrics bind(MeterRegistry registry, ObjectWriteQueue writes, CatalogBatcher catalogUpdates,
+                                     PublisherRegistry publishers) {
         ServerMetrics metrics = new ServerMetrics();
         bindWriteQueue(registry, writes);
+        bindCatalogUpdates(registry, catalogUpdates);
         Gauge.builder("livechannel.publishers.live", publishers, PublisherRegistry::liveCount)
                 .description("RTMP publishes currently live").register(registry);
         bindAllocator(registry, ByteBufAllocator.DEFAULT);
@@ -67,6 +71,17 @@ public final class ServerMetrics implements AutoCloseable {
                 WriteQueueMetrics::rejectedWrites);
         counter(registry, writes, "livechannel.write.abandoned", "writes given up as permanently failing",
                 WriteQueueMetrics::permanentFailures);
+    }
+
+    private static void bindCatalogUpdates(MeterRegistry registry, CatalogBatcher updates) {
+        Gauge.builder("livechannel.catalog.queued", updates, CatalogBatcher::queued)
+                .description("segment index and playlist counter updates waiting for a commit").register(registry);
+        FunctionCounter.builder("livechannel.catalog.updates", updates, CatalogBatcher::committedUpdates)
+                .description("segment index and playlist counter updates committed").register(registry);
+        FunctionCounter.builder("livechannel.catalog.commits", updates, CatalogBatcher::commits)
+                .description("catalog transactions that committed those updates").register(registry);
+        FunctionCounter.builder("livechannel.catalog.failed", updates, CatalogBatcher::failedUpdates)
+                .description("segment index and playlist counter updates that failed (logged)").register(registry);
     }
 
     private static void gauge(MeterRegistry registry, ObjectWriteQueue writes, String name, String description,

@@ -6,6 +6,9 @@ import io.livechannel.rtmp.session.PublisherRegistry;
 import io.livechannel.server.ServerConfig;
 import io.livechannel.server.Wiring;
 import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.catalog.CatalogBatcher;
+import io.livechannel.storage.catalog.PlaylistCounters;
+import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
 import io.livechannel.rtmp.RtmpLimits;
 import io.livechannel.server.Transport;
 import io.livechannel.storage.fs.DirectIo;
@@ -22,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,11 +51,18 @@ class MetricsEndpointTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         FileSystemObjectStore store = new FileSystemObjectStore(dir.resolve("objects"));
         store.createBucket("live");
-        try (ObjectWriteQueue writes = new ObjectWriteQueue(store, executor, WriteQueueConfig.defaults(null));
-             ServerMetrics metrics = ServerMetrics.bind(registry, writes, new PublisherRegistry());
+        try (JdbcMetadataStore catalog = JdbcMetadataStore.openSqlite(dir.resolve("catalog.db"));
+             CatalogBatcher catalogUpdates = new CatalogBatcher(catalog, 100, Duration.ZERO);
+             ObjectWriteQueue writes = new ObjectWriteQueue(store, executor, WriteQueueConfig.defaults(null));
+             ServerMetrics metrics = ServerMetrics.bind(registry, writes, catalogUpdates, new PublisherRegistry());
              MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, registry)) {
             writes.submit("cam1", "live", "cam1/1.ts", ByteBuffer.wrap(new byte[188 * 10]),
                     PutOptions.of("video/MP2T"), () -> { }).get(30, TimeUnit.SECONDS);
+            catalogUpdates.submit("save counters", m -> m.channels().saveCounters("live", "cam1",
+                    new PlaylistCounters(1, 0))).get(30, TimeUnit.SECONDS);
+            catalogUpdates.submit("bad update", m -> {
+                throw new IllegalStateException("refused by the test");
+            }).exceptionally(failure -> null).get(30, TimeUnit.SECONDS);
 
             HttpResponse<String> scrape = send("GET", endpoint.port(), "/metrics");
 
@@ -60,7 +71,9 @@ class MetricsEndpointTest {
                     v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
             assertThat(scrape.body()).contains("livechannel_write_completed_total 1.0",
                     "livechannel_write_backlog_writes 0.0", "livechannel_write_rejected_total 0.0",
-                    "livechannel_publishers_live 0.0", "jvm_memory_used_bytes", "process_cpu_usage");
+                    "livechannel_publishers_live 0.0", "jvm_memory_used_bytes", "process_cpu_usage",
+                    "livechannel_catalog_updates_total 1.0", "livechannel_catalog_commits_total 1.0",
+                    "livechannel_catalog_failed_total 1.0", "livechannel_catalog_queued 0.0");
         } finally {
             executor.shutdownNow();
             store.close();
@@ -91,6 +104,7 @@ class MetricsEndpointTest {
             String line = banner.lines().filter(l -> l.trim().startsWith("metrics")).findFirst().orElseThrow();
             int port = Integer.parseInt(line.replaceAll(".*:(\\d+)/metrics$", "$1"));
             assertThat(send("GET", port, "/metrics").body()).contains("livechannel_write_backlog_bytes",
+                    "livechannel_catalog_queued",
                     "livechannel_segment_listed_latency_seconds{quantile=\"0.99\"}");
         }
         ServerConfig off = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",

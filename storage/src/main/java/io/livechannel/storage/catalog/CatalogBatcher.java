@@ -63,6 +63,7 @@ public final class CatalogBatcher implements AutoCloseable {
     /** Written by the batch thread only. */
     private volatile long applied;
     private volatile long commits;
+    private volatile long failed;
 
     /**
      * @param maxQueued the most updates that wait; {@link #submit} blocks beyond
@@ -104,9 +105,19 @@ public final class CatalogBatcher implements AutoCloseable {
         return done;
     }
 
-    /** Commits made so far (batches, and updates retried alone); for tests. */
-    long commits() {
+    /** Commits made so far (batches, and updates retried alone). */
+    public long commits() {
         return commits;
+    }
+
+    /** Updates committed so far. */
+    public long committedUpdates() {
+        return applied;
+    }
+
+    /** Updates that failed (their futures completed exceptionally; refusals at close not counted). */
+    public long failedUpdates() {
+        return failed;
     }
 
     /** Updates queued and not yet taken by a commit. */
@@ -152,6 +163,7 @@ public final class CatalogBatcher implements AutoCloseable {
             batch.forEach(u -> u.done().complete(null));
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
+                failed++;
                 batch.get(0).done().completeExceptionally(e);
                 return;
             }
@@ -166,6 +178,7 @@ public final class CatalogBatcher implements AutoCloseable {
             applied++;
             u.done().complete(null);
         } catch (RuntimeException e) {
+            failed++;
             u.done().completeExceptionally(e);
         }
     }

@@ -114,6 +114,8 @@ class CatalogBatcherTest {
                 .havingCause().isInstanceOf(CatalogException.class).withMessage("the update failed");
         assertThat(store.segments().range("b1", "cam1", 0, Long.MAX_VALUE)).extracting(SegmentRecord::objectKey)
                 .containsExactly("cam1/1.ts", "cam1/3.ts");
+        assertThat(batcher.failedUpdates()).isEqualTo(1);
+        assertThat(batcher.committedUpdates()).as("the holding update and the two good ones").isEqualTo(3);
     }
 
     @Test
