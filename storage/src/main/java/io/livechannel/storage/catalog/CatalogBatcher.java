@@ -161,7 +161,7 @@ public final class CatalogBatcher implements AutoCloseable {
             commits++;
             applied += batch.size();
             batch.forEach(u -> u.done().complete(null));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: a dead batch thread would leave every submitter waiting
             if (batch.size() == 1) {
                 failed++;
                 batch.get(0).done().completeExceptionally(e);
@@ -177,7 +177,7 @@ public final class CatalogBatcher implements AutoCloseable {
             commits++;
             applied++;
             u.done().complete(null);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failed++;
             u.done().completeExceptionally(e);
         }

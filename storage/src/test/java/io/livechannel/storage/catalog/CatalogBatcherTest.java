@@ -119,6 +119,18 @@ class CatalogBatcherTest {
     }
 
     @Test
+    void anUpdateThrowingAnErrorFailsAloneAndTheBatchThreadGoesOn() throws Exception {
+        batcher = new CatalogBatcher(store, 1000, Duration.ZERO);
+        CompletableFuture<Void> error = batcher.submit("broken update", m -> {
+            throw new StackOverflowError("thrown by the test");
+        });
+        assertThat(error).failsWithin(30, TimeUnit.SECONDS).withThrowableThat()
+                .havingCause().isInstanceOf(StackOverflowError.class);
+        batcher.submit("index segment", m -> m.segments().add(segment(1))).get(30, TimeUnit.SECONDS);
+        assertThat(store.segments().range("b1", "cam1", 0, Long.MAX_VALUE)).hasSize(1);
+    }
+
+    @Test
     void closeCommitsWhatIsQueuedAndLaterSubmissionsFail() throws Exception {
         batcher = new CatalogBatcher(store, 1000, Duration.ZERO);
         holdTheBatchThread();
