@@ -16,12 +16,14 @@ import java.util.Optional;
  * A day of 1-second segments is measured in {@code bench} ({@code SegmentRangeBenchmark}, numbers in
  * {@code docs/benchmarks.md}).
  *
- * <p>Costs: adding or removing a segment rewrites its block (at most a minute of segments; 60 one-second segments
- * are about 2 KB). Limits: a block must fit in one SQLite value ({@code SQLITE_MAX_LENGTH}, 10^9 bytes by default),
+ * <p>Costs: adding a segment that is its block's last (a live channel's next segment) appends its value to the
+ * block; any other change rebuilds the block from {@code segment} (at most a minute of segments; 60 one-second
+ * segments are about 2 KB). Limits: a block must fit in one SQLite value ({@code SQLITE_MAX_LENGTH}, 10^9 bytes by default),
  * far above a minute of segments.
  *
  * <p>Dialects: the block rebuild's {@code group_concat} over an ordered subquery is SQLite's; PostgreSQL's twin is
- * {@code string_agg(packed, ''::bytea ORDER BY start_millis, sequence)}. Every other statement is shared.
+ * {@code string_agg(packed, ''::bytea ORDER BY start_millis, sequence)}, and the append's {@code CAST(... AS BLOB)}
+ * (SQLite's {@code ||} yields text) is not needed there. Every other statement is shared.
  */
 final class JdbcSegmentIndex implements SegmentIndex {
     /** Width of a {@code segment_block} in start time; V4.sql uses the same number. */
@@ -41,6 +43,17 @@ final class JdbcSegmentIndex implements SegmentIndex {
             + "ORDER BY start_millis, sequence) HAVING count(*) > 0 "
             + "ON CONFLICT (bucket, channel, block) DO UPDATE SET packed = excluded.packed";
 
+    /**
+     * Appends ?4 to block ?3 of channel ?1/?2 when no segment of the block sorts at or after (?5 start, ?6 sequence)
+     * up to ?7, the block's last start: that is, when a new segment, not yet in {@code segment}, will be the block's
+     * last. Changes no row otherwise, or when the block does not exist yet. A tie in (start, sequence) is not an
+     * append: the rebuild orders ties by packed value, as the index does.
+     */
+    static final String APPEND_TO_BLOCK = "UPDATE segment_block SET packed = CAST(packed || ?4 AS BLOB) "
+            + "WHERE bucket = ?1 AND channel = ?2 AND block = ?3 AND NOT EXISTS (SELECT 1 FROM segment "
+            + "WHERE bucket = ?1 AND channel = ?2 AND start_millis >= ?5 AND start_millis <= ?7 "
+            + "AND (start_millis > ?5 OR sequence >= ?6))";
+
     private final SerializedConnection db;
 
     JdbcSegmentIndex(SerializedConnection db) {
@@ -52,6 +65,9 @@ final class JdbcSegmentIndex implements SegmentIndex {
         byte[] packed = PackedSegment.encode(r);
         db.inTransaction("index segment", () -> {
             Optional<Placement> replaced = placement(r.bucket(), r.objectKey());
+            Placement placed = new Placement(r.bucket(), r.channel(), block(r.startTimeMillis()));
+            // before the insert, so that the check for later segments needs no key (the covering index answers it)
+            boolean appended = replaced.isEmpty() && appended(placed, r, packed);
             db.update("index segment", "INSERT INTO segment (bucket, object_key, channel, start_millis, "
                     + "duration_micros, sequence, discontinuity, size_bytes, packed) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, object_key) DO UPDATE SET channel = excluded.channel, "
@@ -68,8 +84,9 @@ final class JdbcSegmentIndex implements SegmentIndex {
                         s.setLong(8, r.sizeBytes());
                         s.setBytes(9, packed);
                     });
-            Placement placed = new Placement(r.bucket(), r.channel(), block(r.startTimeMillis()));
-            rebuild(placed);
+            if (!appended) {
+                rebuild(placed);
+            }
             replaced.filter(old -> !old.equals(placed)).ifPresent(this::rebuild);
             return null;
         });
@@ -129,6 +146,24 @@ final class JdbcSegmentIndex implements SegmentIndex {
                     s.setString(1, bucket);
                     s.setString(2, objectKey);
                 }, row -> new Placement(bucket, row.getString(1), block(row.getLong(2))));
+    }
+
+    /**
+     * The common case of a live channel, a new segment later than every other of its block, without reading the
+     * block's segments again: its packed value is appended to the block. Measured in {@code CatalogWriteBenchmark}
+     * (docs/benchmarks.md, session 9). Called before {@code r} is inserted; false when it will not be the block's
+     * last or the block is new, and the caller then rebuilds the block.
+     */
+    private boolean appended(Placement block, SegmentRecord r, byte[] packed) {
+        return db.update("append to segment block", APPEND_TO_BLOCK, s -> {
+            s.setString(1, block.bucket());
+            s.setString(2, block.channel());
+            s.setLong(3, block.block());
+            s.setBytes(4, packed);
+            s.setLong(5, r.startTimeMillis());
+            s.setLong(6, r.sequence());
+            s.setLong(7, block.toMillis());
+        }) == 1;
     }
 
     /** Recomputes one block from {@code segment} (one statement when it has segments); an emptied block is deleted. */

@@ -185,6 +185,95 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
                 .doesNotContain("TEMP B-TREE");
     }
 
+    @Test
+    void theAppendLooksUpLaterSegmentsInTheCoveringIndex() throws Exception {
+        assertThat(plan(JdbcSegmentIndex.APPEND_TO_BLOCK))
+                .contains("SEARCH segment_block USING INDEX sqlite_autoindex_segment_block_1 (bucket=? AND channel=? AND block=?)",
+                        "SEARCH segment USING COVERING INDEX segment_by_channel_time "
+                                + "(bucket=? AND channel=? AND start_millis>? AND start_millis<?)")
+                .doesNotContain("SCAN");
+    }
+
+    /**
+     * Every block, however its segments arrive (in order, which appends; late, early, tied in start time and
+     * sequence, re-indexed, which rebuild), holds exactly what rebuilding it from {@code segment} gives, checked
+     * after every add; and the range query returns each segment once, in order.
+     */
+    @Test
+    void blocksBuiltByAppendingEqualBlocksRebuiltFromTheSegments() throws Exception {
+        long start = 1_764_720_000_000L;
+        List<SegmentRecord> added = new java.util.ArrayList<>();
+        // the cases an append must leave to a rebuild: a later sequence at the same start already indexed, and a
+        // tie in start and sequence whose packed value (here its size) sorts first
+        for (SegmentRecord r : List.of(
+                new SegmentRecord("b1", "cam1", "cam1/a.ts", start - 2000, 2_000_000, 1, false, 500),
+                new SegmentRecord("b1", "cam1", "cam1/b.ts", start - 2000, 2_000_000, 7, false, 500),
+                new SegmentRecord("b1", "cam1", "cam1/c.ts", start - 2000, 2_000_000, 3, false, 500),
+                new SegmentRecord("b1", "cam1", "cam1/d.ts", start - 1000, 2_000_000, 9, false, 900),
+                new SegmentRecord("b1", "cam1", "cam1/e.ts", start - 1000, 2_000_000, 9, false, 100))) {
+            added.add(r);
+            store().segments().add(r);
+            assertThat(storedBlocks()).as("after adding %s", r).isEqualTo(rebuiltBlocks());
+        }
+        java.util.Random random = new java.util.Random(9);
+        for (int i = 0; i < 400; i++) {
+            long startMillis;
+            long sequence = i;
+            int kind = random.nextInt(10);
+            if (kind < 6 || added.isEmpty()) { // the next segment of a live channel
+                startMillis = start + i * 2000L;
+            } else if (kind < 8) { // late: an earlier start than the block's last
+                startMillis = start + i * 2000L - 1000L * (1 + random.nextInt(90));
+            } else if (kind == 8) { // tied with an indexed segment in start time and sequence, under another key
+                SegmentRecord twin = added.get(random.nextInt(added.size()));
+                startMillis = twin.startTimeMillis();
+                sequence = twin.sequence();
+            } else { // the same key indexed again with other fields
+                SegmentRecord again = added.get(random.nextInt(added.size()));
+                SegmentRecord replaced = new SegmentRecord("b1", "cam1", again.objectKey(), again.startTimeMillis(),
+                        1_000_000 + random.nextInt(1000), again.sequence() + 1, false, random.nextInt(1 << 20));
+                added.remove(again);
+                added.add(replaced);
+                store().segments().add(replaced);
+                assertThat(storedBlocks()).isEqualTo(rebuiltBlocks());
+                continue;
+            }
+            SegmentRecord r = new SegmentRecord("b1", "cam1", "cam1/" + i + "-" + startMillis + ".ts", startMillis,
+                    2_000_000, sequence, random.nextBoolean(), random.nextInt(1 << 20));
+            added.add(r);
+            store().segments().add(r);
+            assertThat(storedBlocks()).as("after adding %s", r).isEqualTo(rebuiltBlocks());
+        }
+        assertThat(storedBlocks()).hasSizeGreaterThan(10);
+        List<SegmentRecord> range = store().segments().range("b1", "cam1", Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(range).containsExactlyInAnyOrderElementsOf(added);
+        assertThat(range).isSortedAccordingTo(java.util.Comparator.comparingLong(SegmentRecord::startTimeMillis)
+                .thenComparingLong(SegmentRecord::sequence));
+    }
+
+    /** Each block of b1/cam1 as stored, by block number, as hex. */
+    private java.util.Map<Long, String> storedBlocks() throws Exception {
+        return blocks("SELECT block, packed FROM segment_block WHERE bucket = 'b1' AND channel = 'cam1'");
+    }
+
+    /** Each block of b1/cam1 as a rebuild from {@code segment} makes it. */
+    private java.util.Map<Long, String> rebuiltBlocks() throws Exception {
+        return blocks("SELECT start_millis / 60000 AS block, CAST(group_concat(packed, x'') AS BLOB) FROM "
+                + "(SELECT start_millis, packed FROM segment WHERE bucket = 'b1' AND channel = 'cam1' "
+                + "ORDER BY start_millis, sequence) GROUP BY block");
+    }
+
+    private java.util.Map<Long, String> blocks(String query) throws Exception {
+        java.util.Map<Long, String> blocks = new java.util.TreeMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
+             Statement st = c.createStatement(); ResultSet rows = st.executeQuery(query)) {
+            while (rows.next()) {
+                blocks.put(rows.getLong(1), java.util.HexFormat.of().formatHex(rows.getBytes(2)));
+            }
+        }
+        return blocks;
+    }
+
     private String plan(String query) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
              PreparedStatement explain = c.prepareStatement("EXPLAIN QUERY PLAN " + query)) {
