@@ -1,6 +1,7 @@
 package io.livechannel.ts;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.PlatformDependent;
 import java.util.Arrays;
 
 /**
@@ -26,7 +27,8 @@ import java.util.Arrays;
  * </pre>
  *
  * <p>Allocation: none per packet. Each write pre-sizes the output once ({@code ensureWritable}) and copies the
- * payload with one {@code writeBytes} per packet. Not thread-safe: one instance per stream, on one thread.
+ * payload with one copy per packet: by memory address for the full packets when the output and every payload range
+ * have one ({@link PesPayload#addressable}, the server's case: pooled direct buffers), else with {@code writeBytes}. Not thread-safe: one instance per stream, on one thread.
  */
 public final class TsWriter {
     public static final int PACKET_SIZE = 188;
@@ -189,6 +191,9 @@ public final class TsWriter {
 
         // Full middle packets: the hot path, 4 header bytes and one copy.
         int header = 0x47000010 | stream.pid << 8;
+        if (remaining >= PAYLOAD_SIZE && out.hasMemoryAddress() && payload.addressable()) {
+            remaining = writeFullPacketsByAddress(out, stream, payload, remaining);
+        }
         while (remaining >= PAYLOAD_SIZE) {
             out.writeInt(header | stream.takeCc());
             payload.copyNext(out, PAYLOAD_SIZE);
@@ -200,6 +205,32 @@ public final class TsWriter {
             writeAdaptationField(out, PAYLOAD_SIZE - remaining, 0, -1);
             payload.copyNext(out, remaining);
         }
+    }
+
+    /**
+     * The full packets of a PES written by memory address ({@link PesPayload#copyNextTo}): room for them was made by
+     * {@link #writePes}'s {@code ensureWritable}, checked again here since a wrong sum would write past the buffer.
+     * Returns the payload bytes left for the last packet.
+     */
+    private static int writeFullPacketsByAddress(ByteBuf out, ElementaryStream stream, PesPayload payload,
+                                                 int remaining) {
+        int packets = remaining / PAYLOAD_SIZE;
+        int writerIndex = out.writerIndex();
+        if (out.capacity() - writerIndex < packets * PACKET_SIZE) {
+            throw new IllegalStateException("no room for " + packets + " packets at " + writerIndex + " of "
+                    + out.capacity());
+        }
+        long address = out.memoryAddress() + writerIndex;
+        int header = 0x47000010 | stream.pid << 8;
+        for (int i = 0; i < packets; i++) {
+            int bigEndian = header | stream.takeCc();
+            PlatformDependent.putInt(address, PlatformDependent.BIG_ENDIAN_NATIVE_ORDER
+                    ? bigEndian : Integer.reverseBytes(bigEndian));
+            payload.copyNextTo(address + 4, PAYLOAD_SIZE);
+            address += PACKET_SIZE;
+        }
+        out.writerIndex(writerIndex + packets * PACKET_SIZE);
+        return remaining - packets * PAYLOAD_SIZE;
     }
 
     /** Adaptation field (PCR / random access / stuffing), PES header and the start of the payload. */

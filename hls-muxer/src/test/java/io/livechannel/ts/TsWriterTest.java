@@ -103,6 +103,56 @@ class TsWriterTest {
         }
     }
 
+    /**
+     * The copy by memory address (a direct output, as in the server) writes the same bytes as the {@code ByteBuf}
+     * copy (a heap output), for payloads of every size cut into ranges of heap and direct buffers at every offset,
+     * and leaves the ranges' indexes alone.
+     */
+    @Test
+    void copyingByAddressWritesTheSameBytesAsCopyingThroughTheBuffer() {
+        for (int size = 0; size <= 800; size += 7) {
+            for (int cut = 0; cut <= size; cut += Math.max(1, size / 5)) {
+                byte[] payload = new byte[size];
+                for (int i = 0; i < size; i++) {
+                    payload[i] = (byte) (i * 31 + 7);
+                }
+                ByteBuf heapHead = Unpooled.wrappedBuffer(payload, 0, cut);
+                ByteBuf directTail = Unpooled.directBuffer(size - cut + 10).writerIndex(5).readerIndex(5);
+                directTail.writeBytes(payload, cut, size - cut);
+                PesPayload ranges = new PesPayload().add(heapHead).add(directTail);
+                ByteBuf byBuffer = Unpooled.buffer();
+                ByteBuf byAddress = Unpooled.directBuffer(1);
+                try {
+                    assertThat(byAddress.hasMemoryAddress()).isTrue();
+                    for (ByteBuf out : new ByteBuf[] {byBuffer, byAddress}) {
+                        TsWriter writer = new TsWriter();
+                        writer.writeTables(out, true, true);
+                        writer.writeVideo(out, ranges, 93_600, 90_000, true);
+                        writer.writeAudio(out, ranges, 95_000);
+                    }
+                    assertThat(ByteBufUtil.hexDump(byAddress)).as("%d bytes cut at %d", size, cut)
+                            .isEqualTo(ByteBufUtil.hexDump(byBuffer));
+                    assertThat(reassemble(byAddress.duplicate(), 0x100, 19)).isEqualTo(payload);
+                    assertThat(directTail.readerIndex()).isEqualTo(5);
+                } finally {
+                    byAddress.release();
+                    directTail.release();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRangeOutsideItsBufferIsRefusedWhenAdded() {
+        ByteBuf buffer = Unpooled.buffer(16, 16);
+        PesPayload payload = new PesPayload();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> payload.add(buffer, 10, 7))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("capacity 16");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> payload.add(buffer, -1, 1))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(payload.add(buffer, 10, 6).length()).isEqualTo(6);
+    }
+
     @Test
     void audioWhileVideoStallsGetsPcrOnlyPacketsOnVideoPid() {
         TsWriter writer = new TsWriter();
