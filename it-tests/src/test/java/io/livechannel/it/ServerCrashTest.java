@@ -26,6 +26,7 @@ import io.livechannel.it.support.StoreBackend;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Fault: the server is killed (SIGKILL: power loss, the OOM killer) while a stream is live, then started again
  * on the same data dir. Buckets, ACLs, channels with their configuration and status, objects, and every segment
- * completed before the crash must be intact; the channel must not stay "Live"; publishing must resume, with
+ * completed before the crash must be intact, and indexed for VoD playlists; the channel must not stay "Live"; publishing must resume, with
  * media sequence numbers above the old ones so that players reloading the playlist keep working (RFC 8216
  * §6.2.1).
  */
@@ -51,6 +52,7 @@ class ServerCrashTest {
 
     @Test
     void sigkillWhileLiveKeepsMetadataChannelsAndCompletedSegmentsAndPublishingResumes() throws Exception {
+        Instant started = Instant.now();
         try (Deployment deployment = Deployment.start(StoreBackend.FILE_SYSTEM, run.testDir())) {
             OSS oss = deployment.oss();
             oss.createBucket(new CreateBucketRequest(PRIVATE_BUCKET).withCannedACL(CannedAccessControlList.Private));
@@ -107,6 +109,14 @@ class ServerCrashTest {
                     .orElseThrow(() -> new AssertionError("the playlist is gone after the crash"));
             assertThat(stored).as("every segment the playlist lists exists %s", afterCrash)
                     .containsAll(afterCrash.uris().stream().map(u -> CHANNEL + "/" + u).toList());
+            // The index entries of the last segments may still have been queued for their batch commit when the
+            // process died; the restart indexes what the live playlist lists, so the VoD has every one.
+            oss.generateVodPlaylist(BUCKET, CHANNEL, "before-crash.m3u8", started.getEpochSecond() - 1,
+                    Instant.now().getEpochSecond() + 1);
+            MediaPlaylist vod = deployment.playlist(BUCKET, CHANNEL + "/before-crash.m3u8")
+                    .orElseThrow(() -> new AssertionError("PostVodPlaylist wrote no playlist"));
+            assertThat(vod.uris()).as("the VoD of the time before the crash %s, the live playlist %s", vod,
+                    afterCrash).containsAll(afterCrash.uris());
 
             assertPublishingResumes(deployment, completed);
             assertThat(deployment.serverLogLines("LEAK:")).as("Netty buffer leaks reported by the server")

@@ -1,5 +1,6 @@
 package io.livechannel.server;
 
+import io.livechannel.server.ingest.UncleanStopRecovery;
 import io.livechannel.storage.ObjectStore;
 import io.livechannel.storage.StorageException;
 import io.livechannel.storage.cache.CachingMetadataStore;
@@ -20,10 +21,12 @@ import io.livechannel.storage.write.QueuedObjects;
 import io.livechannel.storage.write.WriteQueueConfig;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +67,8 @@ final class Storage implements AutoCloseable {
     static final int CATALOG_THREADS = 8;
     static final int CATALOG_QUEUE = 10_000;
     static final long MAX_MEMORY_BACKLOG_BYTES = 256L * 1024 * 1024;
+    /** In the data dir: see {@link #close} and {@link #recoverAfterUncleanStop}. */
+    static final String CLEAN_STOP_MARKER = "clean-stop";
 
     private final ObjectStore objects;
     private final MetadataStore metadata;
@@ -73,10 +78,13 @@ final class Storage implements AutoCloseable {
     private final CatalogBatcher catalogUpdates;
     private final ObjectWriteQueue writes;
     private final String description;
+    /** Written once everything is committed at close; its absence at open means the last run did not stop so. */
+    private final Path cleanStopMarker;
+    private final boolean uncleanStop;
 
     private Storage(CachingObjectStore objects, CachingMetadataStore metadata, ExecutorService writeExecutor,
                     ExecutorService catalogExecutor, CatalogBatcher catalogUpdates, ObjectWriteQueue writes,
-                    String description) {
+                    String description, Path cleanStopMarker, boolean uncleanStop) {
         this.objects = objects;
         this.metadata = metadata;
         this.memoryOnly = MemoryOnlyStores.of(objects, metadata);
@@ -85,6 +93,8 @@ final class Storage implements AutoCloseable {
         this.catalogUpdates = catalogUpdates;
         this.writes = writes;
         this.description = description;
+        this.cleanStopMarker = cleanStopMarker;
+        this.uncleanStop = uncleanStop;
     }
 
     static Storage open(ServerConfig config, Clock clock) throws IOException {
@@ -113,6 +123,7 @@ final class Storage implements AutoCloseable {
         QueuedObjects queued = new QueuedObjects(objects);
         CachingObjectStore cachedObjects = new CachingObjectStore(objects, CachingObjectStore.DEFAULT_MAX_OBJECT_BYTES,
                 CachingObjectStore.DEFAULT_MAX_TOTAL_BYTES, queued);
+        boolean newDataDir = !Files.exists(dataDir.resolve("catalog.db"));
         CachingMetadataStore metadata =
                 new CachingMetadataStore(JdbcMetadataStore.openSqlite(dataDir.resolve("catalog.db")));
         int writeThreads = config.s3() != null || config.fsync() == FsyncPolicy.ALWAYS ? WAITING_WRITE_THREADS
@@ -123,8 +134,37 @@ final class Storage implements AutoCloseable {
         ObjectWriteQueue writes = new ObjectWriteQueue(cachedObjects, writeExecutor, writeQueueConfig(spool), queued);
         CatalogBatcher catalogUpdates = new CatalogBatcher(metadata, CatalogBatcher.DEFAULT_MAX_QUEUED,
                 CatalogBatcher.DEFAULT_LINGER);
+        Path marker = dataDir.resolve(CLEAN_STOP_MARKER);
+        boolean unclean = !Files.deleteIfExists(marker) && !newDataDir;
+        forceDirectory(dataDir); // a crash in this run must not find the marker of the last one
         return new Storage(cachedObjects, metadata, writeExecutor, catalogExecutor, catalogUpdates, writes,
-                description);
+                description, marker, unclean);
+    }
+
+    /**
+     * After a run that did not stop cleanly (see {@link #close}), brings the catalog up to the stored live
+     * playlists ({@link UncleanStopRecovery}); nothing otherwise (empty). Call before the listeners open.
+     */
+    Optional<UncleanStopRecovery.Result> recoverAfterUncleanStop() {
+        if (!uncleanStop) {
+            return Optional.empty();
+        }
+        long start = System.nanoTime();
+        UncleanStopRecovery.Result result = new UncleanStopRecovery(objects, metadata).run();
+        log.info("the last run did not stop cleanly: checked {} channels against their live playlists in {} ms, "
+                + "indexed {} segments, raised the counters of {} channels", result.channels(),
+                (System.nanoTime() - start) / 1_000_000, result.segmentsIndexed(), result.countersRaised());
+        return Optional.of(result);
+    }
+
+    /** Makes a change to {@code dir}'s entries durable (Linux: fsync of the directory); best effort. */
+    private static void forceDirectory(Path dir) {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir,
+                java.nio.file.StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("cannot sync directory {}: {}", dir, e.toString());
+        }
     }
 
     /**
@@ -216,10 +256,14 @@ final class Storage implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops writing and closes the stores. When every catalog update of the live path was committed, leaves the
+     * clean-stop marker, so that the next open skips {@link #recoverAfterUncleanStop}.
+     */
     @Override
     public void close() {
         writes.close(); // its last completions queue catalog updates
-        catalogUpdates.close();
+        boolean allCommitted = catalogUpdates.close(Duration.ofSeconds(10));
         catalogExecutor.shutdown();
         try {
             if (!catalogExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -231,5 +275,14 @@ final class Storage implements AutoCloseable {
         writeExecutor.shutdown();
         metadata.close();
         objects.close();
+        if (allCommitted) {
+            try {
+                Files.createFile(cleanStopMarker);
+                forceDirectory(cleanStopMarker.getParent());
+            } catch (IOException e) {
+                log.warn("cannot write {} (the next start checks the catalog against the live playlists): {}",
+                        cleanStopMarker, e.toString());
+            }
+        }
     }
 }

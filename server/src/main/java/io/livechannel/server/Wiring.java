@@ -98,6 +98,7 @@ public final class Wiring implements AutoCloseable {
         try {
             wiring.storage = Storage.open(config, wiring.clock);
             wiring.storage.bootstrap(config, wiring.credentials.id(), wiring.credentials.secret());
+            wiring.storage.recoverAfterUncleanStop();
             wiring.bind();
             wiring.startMetrics();
         } catch (IOException | InterruptedException | RuntimeException e) {

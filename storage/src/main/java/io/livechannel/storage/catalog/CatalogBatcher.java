@@ -64,6 +64,8 @@ public final class CatalogBatcher implements AutoCloseable {
     private volatile long applied;
     private volatile long commits;
     private volatile long failed;
+    /** Submissions refused because the batcher was closing. */
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param maxQueued the most updates that wait; {@link #submit} blocks beyond
@@ -88,6 +90,7 @@ public final class CatalogBatcher implements AutoCloseable {
     public CompletableFuture<Void> submit(String what, Consumer<MetadataStore> work) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) {
+            refused.incrementAndGet();
             done.completeExceptionally(new CatalogException(what + " refused: the catalog is closing"));
             return done;
         }
@@ -186,12 +189,18 @@ public final class CatalogBatcher implements AutoCloseable {
     private void failLeftovers() {
         List<Update> left = new ArrayList<>();
         queue.drainTo(left);
+        refused.addAndGet(left.size());
         left.forEach(u -> u.done().completeExceptionally(
                 new CatalogException(u.what() + " refused: the catalog is closing")));
     }
 
-    /** Applies what is queued, waiting at most {@code timeout}; later submissions fail. */
-    public void close(Duration timeout) {
+    /**
+     * Applies what is queued, waiting at most {@code timeout}; later submissions fail.
+     *
+     * @return true when every update submitted was committed: none failed, none was refused, none is left queued
+     *     (then nothing the live path stored is missing from the catalog)
+     */
+    public boolean close(Duration timeout) {
         closed = true;
         try {
             thread.join(timeout.toMillis());
@@ -201,9 +210,11 @@ public final class CatalogBatcher implements AutoCloseable {
         if (thread.isAlive()) {
             log.warn("catalog updates still queued after {}: {} (applied as the catalog allows, until it closes)",
                     timeout, queue.size());
-        } else {
-            log.info("catalog batches: {} updates in {} commits", applied, commits);
+            return false;
         }
+        log.info("catalog batches: {} updates in {} commits; {} failed, {} refused at close", applied, commits,
+                failed, refused.get());
+        return failed == 0 && refused.get() == 0;
     }
 
     @Override

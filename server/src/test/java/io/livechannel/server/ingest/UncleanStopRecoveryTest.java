@@ -1,0 +1,165 @@
+package io.livechannel.server.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.catalog.Bucket;
+import io.livechannel.storage.catalog.BucketAcl;
+import io.livechannel.storage.catalog.Channel;
+import io.livechannel.storage.catalog.ChannelStatus;
+import io.livechannel.storage.catalog.PlaylistCounters;
+import io.livechannel.storage.catalog.SegmentRecord;
+import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
+import io.livechannel.storage.fs.FileSystemObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a server killed with catalog updates still queued finds at its next start, on a real filesystem store and
+ * SQLite catalog: segments stored and listed in the live playlist but not indexed, counters behind the playlist.
+ */
+class UncleanStopRecoveryTest {
+    private static final long T0 = 1_764_720_000_000L; // 2025-12-03T00:00:00Z
+    private static final PutOptions TS = PutOptions.liveOutput("video/MP2T");
+    private static final PutOptions M3U8 = PutOptions.liveOutput("application/x-mpegURL");
+
+    @TempDir
+    Path dir;
+    private FileSystemObjectStore objects;
+    private JdbcMetadataStore metadata;
+
+    @BeforeEach
+    void open() throws Exception {
+        objects = new FileSystemObjectStore(dir.resolve("objects"));
+        objects.createBucket("live");
+        metadata = JdbcMetadataStore.openSqlite(dir.resolve("catalog.db"));
+        metadata.buckets().create(new Bucket("live", BucketAcl.PUBLIC_READ, Instant.now(), List.of()));
+    }
+
+    @AfterEach
+    void close() {
+        metadata.close();
+        objects.close();
+    }
+
+    @Test
+    void listedSegmentsMissingFromTheIndexAreIndexedAndTheCountersFollowThePlaylist() throws Exception {
+        channel("cam1", "playlist.m3u8");
+        storeSegment("cam1", T0, 1880);
+        storeSegment("cam1", T0 + 2000, 3760);
+        storeSegment("cam1", T0 + 3967, 5640);
+        storeSegment("cam1", T0 + 6000, 188); // stored, but the playlist listing it was lost
+        store("cam1/playlist.m3u8", """
+                #EXTM3U
+                #EXT-X-VERSION:3
+                #EXT-X-TARGETDURATION:2
+                #EXT-X-MEDIA-SEQUENCE:41
+                #EXT-X-DISCONTINUITY-SEQUENCE:2
+                #EXT-X-DISCONTINUITY
+                #EXT-X-PROGRAM-DATE-TIME:2025-12-03T00:00:00.000Z
+                #EXTINF:2.000,
+                1764720000000.ts
+                #EXT-X-PROGRAM-DATE-TIME:2025-12-03T00:00:02.000Z
+                #EXTINF:1.967,
+                1764720002000.ts
+                #EXT-X-PROGRAM-DATE-TIME:2025-12-03T00:00:03.967Z
+                #EXTINF:2.033,
+                1764720003967.ts
+                """);
+        SegmentRecord first = new SegmentRecord("live", "cam1", "cam1/" + T0 + ".ts", T0, 2_000_000, 41, true, 1880);
+        metadata.segments().add(first);
+        metadata.channels().saveCounters("live", "cam1", new PlaylistCounters(42, 3));
+
+        UncleanStopRecovery.Result result = new UncleanStopRecovery(objects, metadata).run();
+
+        assertThat(result).isEqualTo(new UncleanStopRecovery.Result(1, 2, 1));
+        assertThat(metadata.segments().range("live", "cam1", 0, Long.MAX_VALUE)).containsExactly(first,
+                new SegmentRecord("live", "cam1", "cam1/" + (T0 + 2000) + ".ts", T0 + 2000, 1_967_000, 42, false,
+                        3760),
+                new SegmentRecord("live", "cam1", "cam1/" + (T0 + 3967) + ".ts", T0 + 3967, 2_033_000, 43, false,
+                        5640));
+        // past the three listed segments and the one stored after them; one more discontinuity than the playlist's
+        assertThat(metadata.channels().counters("live", "cam1")).isEqualTo(new PlaylistCounters(45, 3));
+
+        assertThat(new UncleanStopRecovery(objects, metadata).run()).as("a second run")
+                .isEqualTo(new UncleanStopRecovery.Result(1, 0, 0));
+        assertThat(metadata.segments().range("live", "cam1", 0, Long.MAX_VALUE)).hasSize(3);
+    }
+
+    @Test
+    void aPlaylistInAFolderIsReadAndCountersAheadOfItAreNotLowered() throws Exception {
+        channel("cam2", "hls/live.m3u8");
+        storeSegment("cam2", T0, 1880);
+        store("cam2/hls/live.m3u8", """
+                #EXTM3U
+                #EXT-X-VERSION:3
+                #EXT-X-TARGETDURATION:4
+                #EXT-X-MEDIA-SEQUENCE:7
+                #EXT-X-DISCONTINUITY-SEQUENCE:0
+                #EXT-X-PROGRAM-DATE-TIME:2025-12-03T00:00:00.000Z
+                #EXTINF:4.000,
+                ../1764720000000.ts
+                #EXT-X-ENDLIST
+                """);
+        metadata.channels().saveCounters("live", "cam2", new PlaylistCounters(100, 9));
+
+        assertThat(new UncleanStopRecovery(objects, metadata).run())
+                .isEqualTo(new UncleanStopRecovery.Result(1, 1, 0));
+        assertThat(metadata.segments().range("live", "cam2", 0, Long.MAX_VALUE)).containsExactly(
+                new SegmentRecord("live", "cam2", "cam2/" + T0 + ".ts", T0, 4_000_000, 7, false, 1880));
+        assertThat(metadata.channels().counters("live", "cam2")).isEqualTo(new PlaylistCounters(100, 9));
+    }
+
+    @Test
+    void aListedSegmentThatIsNotStoredIsNotIndexedButStillCounted() throws Exception {
+        channel("cam3", "playlist.m3u8");
+        store("cam3/playlist.m3u8", oneSegmentAtT0(5, 1));
+
+        assertThat(new UncleanStopRecovery(objects, metadata).run())
+                .isEqualTo(new UncleanStopRecovery.Result(1, 0, 1));
+        assertThat(metadata.segments().range("live", "cam3", 0, Long.MAX_VALUE)).isEmpty();
+        assertThat(metadata.channels().counters("live", "cam3")).isEqualTo(new PlaylistCounters(6, 1));
+    }
+
+    @Test
+    void aChannelWhosePlaylistIsNotReadableIsLeftAloneAndTheOthersAreRecovered() throws Exception {
+        channel("broken", "playlist.m3u8");
+        store("broken/playlist.m3u8", "<html>not a playlist</html>");
+        channel("quiet", "playlist.m3u8"); // never published: no playlist
+        channel("cam4", "playlist.m3u8");
+        storeSegment("cam4", T0, 376);
+        store("cam4/playlist.m3u8", oneSegmentAtT0(0, 0));
+
+        assertThat(new UncleanStopRecovery(objects, metadata).run())
+                .isEqualTo(new UncleanStopRecovery.Result(3, 1, 1));
+        assertThat(metadata.segments().range("live", "cam4", 0, Long.MAX_VALUE)).hasSize(1);
+        assertThat(metadata.channels().counters("live", "broken")).isEqualTo(PlaylistCounters.INITIAL);
+        assertThat(metadata.channels().counters("live", "quiet")).isEqualTo(PlaylistCounters.INITIAL);
+    }
+
+    /** A live playlist listing the 2-second segment {@code <T0>.ts}, as the packager writes it. */
+    private static String oneSegmentAtT0(long mediaSequence, long discontinuitySequence) {
+        return "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:" + mediaSequence
+                + "\n#EXT-X-DISCONTINUITY-SEQUENCE:" + discontinuitySequence
+                + "\n#EXT-X-PROGRAM-DATE-TIME:2025-12-03T00:00:00.000Z\n#EXTINF:2.000,\n" + T0 + ".ts\n";
+    }
+
+    private void channel(String name, String playlistName) {
+        metadata.channels().put(new Channel("live", name, "", ChannelStatus.ENABLED, 2, 3, playlistName, null,
+                Instant.now()));
+    }
+
+    private void storeSegment(String channel, long startMillis, int size) throws Exception {
+        objects.put("live", channel + "/" + startMillis + ".ts", new byte[size], TS);
+    }
+
+    private void store(String key, String text) throws Exception {
+        objects.put("live", key, text.getBytes(StandardCharsets.UTF_8), M3U8);
+    }
+}
