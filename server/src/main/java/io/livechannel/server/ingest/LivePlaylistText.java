@@ -34,7 +34,10 @@ record LivePlaylistText(long mediaSequence, long discontinuitySequence, List<Ent
         return discontinuitySequence + entries.stream().filter(Entry::discontinuity).count();
     }
 
-    /** @throws IllegalArgumentException when it is not an M3U8 playlist or a number or date in it is malformed */
+    /**
+     * @throws IllegalArgumentException when it is not an M3U8 playlist, or a sequence, duration or date in it is
+     *     malformed or negative
+     */
     static LivePlaylistText parse(String text) {
         String[] lines = text.split("\r?\n");
         if (lines.length == 0 || !lines[0].equals("#EXTM3U")) {
@@ -59,7 +62,7 @@ record LivePlaylistText(long mediaSequence, long discontinuitySequence, List<Ent
                 durationMicros = seconds(line);
             } else if (!line.isEmpty() && !line.startsWith("#")) {
                 if (durationMicros < 0) {
-                    throw new IllegalArgumentException("URI without #EXTINF: " + line);
+                    throw new IllegalArgumentException("URI without #EXTINF: " + quoted(line));
                 }
                 entries.add(new Entry(fileName(line), durationMicros, discontinuity, start));
                 durationMicros = -1;
@@ -75,18 +78,28 @@ record LivePlaylistText(long mediaSequence, long discontinuitySequence, List<Ent
     }
 
     private static long number(String line) {
+        long number;
         try {
-            return Long.parseLong(value(line));
+            number = Long.parseLong(value(line));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad number in " + line, e);
+            throw new IllegalArgumentException("bad number in " + quoted(line), e);
         }
+        if (number < 0) {
+            throw new IllegalArgumentException("negative number in " + quoted(line));
+        }
+        return number;
+    }
+
+    /** At most 80 characters of a line, for a message. */
+    private static String quoted(String line) {
+        return "'" + (line.length() > 80 ? line.substring(0, 80) + "..." : line) + "'";
     }
 
     private static long dateTime(String line) {
         try {
             return OffsetDateTime.parse(value(line)).toInstant().toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("bad date-time in " + line, e);
+            throw new IllegalArgumentException("bad date-time in " + quoted(line), e);
         }
     }
 
@@ -94,17 +107,29 @@ record LivePlaylistText(long mediaSequence, long discontinuitySequence, List<Ent
     private static long seconds(String line) {
         String value = value(line);
         int comma = value.indexOf(',');
+        String seconds = comma < 0 ? value : value.substring(0, comma);
+        long micros;
         try {
-            return new BigDecimal(comma < 0 ? value : value.substring(0, comma)).movePointRight(6).longValueExact();
+            if (seconds.length() > 20) { // BigDecimal would take "1e999999999" and then work hard on it
+                throw new NumberFormatException("too long");
+            }
+            micros = new BigDecimal(seconds).movePointRight(6).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("bad duration in " + line, e);
+            throw new IllegalArgumentException("bad duration in " + quoted(line), e);
         }
+        if (micros < 0) {
+            throw new IllegalArgumentException("negative duration in " + quoted(line));
+        }
+        return micros;
     }
 
     private static String fileName(String uri) {
         String name = uri;
         while (name.startsWith("../")) {
             name = name.substring(3);
+        }
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("URI names no file: " + quoted(uri));
         }
         return name;
     }
