@@ -81,6 +81,8 @@ final class Storage implements AutoCloseable {
     /** Written once everything is committed at close; its absence at open means the last run did not stop so. */
     private final Path cleanStopMarker;
     private final boolean uncleanStop;
+    /** Until a check after an unclean stop has run through, this run's clean stop must not write the marker. */
+    private volatile boolean checkPending;
 
     private Storage(CachingObjectStore objects, CachingMetadataStore metadata, ExecutorService writeExecutor,
                     ExecutorService catalogExecutor, CatalogBatcher catalogUpdates, ObjectWriteQueue writes,
@@ -95,6 +97,7 @@ final class Storage implements AutoCloseable {
         this.description = description;
         this.cleanStopMarker = cleanStopMarker;
         this.uncleanStop = uncleanStop;
+        this.checkPending = uncleanStop;
     }
 
     static Storage open(ServerConfig config, Clock clock) throws IOException {
@@ -152,8 +155,10 @@ final class Storage implements AutoCloseable {
         long start = System.nanoTime();
         UncleanStopRecovery.Result result = new UncleanStopRecovery(objects, metadata).run();
         log.info("the last run did not stop cleanly: checked {} channels against their live playlists in {} ms, "
-                + "indexed {} segments, raised the counters of {} channels", result.channels(),
-                (System.nanoTime() - start) / 1_000_000, result.segmentsIndexed(), result.countersRaised());
+                + "indexed {} segments, raised the counters of {} channels, {} channels left for the next start",
+                result.channels(), (System.nanoTime() - start) / 1_000_000, result.segmentsIndexed(),
+                result.countersRaised(), result.failed());
+        checkPending = result.failed() > 0;
         return Optional.of(result);
     }
 
@@ -257,8 +262,9 @@ final class Storage implements AutoCloseable {
     }
 
     /**
-     * Stops writing and closes the stores. When every catalog update of the live path was committed, leaves the
-     * clean-stop marker, so that the next open skips {@link #recoverAfterUncleanStop}.
+     * Stops writing and closes the stores. When every catalog update of the live path was committed, and no check
+     * after an unclean stop is still owed (it failed, or the start failed before it), leaves the clean-stop marker,
+     * so that the next open skips {@link #recoverAfterUncleanStop}.
      */
     @Override
     public void close() {
@@ -275,7 +281,7 @@ final class Storage implements AutoCloseable {
         writeExecutor.shutdown();
         metadata.close();
         objects.close();
-        if (allCommitted) {
+        if (allCommitted && !checkPending) {
             try {
                 Files.createFile(cleanStopMarker);
                 forceDirectory(cleanStopMarker.getParent());

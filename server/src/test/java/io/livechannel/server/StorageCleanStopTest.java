@@ -67,12 +67,21 @@ class StorageCleanStopTest {
 
         try (Storage storage = Storage.open(config(), Clock.systemUTC())) {
             assertThat(storage.recoverAfterUncleanStop())
-                    .isEqualTo(Optional.of(new UncleanStopRecovery.Result(1, 1, 1)));
+                    .isEqualTo(Optional.of(new UncleanStopRecovery.Result(1, 1, 1, 0)));
             assertThat(storage.metadata().segments().range("live", "cam1", 0, Long.MAX_VALUE)).hasSize(1);
             storage.catalogUpdates().submit("an update that fails", m -> {
                 throw new IllegalStateException("disk full");
             });
         }
         assertThat(marker).as("after a stop that lost a catalog update").doesNotExist();
+
+        try (Storage storage = Storage.open(config(), Clock.systemUTC())) {
+            assertThat(storage.metadata().buckets().list()).isNotEmpty(); // a start that fails before its check
+        }
+        assertThat(marker).as("after a run that owed the check and did not run it").doesNotExist();
+        try (Storage storage = Storage.open(config(), Clock.systemUTC())) {
+            assertThat(storage.recoverAfterUncleanStop()).isPresent();
+        }
+        assertThat(marker).as("after the check ran through").exists();
     }
 }

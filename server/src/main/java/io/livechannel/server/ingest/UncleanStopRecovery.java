@@ -34,16 +34,20 @@ import org.slf4j.LoggerFactory;
  * but the next media sequence is moved past them, since a player may have seen them listed from memory.
  *
  * <p>Cost: one read of each channel's playlist, one index query per listed segment, one listing per channel. Run
- * before the listeners open, so nothing publishes meanwhile, and only after an unclean stop ({@code Storage}).
- * Idempotent: a second run changes nothing.
+ * before the listeners open, so nothing publishes meanwhile, and only after an unclean stop ({@code Storage}), or
+ * after a run whose check left channels {@link Result#failed}. Idempotent: a second run changes nothing.
  */
 public final class UncleanStopRecovery {
     private static final Logger log = LoggerFactory.getLogger(UncleanStopRecovery.class);
     /** A live playlist lists at most FragCount (100) segments; anything far larger is not ours. */
     static final int MAX_PLAYLIST_BYTES = 256 * 1024;
 
-    /** What a run changed: segments added to the index, channels whose counters were raised. */
-    public record Result(int channels, int segmentsIndexed, int countersRaised) {
+    /**
+     * What a run did: channels checked, segments added to the index, channels whose counters were raised, and
+     * channels that could not be checked for a reason that may pass (the store or the catalog failed; a playlist
+     * that is not ours does not count), which the next start should check again.
+     */
+    public record Result(int channels, int segmentsIndexed, int countersRaised, int failed) {
     }
 
     private final ObjectStore objects;
@@ -59,6 +63,7 @@ public final class UncleanStopRecovery {
         int channels = 0;
         int indexed = 0;
         int raised = 0;
+        int failed = 0;
         for (Bucket bucket : metadata.buckets().list()) {
             String marker = "";
             ChannelPage page;
@@ -70,15 +75,19 @@ public final class UncleanStopRecovery {
                         Result one = recover(channel);
                         indexed += one.segmentsIndexed();
                         raised += one.countersRaised();
-                    } catch (StorageException | IOException | RuntimeException e) {
+                    } catch (IllegalArgumentException e) { // not a playlist we wrote: nothing to learn from it
                         log.warn("channel {}/{} not checked after the unclean stop: {}", channel.bucket(),
                                 channel.name(), e.toString());
+                    } catch (StorageException | IOException | RuntimeException e) {
+                        failed++;
+                        log.warn("channel {}/{} not checked after the unclean stop (checked again at the next "
+                                + "start): {}", channel.bucket(), channel.name(), e.toString());
                     }
                 }
                 marker = page.nextMarker();
             } while (page.truncated());
         }
-        return new Result(channels, indexed, raised);
+        return new Result(channels, indexed, raised, failed);
     }
 
     /** One channel; see the class comment. */
@@ -86,7 +95,7 @@ public final class UncleanStopRecovery {
         String bucket = channel.bucket();
         Optional<String> text = read(bucket, channel.name() + "/" + channel.playlistName());
         if (text.isEmpty()) {
-            return new Result(1, 0, 0);
+            return new Result(1, 0, 0, 0);
         }
         LivePlaylistText playlist = LivePlaylistText.parse(text.get());
         int indexed = 0;
@@ -120,7 +129,7 @@ public final class UncleanStopRecovery {
                     + "discontinuity sequence {} -> {}", bucket, channel.name(), indexed, saved.nextMediaSequence(),
                     raised.nextMediaSequence(), saved.discontinuitySequence(), raised.discontinuitySequence());
         }
-        return new Result(1, indexed, raise ? 1 : 0);
+        return new Result(1, indexed, raise ? 1 : 0, 0);
     }
 
     private boolean indexed(String bucket, String channel, String key, long startMillis) {
@@ -167,8 +176,8 @@ public final class UncleanStopRecovery {
             return Optional.empty();
         }
         if (head.get().size() > MAX_PLAYLIST_BYTES) {
-            throw new IOException(key + " is " + head.get().size() + " bytes, over the " + MAX_PLAYLIST_BYTES
-                    + " of a live playlist");
+            throw new IllegalArgumentException(key + " is " + head.get().size() + " bytes, over the "
+                    + MAX_PLAYLIST_BYTES + " of a live playlist");
         }
         try (ObjectStream stream = objects.get(bucket, key, null); InputStream in = stream.content()) {
             return Optional.of(new String(in.readNBytes(MAX_PLAYLIST_BYTES), StandardCharsets.UTF_8));

@@ -78,7 +78,7 @@ class UncleanStopRecoveryTest {
 
         UncleanStopRecovery.Result result = new UncleanStopRecovery(objects, metadata).run();
 
-        assertThat(result).isEqualTo(new UncleanStopRecovery.Result(1, 2, 1));
+        assertThat(result).isEqualTo(new UncleanStopRecovery.Result(1, 2, 1, 0));
         assertThat(metadata.segments().range("live", "cam1", 0, Long.MAX_VALUE)).containsExactly(first,
                 new SegmentRecord("live", "cam1", "cam1/" + (T0 + 2000) + ".ts", T0 + 2000, 1_967_000, 42, false,
                         3760),
@@ -88,7 +88,7 @@ class UncleanStopRecoveryTest {
         assertThat(metadata.channels().counters("live", "cam1")).isEqualTo(new PlaylistCounters(45, 3));
 
         assertThat(new UncleanStopRecovery(objects, metadata).run()).as("a second run")
-                .isEqualTo(new UncleanStopRecovery.Result(1, 0, 0));
+                .isEqualTo(new UncleanStopRecovery.Result(1, 0, 0, 0));
         assertThat(metadata.segments().range("live", "cam1", 0, Long.MAX_VALUE)).hasSize(3);
     }
 
@@ -110,7 +110,7 @@ class UncleanStopRecoveryTest {
         metadata.channels().saveCounters("live", "cam2", new PlaylistCounters(100, 9));
 
         assertThat(new UncleanStopRecovery(objects, metadata).run())
-                .isEqualTo(new UncleanStopRecovery.Result(1, 1, 0));
+                .isEqualTo(new UncleanStopRecovery.Result(1, 1, 0, 0));
         assertThat(metadata.segments().range("live", "cam2", 0, Long.MAX_VALUE)).containsExactly(
                 new SegmentRecord("live", "cam2", "cam2/" + T0 + ".ts", T0, 4_000_000, 7, false, 1880));
         assertThat(metadata.channels().counters("live", "cam2")).isEqualTo(new PlaylistCounters(100, 9));
@@ -122,7 +122,7 @@ class UncleanStopRecoveryTest {
         store("cam3/playlist.m3u8", oneSegmentAtT0(5, 1));
 
         assertThat(new UncleanStopRecovery(objects, metadata).run())
-                .isEqualTo(new UncleanStopRecovery.Result(1, 0, 1));
+                .isEqualTo(new UncleanStopRecovery.Result(1, 0, 1, 0));
         assertThat(metadata.segments().range("live", "cam3", 0, Long.MAX_VALUE)).isEmpty();
         assertThat(metadata.channels().counters("live", "cam3")).isEqualTo(new PlaylistCounters(6, 1));
     }
@@ -137,10 +137,25 @@ class UncleanStopRecoveryTest {
         store("cam4/playlist.m3u8", oneSegmentAtT0(0, 0));
 
         assertThat(new UncleanStopRecovery(objects, metadata).run())
-                .isEqualTo(new UncleanStopRecovery.Result(3, 1, 1));
+                .isEqualTo(new UncleanStopRecovery.Result(3, 1, 1, 0));
         assertThat(metadata.segments().range("live", "cam4", 0, Long.MAX_VALUE)).hasSize(1);
         assertThat(metadata.channels().counters("live", "broken")).isEqualTo(PlaylistCounters.INITIAL);
         assertThat(metadata.channels().counters("live", "quiet")).isEqualTo(PlaylistCounters.INITIAL);
+    }
+
+    @Test
+    void aChannelThatCannotBeReadIsCountedAsFailedSoThatTheNextStartChecksItAgain() throws Exception {
+        channel("cam5", "playlist.m3u8");
+        store("cam5/playlist.m3u8", oneSegmentAtT0(0, 0));
+        Path file = dir.resolve("objects/live/cam5/playlist.m3u8%o"); // KeyPathCodec: an object file ends in %o
+        assertThat(file).exists();
+        java.nio.file.Files.write(file, new byte[] {1, 2, 3}); // the store cannot read it: an I/O error, not a parse
+        channel("big", "playlist.m3u8");
+        store("big/playlist.m3u8", "#EXTM3U\n" + "#".repeat(UncleanStopRecovery.MAX_PLAYLIST_BYTES));
+
+        assertThat(new UncleanStopRecovery(objects, metadata).run())
+                .as("the oversized playlist is not ours and not retried; the unreadable one is")
+                .isEqualTo(new UncleanStopRecovery.Result(2, 0, 0, 1));
     }
 
     /** A live playlist listing the 2-second segment {@code <T0>.ts}, as the packager writes it. */
