@@ -11,6 +11,7 @@ import com.aliyun.oss.model.LiveChannel;
 import com.aliyun.oss.model.LiveChannelInfo;
 import com.aliyun.oss.model.LiveChannelStatus;
 import com.aliyun.oss.model.LiveChannelTarget;
+import com.aliyun.oss.model.LiveRecord;
 import com.aliyun.oss.model.OSSObject;
 import com.aliyun.oss.model.PushflowStatus;
 import io.livechannel.it.support.Deployment;
@@ -109,6 +110,15 @@ class ServerCrashTest {
                     .orElseThrow(() -> new AssertionError("the playlist is gone after the crash"));
             assertThat(stored).as("every segment the playlist lists exists %s", afterCrash)
                     .containsAll(afterCrash.uris().stream().map(u -> CHANNEL + "/" + u).toList());
+            assertThat(afterCrash.hasEndList()).as("the cut-off publish ended as a clean stop ends it %s", afterCrash)
+                    .isTrue();
+            List<LiveRecord> history = oss.getLiveChannelHistory(BUCKET, CHANNEL);
+            assertThat(history).as("the cut-off push").hasSize(1);
+            // its end is that of its last listed segment, at least the 3 segments (~6 s) awaited after its start
+            assertThat(history.get(0).getEndDate().getTime() - history.get(0).getStartDate().getTime())
+                    .as("the cut-off push's length in ms, %s to %s", history.get(0).getStartDate(),
+                            history.get(0).getEndDate())
+                    .isGreaterThanOrEqualTo(4000L);
             // The index entries of the last segments may still have been queued for their batch commit when the
             // process died; the restart indexes what the live playlist lists, so the VoD has every one.
             oss.generateVodPlaylist(BUCKET, CHANNEL, "before-crash.m3u8", started.getEpochSecond() - 1,
@@ -134,9 +144,10 @@ class ServerCrashTest {
                 assertThat(push.awaitExit(RESUMED_PUSH.plusSeconds(30))).as("resumed push; log:\n%s", push.log())
                         .isZero();
             }
-            MediaPlaylist finished = recorder.await("#EXT-X-ENDLIST after the resumed push", Duration.ofSeconds(15),
-                    MediaPlaylist::hasEndList);
             long lastOldSequence = beforeCrash.get(beforeCrash.size() - 1).sequence();
+            // the playlist before the push is the crashed one, ended by the restart: wait for the resumed one's end
+            MediaPlaylist finished = recorder.await("#EXT-X-ENDLIST after the resumed push", Duration.ofSeconds(15),
+                    p -> p.hasEndList() && p.segments().stream().anyMatch(s -> s.sequence() > lastOldSequence));
             List<Segment> resumed = MediaPlaylist.union(recorder.versions()).stream()
                     .filter(s -> beforeCrash.stream().noneMatch(old -> old.uri().equals(s.uri()))).toList();
             assertThat(resumed).as("new segments in %s", finished).isNotEmpty();

@@ -155,9 +155,10 @@ final class Storage implements AutoCloseable {
         long start = System.nanoTime();
         UncleanStopRecovery.Result result = new UncleanStopRecovery(objects, metadata).run();
         log.info("the last run did not stop cleanly: checked {} channels against their live playlists in {} ms, "
-                + "indexed {} segments, raised the counters of {} channels, {} channels left for the next start",
-                result.channels(), (System.nanoTime() - start) / 1_000_000, result.segmentsIndexed(),
-                result.countersRaised(), result.failed());
+                + "indexed {} segments, raised the counters of {} channels, ended {} playlists and {} pushes, "
+                + "{} channels left for the next start", result.channels(), (System.nanoTime() - start) / 1_000_000,
+                result.segmentsIndexed(), result.countersRaised(), result.playlistsEnded(), result.pushesEnded(),
+                result.failed());
         checkPending = result.failed() > 0;
         return Optional.of(result);
     }

@@ -67,7 +67,7 @@ class StorageCleanStopTest {
 
         try (Storage storage = Storage.open(config(), Clock.systemUTC())) {
             assertThat(storage.recoverAfterUncleanStop())
-                    .isEqualTo(Optional.of(new UncleanStopRecovery.Result(1, 1, 1, 0)));
+                    .isEqualTo(Optional.of(new UncleanStopRecovery.Result(1, 1, 1, 1, 0, 0)));
             assertThat(storage.metadata().segments().range("live", "cam1", 0, Long.MAX_VALUE)).hasSize(1);
             storage.catalogUpdates().submit("an update that fails", m -> {
                 throw new IllegalStateException("disk full");

@@ -16,10 +16,15 @@ import java.util.Optional;
  * @param mediaSequence             {@code EXT-X-MEDIA-SEQUENCE}: the first entry's sequence number
  * @param discontinuitySequence     {@code EXT-X-DISCONTINUITY-SEQUENCE}
  * @param entries                   the segments, in order
+ * @param ended                     whether it has {@code #EXT-X-ENDLIST} (its publish ended cleanly)
  */
-record LivePlaylistText(long mediaSequence, long discontinuitySequence, List<Entry> entries) {
+record LivePlaylistText(long mediaSequence, long discontinuitySequence, List<Entry> entries, boolean ended) {
     /** One listed segment; {@code startMillis} is empty when it has no {@code EXT-X-PROGRAM-DATE-TIME}. */
     record Entry(String fileName, long durationMicros, boolean discontinuity, Optional<Long> startMillis) {
+        /** When the segment ends, in epoch milliseconds (rounded down); empty without a start. */
+        Optional<Long> endMillis() {
+            return startMillis.map(start -> start + durationMicros / 1000);
+        }
     }
 
     LivePlaylistText {
@@ -49,11 +54,14 @@ record LivePlaylistText(long mediaSequence, long discontinuitySequence, List<Ent
         long durationMicros = -1;
         boolean discontinuity = false;
         Optional<Long> start = Optional.empty();
+        boolean ended = false;
         for (String line : lines) {
             if (line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) {
                 mediaSequence = number(line);
             } else if (line.startsWith("#EXT-X-DISCONTINUITY-SEQUENCE:")) {
                 discontinuitySequence = number(line);
+            } else if (line.equals("#EXT-X-ENDLIST")) {
+                ended = true;
             } else if (line.equals("#EXT-X-DISCONTINUITY")) {
                 discontinuity = true;
             } else if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
@@ -70,7 +78,7 @@ record LivePlaylistText(long mediaSequence, long discontinuitySequence, List<Ent
                 start = Optional.empty();
             }
         }
-        return new LivePlaylistText(mediaSequence, discontinuitySequence, entries);
+        return new LivePlaylistText(mediaSequence, discontinuitySequence, entries, ended);
     }
 
     private static String value(String line) {

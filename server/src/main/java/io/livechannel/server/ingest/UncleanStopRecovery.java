@@ -11,10 +11,13 @@ import io.livechannel.storage.catalog.Channel;
 import io.livechannel.storage.catalog.ChannelPage;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.catalog.PlaylistCounters;
+import io.livechannel.storage.catalog.PushRecord;
 import io.livechannel.storage.catalog.SegmentRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * the last listed one (their playlist's own write was lost) are not indexed, since no playlist gives their duration,
  * but the next media sequence is moved past them, since a player may have seen them listed from memory.
  *
+ * <p>The publish the crash cut off is then ended as a clean stop would have ended it: its playlist gets
+ * {@code #EXT-X-ENDLIST} (players stop reloading it and may play it to its end, as the README promises), and its
+ * push record gets an end: the end of the last listed segment when that segment is from this push
+ * (GetLiveChannelHistory showed such a push as ending at its start).
+ *
  * <p>Cost: one read of each channel's playlist, one index query per listed segment, one listing per channel. Run
  * before the listeners open, so nothing publishes meanwhile, and only after an unclean stop ({@code Storage}), or
  * after a run whose check left channels {@link Result#failed}. Idempotent: a second run changes nothing.
@@ -47,7 +55,8 @@ public final class UncleanStopRecovery {
      * channels that could not be checked for a reason that may pass (the store or the catalog failed; a playlist
      * that is not ours does not count), which the next start should check again.
      */
-    public record Result(int channels, int segmentsIndexed, int countersRaised, int failed) {
+    public record Result(int channels, int segmentsIndexed, int countersRaised, int playlistsEnded, int pushesEnded,
+                         int failed) {
     }
 
     private final ObjectStore objects;
@@ -63,6 +72,8 @@ public final class UncleanStopRecovery {
         int channels = 0;
         int indexed = 0;
         int raised = 0;
+        int ended = 0;
+        int pushes = 0;
         int failed = 0;
         for (Bucket bucket : metadata.buckets().list()) {
             String marker = "";
@@ -75,6 +86,8 @@ public final class UncleanStopRecovery {
                         Result one = recover(channel);
                         indexed += one.segmentsIndexed();
                         raised += one.countersRaised();
+                        ended += one.playlistsEnded();
+                        pushes += one.pushesEnded();
                     } catch (IllegalArgumentException e) { // not a playlist we wrote: nothing to learn from it
                         log.warn("channel {}/{} not checked after the unclean stop: {}", channel.bucket(),
                                 channel.name(), e.toString());
@@ -87,15 +100,16 @@ public final class UncleanStopRecovery {
                 marker = page.nextMarker();
             } while (page.truncated());
         }
-        return new Result(channels, indexed, raised, failed);
+        return new Result(channels, indexed, raised, ended, pushes, failed);
     }
 
     /** One channel; see the class comment. */
     Result recover(Channel channel) throws StorageException, IOException {
         String bucket = channel.bucket();
-        Optional<String> text = read(bucket, channel.name() + "/" + channel.playlistName());
+        String playlistKey = channel.name() + "/" + channel.playlistName();
+        Optional<String> text = read(bucket, playlistKey);
         if (text.isEmpty()) {
-            return new Result(1, 0, 0, 0);
+            return new Result(1, 0, 0, 0, endOpenPush(bucket, channel.name(), Optional.empty()) ? 1 : 0, 0);
         }
         LivePlaylistText playlist = LivePlaylistText.parse(text.get());
         int indexed = 0;
@@ -124,12 +138,41 @@ public final class UncleanStopRecovery {
         if (raise) {
             metadata.channels().saveCounters(bucket, channel.name(), raised);
         }
-        if (indexed > 0 || raise) {
-            log.info("channel {}/{} after the unclean stop: {} listed segments indexed; next media sequence {} -> {}, "
-                    + "discontinuity sequence {} -> {}", bucket, channel.name(), indexed, saved.nextMediaSequence(),
-                    raised.nextMediaSequence(), saved.discontinuitySequence(), raised.discontinuitySequence());
+        boolean end = !playlist.ended();
+        if (end) {
+            String unended = text.get();
+            objects.put(bucket, playlistKey, (unended + (unended.endsWith("\n") ? "" : "\n") + "#EXT-X-ENDLIST\n")
+                    .getBytes(StandardCharsets.UTF_8), StoredHlsOutput.PLAYLIST_OPTIONS);
         }
-        return new Result(1, indexed, raise ? 1 : 0, 0);
+        List<LivePlaylistText.Entry> entries = playlist.entries();
+        boolean pushEnded = endOpenPush(bucket, channel.name(),
+                entries.isEmpty() ? Optional.empty() : entries.get(entries.size() - 1).endMillis());
+        if (indexed > 0 || raise || end) {
+            log.info("channel {}/{} after the unclean stop: {} listed segments indexed; next media sequence {} -> {}, "
+                    + "discontinuity sequence {} -> {}; playlist {}", bucket, channel.name(), indexed,
+                    saved.nextMediaSequence(), raised.nextMediaSequence(), saved.discontinuitySequence(),
+                    raised.discontinuitySequence(), end ? "ended" : "was ended");
+        }
+        return new Result(1, indexed, raise ? 1 : 0, end ? 1 : 0, pushEnded ? 1 : 0, 0);
+    }
+
+    /**
+     * Gives the channel's newest push record an end if it has none (the crash cut that push off; every earlier one
+     * was ended when the next began): {@code lastSegmentEndMillis} when it is after the push's start, else the
+     * start, which is what GetLiveChannelHistory showed for it.
+     */
+    private boolean endOpenPush(String bucket, String channel, Optional<Long> lastSegmentEndMillis) {
+        List<PushRecord> newest = metadata.history().recent(bucket, channel, 1);
+        if (newest.isEmpty() || newest.get(0).end() != null) {
+            return false;
+        }
+        PushRecord push = newest.get(0);
+        Instant end = lastSegmentEndMillis.map(Instant::ofEpochMilli).filter(e -> e.isAfter(push.start()))
+                .orElse(push.start());
+        metadata.history().recordEnd(push.id(), end);
+        log.info("push {} to {}/{} from {} ended at {} after the unclean stop", push.id(), bucket, channel,
+                push.start(), end);
+        return true;
     }
 
     private boolean indexed(String bucket, String channel, String key, long startMillis) {

@@ -1,6 +1,7 @@
 package io.livechannel.server.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.livechannel.storage.PutOptions;
 import io.livechannel.storage.catalog.Bucket;
@@ -8,6 +9,7 @@ import io.livechannel.storage.catalog.BucketAcl;
 import io.livechannel.storage.catalog.Channel;
 import io.livechannel.storage.catalog.ChannelStatus;
 import io.livechannel.storage.catalog.PlaylistCounters;
+import io.livechannel.storage.catalog.PushRecord;
 import io.livechannel.storage.catalog.SegmentRecord;
 import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
 import io.livechannel.storage.fs.FileSystemObjectStore;
@@ -75,10 +77,15 @@ class UncleanStopRecoveryTest {
         SegmentRecord first = new SegmentRecord("live", "cam1", "cam1/" + T0 + ".ts", T0, 2_000_000, 41, true, 1880);
         metadata.segments().add(first);
         metadata.channels().saveCounters("live", "cam1", new PlaylistCounters(42, 3));
+        metadata.history().recordStart("live", "cam1", Instant.ofEpochMilli(T0 - 60_000), "10.0.0.1:50000");
+        metadata.history().recordEnd(metadata.history().recordStart("live", "cam1", Instant.ofEpochMilli(T0 - 60_000),
+                "10.0.0.1:50000"), Instant.ofEpochMilli(T0 - 30_000));
+        long cutOff = metadata.history().recordStart("live", "cam1", Instant.ofEpochMilli(T0 - 500), "10.0.0.2:50001");
+        String unended = text("cam1/playlist.m3u8");
 
         UncleanStopRecovery.Result result = new UncleanStopRecovery(objects, metadata).run();
 
-        assertThat(result).isEqualTo(new UncleanStopRecovery.Result(1, 2, 1, 0));
+        assertThat(result).isEqualTo(new UncleanStopRecovery.Result(1, 2, 1, 1, 1, 0));
         assertThat(metadata.segments().range("live", "cam1", 0, Long.MAX_VALUE)).containsExactly(first,
                 new SegmentRecord("live", "cam1", "cam1/" + (T0 + 2000) + ".ts", T0 + 2000, 1_967_000, 42, false,
                         3760),
@@ -86,10 +93,18 @@ class UncleanStopRecoveryTest {
                         5640));
         // past the three listed segments and the one stored after them; one more discontinuity than the playlist's
         assertThat(metadata.channels().counters("live", "cam1")).isEqualTo(new PlaylistCounters(45, 3));
+        assertThat(text("cam1/playlist.m3u8")).as("ended as a clean stop ends it")
+                .isEqualTo(unended + "#EXT-X-ENDLIST\n");
+        assertThat(metadata.history().recent("live", "cam1", 10)).as("the cut-off push ends with its last segment")
+                .extracting(PushRecord::id, PushRecord::end).containsExactly(
+                        tuple(cutOff, Instant.ofEpochMilli(T0 + 6000)),
+                        tuple(cutOff - 1, Instant.ofEpochMilli(T0 - 30_000)),
+                        tuple(cutOff - 2, null)); // not the newest: shown as ending at its start, left so
 
         assertThat(new UncleanStopRecovery(objects, metadata).run()).as("a second run")
-                .isEqualTo(new UncleanStopRecovery.Result(1, 0, 0, 0));
+                .isEqualTo(new UncleanStopRecovery.Result(1, 0, 0, 0, 0, 0));
         assertThat(metadata.segments().range("live", "cam1", 0, Long.MAX_VALUE)).hasSize(3);
+        assertThat(text("cam1/playlist.m3u8")).isEqualTo(unended + "#EXT-X-ENDLIST\n");
     }
 
     @Test
@@ -108,9 +123,11 @@ class UncleanStopRecoveryTest {
                 #EXT-X-ENDLIST
                 """);
         metadata.channels().saveCounters("live", "cam2", new PlaylistCounters(100, 9));
+        String ended = text("cam2/hls/live.m3u8");
 
         assertThat(new UncleanStopRecovery(objects, metadata).run())
-                .isEqualTo(new UncleanStopRecovery.Result(1, 1, 0, 0));
+                .isEqualTo(new UncleanStopRecovery.Result(1, 1, 0, 0, 0, 0));
+        assertThat(text("cam2/hls/live.m3u8")).as("already ended").isEqualTo(ended);
         assertThat(metadata.segments().range("live", "cam2", 0, Long.MAX_VALUE)).containsExactly(
                 new SegmentRecord("live", "cam2", "cam2/" + T0 + ".ts", T0, 4_000_000, 7, false, 1880));
         assertThat(metadata.channels().counters("live", "cam2")).isEqualTo(new PlaylistCounters(100, 9));
@@ -120,25 +137,35 @@ class UncleanStopRecoveryTest {
     void aListedSegmentThatIsNotStoredIsNotIndexedButStillCounted() throws Exception {
         channel("cam3", "playlist.m3u8");
         store("cam3/playlist.m3u8", oneSegmentAtT0(5, 1));
+        // cut off before its first segment: the playlist's last segment is from an earlier push
+        Instant start = Instant.ofEpochMilli(T0 + 10_000);
+        metadata.history().recordStart("live", "cam3", start, "10.0.0.3:50002");
 
         assertThat(new UncleanStopRecovery(objects, metadata).run())
-                .isEqualTo(new UncleanStopRecovery.Result(1, 0, 1, 0));
+                .isEqualTo(new UncleanStopRecovery.Result(1, 0, 1, 1, 1, 0));
         assertThat(metadata.segments().range("live", "cam3", 0, Long.MAX_VALUE)).isEmpty();
         assertThat(metadata.channels().counters("live", "cam3")).isEqualTo(new PlaylistCounters(6, 1));
+        assertThat(metadata.history().recent("live", "cam3", 1)).extracting(PushRecord::end).containsExactly(start);
+        assertThat(text("cam3/playlist.m3u8")).endsWith(T0 + ".ts\n#EXT-X-ENDLIST\n");
     }
 
     @Test
     void aChannelWhosePlaylistIsNotReadableIsLeftAloneAndTheOthersAreRecovered() throws Exception {
         channel("broken", "playlist.m3u8");
         store("broken/playlist.m3u8", "<html>not a playlist</html>");
-        channel("quiet", "playlist.m3u8"); // never published: no playlist
+        channel("quiet", "playlist.m3u8"); // cut off before its first playlist
+        Instant quietStart = Instant.ofEpochMilli(T0 + 1000);
+        metadata.history().recordStart("live", "quiet", quietStart, "10.0.0.4:50003");
         channel("cam4", "playlist.m3u8");
         storeSegment("cam4", T0, 376);
         store("cam4/playlist.m3u8", oneSegmentAtT0(0, 0));
 
         assertThat(new UncleanStopRecovery(objects, metadata).run())
-                .isEqualTo(new UncleanStopRecovery.Result(3, 1, 1, 0));
+                .isEqualTo(new UncleanStopRecovery.Result(3, 1, 1, 1, 1, 0));
         assertThat(metadata.segments().range("live", "cam4", 0, Long.MAX_VALUE)).hasSize(1);
+        assertThat(text("broken/playlist.m3u8")).as("not ours: left as it is").isEqualTo("<html>not a playlist</html>");
+        assertThat(metadata.history().recent("live", "quiet", 1)).extracting(PushRecord::end)
+                .containsExactly(quietStart);
         assertThat(metadata.channels().counters("live", "broken")).isEqualTo(PlaylistCounters.INITIAL);
         assertThat(metadata.channels().counters("live", "quiet")).isEqualTo(PlaylistCounters.INITIAL);
     }
@@ -155,7 +182,7 @@ class UncleanStopRecoveryTest {
 
         assertThat(new UncleanStopRecovery(objects, metadata).run())
                 .as("the oversized playlist is not ours and not retried; the unreadable one is")
-                .isEqualTo(new UncleanStopRecovery.Result(2, 0, 0, 1));
+                .isEqualTo(new UncleanStopRecovery.Result(2, 0, 0, 0, 0, 1));
     }
 
     /** A live playlist listing the 2-second segment {@code <T0>.ts}, as the packager writes it. */
@@ -176,5 +203,11 @@ class UncleanStopRecoveryTest {
 
     private void store(String key, String text) throws Exception {
         objects.put("live", key, text.getBytes(StandardCharsets.UTF_8), M3U8);
+    }
+
+    private String text(String key) throws Exception {
+        try (var stream = objects.get("live", key, null); var in = stream.content()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }
