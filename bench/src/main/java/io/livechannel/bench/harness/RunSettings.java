@@ -19,11 +19,14 @@ import java.time.Duration;
  * @param runId               makes stream names unique per run
  * @param warmupPublishers    publishers of the unmeasured warm-up load run first against each target (0: none)
  * @param warmup              how long the warm-up load publishes (the JVM's JIT compiles the hot paths then)
+ * @param warmupRamp          the warm-up's starts are spread over this (the window's ramp, so that it rehearses it)
+ * @param warmupSettle        the pause between the warm-up's last publisher stopping and the window's start
  * @param dumpDir             where {@code <target>-segments.csv} (every sighting and its latency) goes; null: none
  */
 public record RunSettings(Path flv, int publishers, Duration ramp, Duration measure, Duration tail,
         int fastChannels, Duration fastPoll, Duration slowPoll, int fragDurationSeconds, int fragCount,
-        String runId, int warmupPublishers, Duration warmup, Path dumpDir) {
+        String runId, int warmupPublishers, Duration warmup, Duration warmupRamp, Duration warmupSettle,
+        Path dumpDir) {
     public String streamPattern() {
         return "b" + runId + "-%d";
     }

@@ -30,6 +30,12 @@ public final class SideBySideCommand implements Callable<Integer> {
     @Option(names = "--poll-ms", defaultValue = "500") long pollMillis;
     @Option(names = "--warmup-publishers", defaultValue = "0") int warmupPublishers;
     @Option(names = "--warmup-seconds", defaultValue = "30") long warmupSeconds;
+    @Option(names = "--warmup-ramp-seconds", defaultValue = "-1",
+            description = "how the warm-up's starts are spread; default: like the window's (--ramp-seconds)")
+    long warmupRampSeconds;
+    @Option(names = "--warmup-settle-seconds", defaultValue = "20",
+            description = "pause after the warm-up, so the JIT's work on its ending is done before the window")
+    long warmupSettleSeconds;
     @Option(names = "--frag-duration", defaultValue = "2") int fragDuration;
     @Option(names = "--frag-count", defaultValue = "3") int fragCount;
     @Option(names = "--order", split = ",", defaultValue = "livechannel,nginx-rtmp",
@@ -57,7 +63,9 @@ public final class SideBySideCommand implements Callable<Integer> {
                 Duration.ofSeconds(measureSeconds), Duration.ofSeconds(tailSeconds), latencyChannels,
                 Duration.ofMillis(latencyPollMillis), Duration.ofMillis(pollMillis), fragDuration, fragCount,
                 Long.toString(System.currentTimeMillis() / 1000 % 100000), warmupPublishers,
-                Duration.ofSeconds(warmupSeconds), dumpDir);
+                Duration.ofSeconds(warmupSeconds),
+                Duration.ofSeconds(warmupRampSeconds < 0 ? rampSeconds : warmupRampSeconds),
+                Duration.ofSeconds(warmupSettleSeconds), dumpDir);
         List<TargetResult> results = new ArrayList<>();
         for (String name : order) {
             results.add(TargetRun.run(target(name), s));
@@ -65,10 +73,10 @@ public final class SideBySideCommand implements Callable<Integer> {
         }
         String header = String.format("Run %s: %d publishers, ramp %d s, window = ramp + %d s, FLV %s, "
                         + "fragment %d s x %d, latency polled every %d ms on %d channels, others every %d ms; "
-                        + "warm-up before each target: %d publishers for %d s%n%n",
+                        + "warm-up before each target: %d publishers for %d s (ramp %d s), then %d s of pause%n%n",
                 Instant.now(), publishers, rampSeconds, measureSeconds, flv.getFileName(), fragDuration, fragCount,
                 latencyPollMillis, Math.min(latencyChannels, publishers), pollMillis, warmupPublishers,
-                warmupPublishers == 0 ? 0 : warmupSeconds);
+                warmupPublishers == 0 ? 0 : warmupSeconds, s.warmupRamp().toSeconds(), s.warmupSettle().toSeconds());
         String table = header + ResultTable.render(results) + "\n" + TargetVerdicts.render(results);
         System.out.println(table);
         if (out != null) {

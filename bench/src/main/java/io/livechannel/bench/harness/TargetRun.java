@@ -107,24 +107,26 @@ final class TargetRun {
     }
 
     /**
-     * An unmeasured load on other channels, with the same playlist polling, so the measured one meets compiled
-     * code on both the ingest and the GET paths (nginx gets the same).
+     * An unmeasured load on other channels, with the same ramp and playlist polling, so the measured one meets
+     * compiled code on both the ingest and the GET paths (nginx gets the same). The pause after it lets C2 finish
+     * what the warm-up's own end set off: its publishers stopping deoptimizes methods compiled without that path
+     * (session 10: up to 1.5 s of C2 time, which the window used to pay).
      */
     private static void warmUp(Target t, RunSettings s) throws IOException, InterruptedException {
         createChannels(t, s, s.warmupPattern(), s.warmupPublishers());
         LoadConfig warm = new LoadConfig("127.0.0.1", t.rtmpPort(), t.app(), s.warmupPattern(),
-                s.warmupPublishers(), Duration.ofSeconds(2), s.warmup(), LoadConfig.obsChunkSize(), s.flv());
+                s.warmupPublishers(), s.warmupRamp(), s.warmup(), LoadConfig.obsChunkSize(), s.flv());
         PlaylistPoller poller = new PlaylistPoller(
                 i -> String.format(t.playlistUrl(), String.format(s.warmupPattern(), i)), s.warmupPublishers(),
                 s.fastChannels(), s.fastPoll(), s.slowPoll());
         poller.start();
         try (RtmpLoadGenerator g = RtmpLoadGenerator.start(warm)) {
-            g.awaitDone(s.warmup().plusSeconds(40));
+            g.awaitDone(s.warmupRamp().plus(s.warmup()).plusSeconds(40));
             log.info("{}: warm-up {}", t.name(), g.report());
         } finally {
             poller.stop();
         }
-        Thread.sleep(3000);
+        Thread.sleep(s.warmupSettle().toMillis());
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {
