@@ -31,6 +31,8 @@ final class ResultTable {
         row(sb, results, ratio, "server CPU in window (s)", TargetResult::cpuSeconds, "%.2f", null);
         row(sb, results, ratio, "server CPU (share of one core)", TargetResult::coreShare, "%.2f", null);
         row(sb, results, ratio, "**CPU seconds per GB ingested**", TargetResult::cpuSecondsPerGb, "%.2f", null);
+        row(sb, results, ratio, "CPU seconds per GB after the ramp (all publishers connected)",
+                r -> r.afterRamp().cpuSecondsPerGb(), "%.2f", null);
         row(sb, results, ratio, "RSS before load (MB)", r -> r.rssBaseline() / 1e6, "%.1f", null);
         row(sb, results, ratio, "RSS with all publishers (MB)", r -> r.rssPeak() / 1e6, "%.1f", null);
         row(sb, results, ratio, "RSS per publisher (KB)", TargetResult::rssPerPublisherKb, "%.1f", null);
@@ -66,12 +68,18 @@ final class ResultTable {
         row(sb, results, ratio, "pacing lag max (ms)", r -> r.load().pacingLagMaxMillis(), "%.0f", null);
         sb.append('\n');
         for (TargetResult r : results) {
-            sb.append("CPU in window by thread group, ").append(r.target()).append(" (user+system s):");
-            r.threadCpu().stream().limit(8).forEach(e -> sb.append(String.format(" %s %.2f+%.2f;", e.getKey(),
-                    e.getValue()[0], e.getValue()[1])));
-            sb.append('\n');
+            threadGroups(sb, "CPU in window by thread group, ", r.target(), r.threadCpu());
+            threadGroups(sb, "CPU after the ramp by thread group, ", r.target(), r.afterRamp().threadCpu());
         }
         return sb.toString();
+    }
+
+    private static void threadGroups(StringBuilder sb, String title, String target,
+            List<java.util.Map.Entry<String, double[]>> threadCpu) {
+        sb.append(title).append(target).append(" (user+system s):");
+        threadCpu.stream().limit(8).forEach(e -> sb.append(String.format(" %s %.2f+%.2f;", e.getKey(),
+                e.getValue()[0], e.getValue()[1])));
+        sb.append('\n');
     }
 
     private static void row(StringBuilder sb, List<TargetResult> results, boolean ratio, String name,

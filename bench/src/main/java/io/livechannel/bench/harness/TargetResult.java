@@ -23,13 +23,30 @@ import io.livechannel.bench.load.LoadReport;
  * @param pollP50Millis   median request-to-response time of the playlist polls
  * @param pollP99Millis   99th percentile of the same
  * @param segmentFetches  the fast-polled channels' fetches of each new segment, as a player makes them
+ * @param afterRamp       the same CPU and bytes counted from the end of the ramp to the end of the window: every
+ *                        publisher connected, no new channel starting (steady state)
  */
 public record TargetResult(String target, LoadReport load, double windowSeconds, long windowBytes,
         double cpuSeconds, long rssBaseline, long rssPeak, long heapBaseline, long heapPeak, int publishing,
         LatencyAnalysis latency, long pollRequests, long pollErrors, long pollGaps,
         java.util.List<java.util.Map.Entry<String, double[]>> threadCpu, long pollP50Millis, long pollP99Millis,
-        SegmentFetches segmentFetches) {
+        SegmentFetches segmentFetches, Phase afterRamp) {
     private static final double GB = 1e9;
+
+    /**
+     * CPU and ingest over part of the window.
+     *
+     * @param seconds    its length
+     * @param bytes      bytes the publishers wrote in it
+     * @param cpuSeconds CPU seconds of the server's process tree in it
+     * @param threadCpu  CPU seconds (user, system) in it per thread-name group, largest first
+     */
+    public record Phase(double seconds, long bytes, double cpuSeconds,
+            java.util.List<java.util.Map.Entry<String, double[]>> threadCpu) {
+        public double cpuSecondsPerGb() {
+            return bytes == 0 ? Double.NaN : cpuSeconds / (bytes / GB);
+        }
+    }
 
     public double cpuSecondsPerGb() {
         return windowBytes == 0 ? Double.NaN : cpuSeconds / (windowBytes / GB);

@@ -45,12 +45,20 @@ final class TargetRun {
         LoadConfig config = new LoadConfig("127.0.0.1", t.rtmpPort(), t.app(), pattern, s.publishers(), s.ramp(),
                 s.measure().plus(s.tail()), LoadConfig.obsChunkSize(), s.flv());
         try (RtmpLoadGenerator g = RtmpLoadGenerator.start(config)) {
+            sleepUntil(g.startNanos() + s.ramp().toNanos());
+            ProcessProbe.Sample cpuRamped = ProcessProbe.sample(t.pid());
+            java.util.Map<String, double[]> threadsRamped = ProcessProbe.threadCpu(t.pid());
+            long rampBytes = g.stats().bytesWritten();
+            long rampedNanos = System.nanoTime();
             long windowEnd = g.startNanos() + s.ramp().plus(s.measure()).toNanos();
             sleepUntil(windowEnd);
             ProcessProbe.Sample cpu1 = ProcessProbe.sample(t.pid());
             java.util.Map<String, double[]> threads1 = ProcessProbe.threadCpu(t.pid());
             long windowBytes = g.stats().bytesWritten();
             double windowSeconds = (System.nanoTime() - g.startNanos()) / 1e9;
+            TargetResult.Phase afterRamp = new TargetResult.Phase((System.nanoTime() - rampedNanos) / 1e9,
+                    windowBytes - rampBytes, cpu1.cpuSeconds() - cpuRamped.cpuSeconds(),
+                    delta(threadsRamped, threads1));
             poller.stop();
             int publishing = g.stats().accepted() - (int) g.stats().failures(FailureReason.CLOSED_WHILE_PUBLISHING);
             long rssPeak = ProcessProbe.sample(t.pid()).rssBytes();
@@ -77,7 +85,7 @@ final class TargetRun {
                     cpu1.cpuSeconds() - cpu0.cpuSeconds(), rssBaseline, rssPeak, heapBaseline, heapPeak, publishing,
                     latency, poller.requests(), poller.errors(), poller.gaps(), delta(threads0, threads1),
                     poller.responseTimes().percentileMillis(0.5), poller.responseTimes().percentileMillis(0.99),
-                    poller.segmentFetches());
+                    poller.segmentFetches(), afterRamp);
             log.info("{}: {}", t.name(), report);
             return r;
         } finally {

@@ -26,8 +26,9 @@ final class TargetVerdicts {
                 ours.load().publishers()));
         if (nginx != null) {
             double ratio = ours.cpuSecondsPerGb() / nginx.cpuSecondsPerGb();
-            line(sb, ratio <= MAX_CPU_RATIO, String.format("CPU per GB ingested %.2f x nginx-rtmp (target <= %.1f)",
-                    ratio, MAX_CPU_RATIO));
+            line(sb, ratio <= MAX_CPU_RATIO, String.format("CPU per GB ingested %.2f x nginx-rtmp (target <= %.1f; "
+                    + "after the ramp %.2f x)", ratio, MAX_CPU_RATIO,
+                    ours.afterRamp().cpuSecondsPerGb() / nginx.afterRamp().cpuSecondsPerGb()));
         }
         line(sb, ours.load().accepted() == ours.load().publishers()
                         && ours.load().completed() == ours.load().publishers(),
