@@ -157,9 +157,10 @@ public final class UncleanStopRecovery {
     }
 
     /**
-     * Gives the channel's newest push record an end if it has none (the crash cut that push off; every earlier one
-     * was ended when the next began): {@code lastSegmentEndMillis} when it is after the push's start, else the
-     * start, which is what GetLiveChannelHistory showed for it.
+     * Gives the channel's newest push record an end if it has none (the crash cut that push off):
+     * {@code lastSegmentEndMillis} when it is after the push's start, else the start, which is what
+     * GetLiveChannelHistory showed for it. Older records without an end (cut off by crashes before this check
+     * existed) are left as they are: no playlist tells when they ended, and they are shown ending at their start.
      */
     private boolean endOpenPush(String bucket, String channel, Optional<Long> lastSegmentEndMillis) {
         List<PushRecord> newest = metadata.history().recent(bucket, channel, 1);
