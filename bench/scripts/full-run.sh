@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# The full-size run of issue 9, in one go (about 33 minutes on the 2-core box):
-#   A. 500 publishers, 20 s ramp, 60 s hold, against livechannel then nginx-rtmp, each after an unmeasured warm-up
-#      of 300 publishers for 120 s: latency, late segments, memory, CPU (with the playlist-polling load). The warm-up
-#      is what lets C2 compile the per-segment code (run once per segment: 150 times a second here) before the
-#      window; with 100 publishers C2 still compiled 370 methods for the first time inside the window
-#      (docs/benchmarks.md, session 7). It lasts 120 s because a replaced playlist's file is reused only after 60 s
-#      (RecycledFiles): after a 60 s warm-up that path, and its C2 compilation, began inside the window (session 8);
-#      then the playlist GET comparison with wrk;
+# The full-size run of issue 9, in one go (about 40 minutes on the 2-core box):
+#   A. 500 publishers, 20 s ramp, 60 s hold, against livechannel then nginx-rtmp, each after two unmeasured warm-up
+#      rounds of 300 publishers for 90 s, each round on new channels: latency, late segments, memory, CPU (with the
+#      playlist-polling load). The warm-up is what lets C2 compile the per-segment code (run once per segment: 150
+#      times a second here) before the window; with 100 publishers C2 still compiled 370 methods for the first time
+#      inside the window (docs/benchmarks.md, session 7). A round lasts more than 60 s because a replaced playlist's
+#      file is reused only after 60 s (RecycledFiles): after a 60 s warm-up that path, and its C2 compilation, began
+#      inside the window (session 8). The second round is a wave of new channels meeting code compiled under load,
+#      which deoptimizes and recompiles what the first round's profile had not seen (session 11: C2 in the window
+#      1.9-3.3 s after one round, about 1 s after two); then the playlist GET comparison with wrk;
 #   B. the same load with polling reduced to one GET per channel every 5 s: CPU per GB ingested;
 #   C. the JMH benchmarks of chunk decoding and signature verification;
 #   W. only the playlist GET comparison (both servers started, a 1-publisher load, then wrk).
-# Usage: bench/scripts/full-run.sh     Environment: PUBLISHERS (500), RAMP (20), HOLD (60), WARM (300), WARM_S (120),
-#        SETTLE_S (400),
+# Usage: bench/scripts/full-run.sh     Environment: PUBLISHERS (500), RAMP (20), HOLD (60), WARM (300), WARM_S (90),
+#        WARM_ROUNDS (2), SETTLE_S (400),
 #        OUT_DIR (bench/target/full-<time>), PASSES (default "A B C")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-publishers=${PUBLISHERS:-500}; ramp=${RAMP:-20}; hold=${HOLD:-60}; warm=${WARM:-300}; warm_s=${WARM_S:-120}
+publishers=${PUBLISHERS:-500}; ramp=${RAMP:-20}; hold=${HOLD:-60}; warm=${WARM:-300}; warm_s=${WARM_S:-90}
+export WARM_ROUNDS=${WARM_ROUNDS:-2}
 # Each pass waits 400 s before its first target (side-by-side.sh): nginx-rtmp deletes old fragments as it runs, and
 # on ext4 without a journal the next target's inode allocations would scan those inodes for 6 minutes (session 10).
 export SETTLE_S=${SETTLE_S:-400}

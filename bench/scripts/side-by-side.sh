@@ -14,7 +14,8 @@
 #              HARNESS_ARGS adds SideBySideCommand options (e.g. "--poll-ms 500 --latency-channels 10
 #              --latency-poll-ms 10", the defaults), HARNESS_JAVA_OPTS its JVM options, SERVER_ARGS livechannel
 #              options; with METRICS_PORT (and SERVER_ARGS="--metrics-port N") livechannel's /metrics are sampled
-#              into ours-metrics.log, SETTLE_S (default 65) how long to wait after `sync` before starting (see below)
+#              into ours-metrics.log, SETTLE_S (default 65) how long to wait after `sync` before starting (see below),
+#              WARM_ROUNDS (default 1) how many times the warm-up runs, each on new channels
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 publishers=${1:-10}; ramp=${2:-5}; measure=${3:-20}; warm_publishers=${4:-0}; warm_seconds=${5:-30}
@@ -72,7 +73,7 @@ fi
 
 java ${HARNESS_JAVA_OPTS:-} -cp bench/target/benchmarks.jar io.livechannel.bench.harness.SideBySideCommand --flv "$flv" \
   --publishers "$publishers" --ramp-seconds "$ramp" --measure-seconds "$measure" --order "$order" \
-  --warmup-publishers "$warm_publishers" --warmup-seconds "$warm_seconds" \
+  --warmup-publishers "$warm_publishers" --warmup-seconds "$warm_seconds" --warmup-rounds "${WARM_ROUNDS:-1}" \
   --ours-pid "$ours_pid" --ours-rtmp-port $ours_rtmp --ours-http-port $ours_http \
   --access-key-id $key_id --access-key-secret $key_secret \
   --nginx-pid "$nginx_pid" --nginx-rtmp-port $nginx_rtmp --nginx-http-port $nginx_http \

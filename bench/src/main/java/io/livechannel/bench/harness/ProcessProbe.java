@@ -52,13 +52,17 @@ public final class ProcessProbe {
         return new Sample((double) ticks / CLOCK_TICKS_PER_SECOND, rssKb * 1024, tree.size());
     }
 
+    /** One thread's CPU seconds so far, and its name group ({@link #threadCpu}). */
+    public record ThreadTimes(String group, double user, double system) {
+    }
+
     /**
-     * CPU seconds (user, system) per thread-name group of every process in the tree, from
-     * {@code /proc/<pid>/task/<tid>/stat}; digits are dropped from names so a pool's threads add up
-     * ({@code multiThreadIoEventLoopGroup-3-1} and {@code -3-2} become one group). Threads that exited are missing.
+     * CPU seconds (user, system) of every thread of every process in the tree, by thread id, from
+     * {@code /proc/<pid>/task/<tid>/stat}; digits are dropped from names to make the group, so a pool's threads add
+     * up ({@code multiThreadIoEventLoopGroup-3-1} and {@code -3-2} become one group).
      */
-    public static java.util.Map<String, double[]> threadCpu(long rootPid) throws IOException {
-        java.util.Map<String, double[]> groups = new java.util.TreeMap<>();
+    public static java.util.Map<Long, ThreadTimes> threadCpu(long rootPid) throws IOException {
+        java.util.Map<Long, ThreadTimes> threads = new java.util.HashMap<>();
         for (long pid : tree(rootPid)) {
             try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
                 for (Path task : tasks) {
@@ -70,13 +74,35 @@ public final class ProcessProbe {
                     }
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    double[] g = groups.computeIfAbsent(name, k -> new double[2]);
-                    g[0] += Double.parseDouble(f[11]) / CLOCK_TICKS_PER_SECOND;
-                    g[1] += Double.parseDouble(f[12]) / CLOCK_TICKS_PER_SECOND;
+                    threads.put(Long.parseLong(task.getFileName().toString()), new ThreadTimes(name,
+                            Double.parseDouble(f[11]) / CLOCK_TICKS_PER_SECOND,
+                            Double.parseDouble(f[12]) / CLOCK_TICKS_PER_SECOND));
                 }
             }
         }
-        return groups;
+        return threads;
+    }
+
+    /**
+     * CPU seconds (user, system) per thread-name group between two {@link #threadCpu} readings, largest first: for
+     * each thread alive at {@code after}, what it used since {@code before}, or since it started if it started in
+     * between. A thread that ended in between is missing (its time is in the process's total, not in a group): a
+     * pool that lets idle threads go (the store's direct-write threads) would otherwise have a whole past life
+     * subtracted from the group.
+     */
+    public static java.util.List<java.util.Map.Entry<String, double[]>> groupDelta(
+            java.util.Map<Long, ThreadTimes> before, java.util.Map<Long, ThreadTimes> after) {
+        java.util.Map<String, double[]> groups = new java.util.TreeMap<>();
+        after.forEach((tid, a) -> {
+            ThreadTimes b = before.get(tid);
+            boolean same = b != null && b.group().equals(a.group()); // a reused thread id is another thread
+            double[] g = groups.computeIfAbsent(a.group(), k -> new double[2]);
+            g[0] += a.user() - (same ? b.user() : 0);
+            g[1] += a.system() - (same ? b.system() : 0);
+        });
+        java.util.List<java.util.Map.Entry<String, double[]>> d = new java.util.ArrayList<>(groups.entrySet());
+        d.sort((x, y) -> Double.compare(y.getValue()[0] + y.getValue()[1], x.getValue()[0] + x.getValue()[1]));
+        return d;
     }
 
     /** The root and all its descendants (ppid is field 4 of stat). */

@@ -21,17 +21,20 @@ import java.time.Duration;
  * @param warmup              how long the warm-up load publishes (the JVM's JIT compiles the hot paths then)
  * @param warmupRamp          the warm-up's starts are spread over this (the window's ramp, so that it rehearses it)
  * @param warmupSettle        the pause between the warm-up's last publisher stopping and the window's start
+ * @param warmupRounds        how many times the warm-up runs, each on channels of its own (new channels, as in the
+ *                            window; see {@code TargetRun#warmUp})
  * @param dumpDir             where {@code <target>-segments.csv} (every sighting and its latency) goes; null: none
  */
 public record RunSettings(Path flv, int publishers, Duration ramp, Duration measure, Duration tail,
         int fastChannels, Duration fastPoll, Duration slowPoll, int fragDurationSeconds, int fragCount,
         String runId, int warmupPublishers, Duration warmup, Duration warmupRamp, Duration warmupSettle,
-        Path dumpDir) {
+        int warmupRounds, Path dumpDir) {
     public String streamPattern() {
         return "b" + runId + "-%d";
     }
 
-    public String warmupPattern() {
-        return "w" + runId + "-%d";
+    /** The channels of warm-up round {@code round} (from 0). */
+    public String warmupPattern(int round) {
+        return "w" + runId + (round == 0 ? "" : "r" + round) + "-%d";
     }
 }

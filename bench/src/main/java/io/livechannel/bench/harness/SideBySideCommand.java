@@ -36,6 +36,10 @@ public final class SideBySideCommand implements Callable<Integer> {
     @Option(names = "--warmup-settle-seconds", defaultValue = "20",
             description = "pause after the warm-up, so the JIT's work on its ending is done before the window")
     long warmupSettleSeconds;
+    @Option(names = "--warmup-rounds", defaultValue = "1",
+            description = "warm-up runs, each on new channels, so the JIT has seen a wave of new channels on "
+                    + "compiled code before the window")
+    int warmupRounds;
     @Option(names = "--frag-duration", defaultValue = "2") int fragDuration;
     @Option(names = "--frag-count", defaultValue = "3") int fragCount;
     @Option(names = "--order", split = ",", defaultValue = "livechannel,nginx-rtmp",
@@ -65,7 +69,7 @@ public final class SideBySideCommand implements Callable<Integer> {
                 Long.toString(System.currentTimeMillis() / 1000 % 100000), warmupPublishers,
                 Duration.ofSeconds(warmupSeconds),
                 Duration.ofSeconds(warmupRampSeconds < 0 ? rampSeconds : warmupRampSeconds),
-                Duration.ofSeconds(warmupSettleSeconds), dumpDir);
+                Duration.ofSeconds(warmupSettleSeconds), warmupRounds, dumpDir);
         List<TargetResult> results = new ArrayList<>();
         for (String name : order) {
             results.add(TargetRun.run(target(name), s));
@@ -73,9 +77,11 @@ public final class SideBySideCommand implements Callable<Integer> {
         }
         String header = String.format("Run %s: %d publishers, ramp %d s, window = ramp + %d s, FLV %s, "
                         + "fragment %d s x %d, latency polled every %d ms on %d channels, others every %d ms; "
-                        + "warm-up before each target: %d publishers for %d s (ramp %d s), then %d s of pause%n%n",
+                        + "warm-up before each target: %d x (%d publishers for %d s (ramp %d s), then %d s of "
+                        + "pause)%n%n",
                 Instant.now(), publishers, rampSeconds, measureSeconds, flv.getFileName(), fragDuration, fragCount,
-                latencyPollMillis, Math.min(latencyChannels, publishers), pollMillis, warmupPublishers,
+                latencyPollMillis, Math.min(latencyChannels, publishers), pollMillis,
+                warmupPublishers == 0 ? 0 : warmupRounds, warmupPublishers,
                 warmupPublishers == 0 ? 0 : warmupSeconds, s.warmupRamp().toSeconds(), s.warmupSettle().toSeconds());
         String table = header + ResultTable.render(results) + "\n" + TargetVerdicts.render(results);
         System.out.println(table);

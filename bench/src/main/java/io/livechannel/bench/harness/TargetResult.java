@@ -57,7 +57,8 @@ public record TargetResult(String target, LoadReport load, double windowSeconds,
     }
 
     public double heapPerPublisherKb() {
-        return heapPeak < 0 || heapBaseline < 0 || publishing == 0 ? Double.NaN : (heapPeak - heapBaseline) / 1024.0 / publishing;
+        return heapPeak < 0 || heapBaseline < 0 || publishing == 0 ? Double.NaN
+                : (heapPeak - heapBaseline) / 1024.0 / publishing;
     }
 
     /** CPU use in the window as a share of one core. */

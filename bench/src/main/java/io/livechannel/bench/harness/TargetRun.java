@@ -31,8 +31,8 @@ final class TargetRun {
     static TargetResult run(Target t, RunSettings s) throws IOException, InterruptedException {
         String pattern = s.streamPattern();
         createChannels(t, s, pattern, s.publishers());
-        if (s.warmupPublishers() > 0) {
-            warmUp(t, s);
+        for (int round = 0; s.warmupPublishers() > 0 && round < s.warmupRounds(); round++) {
+            warmUp(t, s, round);
         }
         long heapBaseline = t.isJvm() ? ProcessProbe.liveHeapBytes(t.pid()) : -1;
         long rssBaseline = ProcessProbe.sample(t.pid()).rssBytes();
@@ -41,24 +41,24 @@ final class TargetRun {
                 s.publishers(), s.fastChannels(), s.fastPoll(), s.slowPoll());
         poller.start();
         ProcessProbe.Sample cpu0 = ProcessProbe.sample(t.pid());
-        java.util.Map<String, double[]> threads0 = ProcessProbe.threadCpu(t.pid());
+        java.util.Map<Long, ProcessProbe.ThreadTimes> threads0 = ProcessProbe.threadCpu(t.pid());
         LoadConfig config = new LoadConfig("127.0.0.1", t.rtmpPort(), t.app(), pattern, s.publishers(), s.ramp(),
                 s.measure().plus(s.tail()), LoadConfig.obsChunkSize(), s.flv());
         try (RtmpLoadGenerator g = RtmpLoadGenerator.start(config)) {
             sleepUntil(g.startNanos() + s.ramp().toNanos());
             ProcessProbe.Sample cpuRamped = ProcessProbe.sample(t.pid());
-            java.util.Map<String, double[]> threadsRamped = ProcessProbe.threadCpu(t.pid());
+            java.util.Map<Long, ProcessProbe.ThreadTimes> threadsRamped = ProcessProbe.threadCpu(t.pid());
             long rampBytes = g.stats().bytesWritten();
             long rampedNanos = System.nanoTime();
             long windowEnd = g.startNanos() + s.ramp().plus(s.measure()).toNanos();
             sleepUntil(windowEnd);
             ProcessProbe.Sample cpu1 = ProcessProbe.sample(t.pid());
-            java.util.Map<String, double[]> threads1 = ProcessProbe.threadCpu(t.pid());
+            java.util.Map<Long, ProcessProbe.ThreadTimes> threads1 = ProcessProbe.threadCpu(t.pid());
             long windowBytes = g.stats().bytesWritten();
             double windowSeconds = (System.nanoTime() - g.startNanos()) / 1e9;
             TargetResult.Phase afterRamp = new TargetResult.Phase((System.nanoTime() - rampedNanos) / 1e9,
                     windowBytes - rampBytes, cpu1.cpuSeconds() - cpuRamped.cpuSeconds(),
-                    delta(threadsRamped, threads1));
+                    ProcessProbe.groupDelta(threadsRamped, threads1));
             poller.stop();
             int publishing = g.stats().accepted() - (int) g.stats().failures(FailureReason.CLOSED_WHILE_PUBLISHING);
             long rssPeak = ProcessProbe.sample(t.pid()).rssBytes();
@@ -83,7 +83,8 @@ final class TargetRun {
                     g.stats()::keyframeSentNanos, poller.fastChannels());
             TargetResult r = new TargetResult(t.name(), report, windowSeconds, windowBytes,
                     cpu1.cpuSeconds() - cpu0.cpuSeconds(), rssBaseline, rssPeak, heapBaseline, heapPeak, publishing,
-                    latency, poller.requests(), poller.errors(), poller.gaps(), delta(threads0, threads1),
+                    latency, poller.requests(), poller.errors(), poller.gaps(),
+                    ProcessProbe.groupDelta(threads0, threads1),
                     poller.responseTimes().percentileMillis(0.5), poller.responseTimes().percentileMillis(0.99),
                     poller.segmentFetches(), afterRamp);
             log.info("{}: {}", t.name(), report);
@@ -91,17 +92,6 @@ final class TargetRun {
         } finally {
             poller.stop();
         }
-    }
-
-    private static java.util.List<java.util.Map.Entry<String, double[]>> delta(java.util.Map<String, double[]> before,
-            java.util.Map<String, double[]> after) {
-        java.util.List<java.util.Map.Entry<String, double[]>> d = new java.util.ArrayList<>();
-        after.forEach((name, a) -> {
-            double[] b = before.getOrDefault(name, new double[2]);
-            d.add(java.util.Map.entry(name, new double[] {a[0] - b[0], a[1] - b[1]}));
-        });
-        d.sort((x, y) -> Double.compare(y.getValue()[0] + y.getValue()[1], x.getValue()[0] + x.getValue()[1]));
-        return d;
     }
 
     private static void createChannels(Target t, RunSettings s, String pattern, int count)
@@ -119,18 +109,25 @@ final class TargetRun {
      * compiled code on both the ingest and the GET paths (nginx gets the same). The pause after it lets C2 finish
      * what the warm-up's own end set off: its publishers stopping deoptimizes methods compiled without that path
      * (session 10: up to 1.5 s of C2 time, which the window used to pay).
+     *
+     * <p>Round {@code round} uses channels of its own. A second round is the first wave of new channels that meets
+     * code C2 compiled under load: the profile the first round's compilations were made from has not seen what
+     * only a wave of new channels does while that code runs (polls answered 404 before a channel publishes, channel
+     * starts, first segments), and those paths then deoptimize and recompile. Without a second round the window's
+     * own ramp paid for that (session 10: 2.8 s of C2 in its first 40 s).
      */
-    private static void warmUp(Target t, RunSettings s) throws IOException, InterruptedException {
-        createChannels(t, s, s.warmupPattern(), s.warmupPublishers());
-        LoadConfig warm = new LoadConfig("127.0.0.1", t.rtmpPort(), t.app(), s.warmupPattern(),
+    private static void warmUp(Target t, RunSettings s, int round) throws IOException, InterruptedException {
+        String pattern = s.warmupPattern(round);
+        createChannels(t, s, pattern, s.warmupPublishers());
+        LoadConfig warm = new LoadConfig("127.0.0.1", t.rtmpPort(), t.app(), pattern,
                 s.warmupPublishers(), s.warmupRamp(), s.warmup(), LoadConfig.obsChunkSize(), s.flv());
         PlaylistPoller poller = new PlaylistPoller(
-                i -> String.format(t.playlistUrl(), String.format(s.warmupPattern(), i)), s.warmupPublishers(),
+                i -> String.format(t.playlistUrl(), String.format(pattern, i)), s.warmupPublishers(),
                 s.fastChannels(), s.fastPoll(), s.slowPoll());
         poller.start();
         try (RtmpLoadGenerator g = RtmpLoadGenerator.start(warm)) {
             g.awaitDone(s.warmupRamp().plus(s.warmup()).plusSeconds(40));
-            log.info("{}: warm-up {}", t.name(), g.report());
+            log.info("{}: warm-up round {} {}", t.name(), round + 1, g.report());
         } finally {
             poller.stop();
         }
