@@ -14,7 +14,9 @@
 #   W. only the playlist GET comparison (both servers started, a 1-publisher load, then wrk).
 # Usage: bench/scripts/full-run.sh     Environment: PUBLISHERS (500), RAMP (20), HOLD (60), WARM (300), WARM_S (90),
 #        WARM_ROUNDS (2), SETTLE_S (400),
-#        OUT_DIR (bench/target/full-<time>), PASSES (default "A B C")
+#        OUT_DIR (bench/target/full-<time>), PASSES (default "A B C"), KEEP_DATA=1 keeps each pass's data directories
+#        (livechannel keeps every segment: about 25 GB per pass; by default they are deleted after the pass, and the
+#        next pass's settle covers the inode scan that follows)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 publishers=${PUBLISHERS:-500}; ramp=${RAMP:-20}; hold=${HOLD:-60}; warm=${WARM:-300}; warm_s=${WARM_S:-90}
@@ -37,5 +39,6 @@ for pass in $passes; do
          -rff "$out/jmh.json" 2>&1 | grep -E '^(Benchmark|ChunkDecode|Signature)' | tee "$out/jmh.txt" ;;
     *) echo "unknown pass $pass" >&2; exit 2 ;;
   esac
+  [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$out/${pass,,}/ours-data" "$out/${pass,,}/nginx"
 done
 echo "done: $out"

@@ -25,6 +25,9 @@ order=${ORDER:-livechannel,nginx-rtmp}
 ours_http=${OURS_HTTP_PORT:-18080}; ours_rtmp=${OURS_RTMP_PORT:-19351}
 nginx_http=${NGINX_HTTP_PORT:-18088}; nginx_rtmp=${NGINX_RTMP_PORT:-19350}
 key_id=benchKeyId; key_secret=benchKeySecret0123456789
+if [ "${WRK:-1}" = 1 ] && ! command -v wrk >/dev/null; then
+  echo "wrk not found: install it (apt-get install wrk) or set WRK=0 to skip the playlist GET comparison" >&2; exit 2
+fi
 mkdir -p "$out_dir"
 [ -f "$flv" ] || bench/scripts/make-flv.sh "$flv" 160 # the warm-up (120 s) plays it once, with margin
 

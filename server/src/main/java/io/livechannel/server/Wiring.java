@@ -27,6 +27,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.NettyRuntime;
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -147,6 +148,10 @@ public final class Wiring implements AutoCloseable {
             name += " (native epoll does not load: " + Transport.epollUnavailableReason() + ")";
         }
         log.info("network transport: {}; RTMP read batching: {}", name, batching);
+        // segments in flight are direct memory, which the JVM caps at the heap's maximum unless told otherwise
+        log.info("memory: heap at most {} MiB, buffers (segments in flight) at most {} MiB; -Xmx and "
+                + "-XX:MaxDirectMemorySize set them (README, \"Memory\")", Runtime.getRuntime().maxMemory() >> 20,
+                PlatformDependent.maxDirectMemory() >> 20);
     }
 
     private void startMetrics() throws IOException {
