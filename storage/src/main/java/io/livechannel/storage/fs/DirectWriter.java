@@ -42,6 +42,11 @@ class DirectWriter {
     /** Block sizes above this are refused by {@link #probe}, so padding never needs more zeros. */
     static final int MAX_BLOCK_BYTES = 64 * 1024;
     private static final byte[] ZEROS = new byte[MAX_BLOCK_BYTES];
+    /**
+     * The page size {@link #blocksArePages} assumes: x86-64's, and arm64's usual one. Under larger pages a block
+     * write may read the rest of its page first: correct, only slower.
+     */
+    static final int PAGE_BYTES = 4096;
 
     private final int blockSize;
     private final ConcurrentLinkedQueue<ByteBuffer> pool = new ConcurrentLinkedQueue<>();
@@ -151,6 +156,38 @@ class DirectWriter {
                 ch.force(true);
             }
         }
+    }
+
+    /**
+     * Overwrites {@code file}, which exists and holds a replaced version ({@link RecycledFiles}), from its start with
+     * {@link #fill}'s whole blocks <em>through the page cache</em>, then cuts it to the new length: what the store does
+     * with small live output while direct writes are paused ({@link FileSystemObjectStore}). The write lands on
+     * blocks the file already has, and the block size is a whole number of pages, so nothing is read from the
+     * device first and no block waits for delayed allocation: the {@code rename} that replaces the current version
+     * then has nothing to flush, where a new file's would ({@code auto_da_alloc}, see the class comment). A version
+     * longer than the old file's blocks allocates the rest as usual.
+     *
+     * @param force whether to fsync the file before returning
+     */
+    void overwriteThroughPageCache(Path file, ObjectFile.Layout layout, boolean force) throws IOException {
+        ByteBuffer aligned = fill(layout);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            int length = aligned.remaining(); // padded, as a direct write leaves it
+            while (aligned.hasRemaining()) {
+                ch.write(aligned);
+            }
+            ch.truncate(length);
+            if (force) {
+                ch.force(true);
+            }
+        } finally {
+            give(aligned);
+        }
+    }
+
+    /** Whether a write of whole blocks is a write of whole pages ({@link #overwriteThroughPageCache}). */
+    boolean blocksArePages() {
+        return blockSize % PAGE_BYTES == 0;
     }
 
     private int roundUp(int length) {

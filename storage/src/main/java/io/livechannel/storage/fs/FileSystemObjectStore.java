@@ -121,6 +121,8 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** Live puts written directly, those written through the page cache meanwhile, slow direct writes: for close. */
     private final LongAdder liveWritesDirect = new LongAdder();
     private final LongAdder liveWritesBuffered = new LongAdder();
+    /** Of {@link #liveWritesBuffered}, those written into kept files ({@link #overwriteKept}). */
+    private final LongAdder keptFilesOverwritten = new LongAdder();
     private final AtomicLong slowDirectWrites = new AtomicLong();
     private final AtomicLong abandonedTotal = new AtomicLong();
     private final Duration directPatience;
@@ -272,8 +274,8 @@ public final class FileSystemObjectStore implements ObjectStore {
      * TRIM storm after a large delete), also sends live output through the page cache, as every write did before
      * direct I/O, for {@link #PAUSE_PER_SLOW_WRITE_TIME} times as long as that write took (at most
      * {@link #MAX_PAUSE}), so that memory absorbs the stall instead of the write queue's backlog filling up. A short
-     * hiccup costs a short pause; a disk that stays slow keeps extending it. A direct write of small live output
-     * goes into a file of {@link #recycled} when one is ready.
+     * hiccup costs a short pause; a disk that stays slow keeps extending it. Small live output goes into a file of
+     * {@link #recycled} when one is ready: by a direct write, or in a pause by {@link #overwriteKept}.
      *
      * <p>A direct write that fails for any reason but a missing directory is done again through the page cache;
      * when that works, the direct path is what failed (a file system under the root that refuses {@code O_DIRECT}
@@ -287,14 +289,15 @@ public final class FileSystemObjectStore implements ObjectStore {
         } else if (writer != null && (directThreads.abandonedUnderWay() > 0
                 || nanoTime.getAsLong() - directPausedUntilNanos.get() < 0)) {
             liveWritesBuffered.increment();
-            writer = null;
+            Path kept = layout.fileBytes() <= RECYCLE_MAX_BYTES && writer.blocksArePages() ? recycled.take(dir) : null;
+            return kept != null ? overwriteKept(dir, kept, writer, layout, force) : writeBuffered(dir, layout, force);
         }
         if (writer == null) {
             return writeBuffered(dir, layout, force);
         }
-        // only a direct write reuses a kept file: it writes whole blocks, where a buffered write of part of a page
-        // that is not cached first reads it from the disk (hundreds of ms on a stalled disk, seen in the slow-put
-        // report)
+        // a kept file is only written in whole blocks (here, or by overwriteKept): a buffered write of part of a
+        // page that is not cached first reads it from the disk (hundreds of ms on a stalled disk, seen in the
+        // slow-put report)
         Path reused = layout.fileBytes() <= RECYCLE_MAX_BYTES ? recycled.take(dir) : null;
         Path temp = reused != null ? reused : newTemp(dir);
         long start = nanoTime.getAsLong();
@@ -335,6 +338,28 @@ public final class FileSystemObjectStore implements ObjectStore {
             }
         }
         return new Written(temp, layout.object());
+    }
+
+    /**
+     * Small live output while direct writes are paused: written through the page cache into a kept file, in whole
+     * blocks ({@link DirectWriter#overwriteThroughPageCache}). A playlist written into a new file instead would make
+     * the {@code rename} over the current version flush it first (ext4's {@code auto_da_alloc}), and while the device
+     * is busy, the reason for the pause, that flush waits in the kernel's writeback throttling: session 12 saw
+     * renames of 100-224 ms on a write thread, with every channel queued behind it (docs/benchmarks.md). Falls back
+     * to a new file when the kept one cannot be written.
+     */
+    private Written overwriteKept(Path dir, Path kept, DirectWriter writer, ObjectFile.Layout layout, boolean force)
+            throws IOException {
+        try {
+            writer.overwriteThroughPageCache(kept, layout, force);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            deleteQuietly(kept);
+            return writeBuffered(dir, layout, force);
+        }
+        keptFilesOverwritten.increment();
+        return new Written(kept, layout.object());
     }
 
     private Written writeBuffered(Path dir, ObjectFile.Layout layout, boolean force) throws IOException {
@@ -609,9 +634,9 @@ public final class FileSystemObjectStore implements ObjectStore {
     public void close() {
         if (liveWritesDirect.sum() + liveWritesBuffered.sum() > 0) {
             log.info("live output written directly: {} objects; through the page cache after {} slow direct "
-                    + "writes and {} abandoned ones: {}; puts of {} ms or more: {}", liveWritesDirect.sum(),
-                    slowDirectWrites.get(), abandonedTotal.get(), liveWritesBuffered.sum(),
-                    SlowPuts.THRESHOLD.toMillis(), slowPuts.count());
+                    + "writes and {} abandoned ones: {} ({} into kept files); puts of {} ms or more: {}",
+                    liveWritesDirect.sum(), slowDirectWrites.get(), abandonedTotal.get(), liveWritesBuffered.sum(),
+                    keptFilesOverwritten.sum(), SlowPuts.THRESHOLD.toMillis(), slowPuts.count());
         }
         directThreads.close();
         recycled.clear();

@@ -14,8 +14,8 @@ import java.util.function.LongSupplier;
 /**
  * Replaced versions of small live objects (playlists), kept under their temporary names so that a later version in
  * the same directory is written into one of their inodes instead of a new one ({@link FileSystemObjectStore#put}),
- * by a direct write: it writes whole blocks, so it never reads the old block first, as a buffered write of part
- * of a page that is not cached would.
+ * in whole blocks (a direct write; while direct writes pause, the same blocks through the page cache), so it never
+ * reads the old block first, as a buffered write of part of a page that is not cached would.
  *
  * <p>Why (issue 9): every live playlist write replaced a file, so the server freed one inode and allocated another
  * per segment, 250 of each per second at 500 publishers. On ext4 without a journal (this VM's disk, and many cloud

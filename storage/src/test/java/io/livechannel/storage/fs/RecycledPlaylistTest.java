@@ -18,6 +18,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -32,6 +34,8 @@ class RecycledPlaylistTest {
     private static final PutOptions PLAYLIST = PutOptions.liveOutput("application/x-mpegURL");
     private static final PutOptions SEGMENT = PutOptions.liveOutput("video/MP2T");
     private static final long QUARANTINE = FileSystemObjectStore.RECYCLE_QUARANTINE.toNanos();
+    private static final long PAUSE_AFTER_SLOW_WRITE = FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos()
+            * FileSystemObjectStore.PAUSE_PER_SLOW_WRITE_TIME;
 
     @TempDir
     Path tmp;
@@ -47,8 +51,12 @@ class RecycledPlaylistTest {
 
     private void open(boolean direct) throws Exception {
         int blockSize = (int) Files.getFileStore(tmp).getBlockSize();
+        open(direct ? new DirectWriter(blockSize) : null);
+    }
+
+    private void open(DirectWriter writer) throws Exception {
         store = new FileSystemObjectStore(tmp.resolve("objects"), Clock.systemUTC(), FsyncPolicy.DEFAULT,
-                dir -> direct ? new DirectWriter(blockSize) : null, nanos::get);
+                dir -> writer, nanos::get);
         store.createBucket(BUCKET);
     }
 
@@ -81,6 +89,53 @@ class RecycledPlaylistTest {
         store.close();
         store = null;
         assertThat(temporaryFiles()).as("unlinked at close").isEmpty();
+    }
+
+    /**
+     * While direct writes pause (after a slow one), a playlist version still goes into a kept inode, in whole blocks
+     * through the page cache: a new file's rename over the current version would flush it first (ext4's
+     * {@code auto_da_alloc}), waiting for the busy device that caused the pause. After the pause, writes are direct
+     * again.
+     */
+    @Test
+    void whileDirectWritesPauseAPlaylistVersionGoesIntoAKeptInodeThroughThePageCache() throws Exception {
+        AtomicBoolean nextIsSlow = new AtomicBoolean();
+        AtomicInteger directWrites = new AtomicInteger();
+        int blockSize = Math.max(DirectWriter.PAGE_BYTES, (int) Files.getFileStore(tmp).getBlockSize());
+        open(new DirectWriter(blockSize) {
+            @Override
+            void writeFile(Path file, ByteBuffer aligned, boolean force, boolean existing) throws IOException {
+                directWrites.incrementAndGet();
+                super.writeFile(file, aligned, force, existing);
+                if (nextIsSlow.getAndSet(false)) { // as the store's clock sees it
+                    nanos.addAndGet(FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos());
+                }
+            }
+        });
+        String key = "ch/index.m3u8";
+        store.put(BUCKET, key, ByteBuffer.wrap(playlist(900, 1)), PLAYLIST);
+        Object inode1 = inode(key);
+        store.put(BUCKET, key, ByteBuffer.wrap(playlist(700, 2)), PLAYLIST); // v1 kept
+        nanos.addAndGet(QUARANTINE);
+        nextIsSlow.set(true);
+        store.put(BUCKET, "ch/1.ts", ByteBuffer.wrap(bytes(100_000, 9)), SEGMENT); // slow: direct writes pause
+        int directBefore = directWrites.get();
+
+        byte[] v3 = playlist(1_500, 3); // longer than v1: the kept file grows
+        store.put(BUCKET, key, ByteBuffer.wrap(v3), PLAYLIST);
+
+        assertThat(directWrites.get()).as("paused: not written directly").isEqualTo(directBefore);
+        assertThat(inode(key)).as("v3 in v1's inode").isEqualTo(inode1);
+        assertThat(read(key, null)).isEqualTo(v3);
+        assertThat(read(key, new ByteRange(1_000, 1_499))).isEqualTo(java.util.Arrays.copyOfRange(v3, 1_000, 1_500));
+        assertThat(store.head(BUCKET, key).orElseThrow().size()).isEqualTo(v3.length);
+        assertThat(Files.size(objectFile(key)) % blockSize).as("whole blocks, as a direct write leaves it").isZero();
+
+        nanos.addAndGet(PAUSE_AFTER_SLOW_WRITE);
+        byte[] v4 = playlist(600, 4);
+        store.put(BUCKET, key, ByteBuffer.wrap(v4), PLAYLIST);
+        assertThat(directWrites.get()).as("the pause is over: direct again").isEqualTo(directBefore + 1);
+        assertThat(read(key, null)).isEqualTo(v4);
     }
 
     /**
