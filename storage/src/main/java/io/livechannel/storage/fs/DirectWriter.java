@@ -145,16 +145,22 @@ class DirectWriter {
                 ? FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)
                 : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                         ExtendedOpenOption.DIRECT)) {
-            int length = aligned.remaining();
-            while (aligned.hasRemaining()) {
-                ch.write(aligned);
-            }
-            if (existing) {
-                ch.truncate(length);
-            }
-            if (force) {
-                ch.force(true);
-            }
+            writeWhole(ch, aligned, existing, force);
+        }
+    }
+
+    /** Writes the rest of {@code aligned} from the file's start, cuts an {@code existing} file there, and fsyncs. */
+    private static void writeWhole(FileChannel ch, ByteBuffer aligned, boolean existing, boolean force)
+            throws IOException {
+        int length = aligned.remaining();
+        while (aligned.hasRemaining()) {
+            ch.write(aligned);
+        }
+        if (existing) {
+            ch.truncate(length);
+        }
+        if (force) {
+            ch.force(true);
         }
     }
 
@@ -172,14 +178,7 @@ class DirectWriter {
     void overwriteThroughPageCache(Path file, ObjectFile.Layout layout, boolean force) throws IOException {
         ByteBuffer aligned = fill(layout);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            int length = aligned.remaining(); // padded, as a direct write leaves it
-            while (aligned.hasRemaining()) {
-                ch.write(aligned);
-            }
-            ch.truncate(length);
-            if (force) {
-                ch.force(true);
-            }
+            writeWhole(ch, aligned, true, force); // cut to the padded length, as a direct write leaves it
         } finally {
             give(aligned);
         }
