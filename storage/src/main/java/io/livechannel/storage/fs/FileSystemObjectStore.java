@@ -1,6 +1,7 @@
 package io.livechannel.storage.fs;
 
 import io.livechannel.storage.ByteRange;
+import io.livechannel.storage.DeviceFlushes;
 import io.livechannel.storage.ListQuery;
 import io.livechannel.storage.ObjectKey;
 import io.livechannel.storage.ObjectListing;
@@ -39,6 +40,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -66,8 +68,8 @@ import java.util.stream.Stream;
  * {@link #write}); otherwise one gathering write of header and content through the page cache (a direct buffer is
  * not copied on the Java side). A missing directory is created only when the {@code open} reports it missing.
  * Replacing an existing object adds an {@code access} and a {@code link} ({@link #retire}); a new key only the
- * {@code access}. A direct write of a small live object (a playlist) goes into the file of a version replaced a
- * minute or more before, when there is one, instead of a new file ({@link RecycledFiles}): no inode is allocated or
+ * {@code access}. A direct write of a small live object (a playlist) goes into the file of a version replaced
+ * {@link #RECYCLE_QUARANTINE} or more before, when there is one, instead of a new file ({@link RecycledFiles}): no inode is allocated or
  * freed.
  *
  * <p>Threading: thread-safe and blocking; call it from a storage executor, never a Netty event loop. Only one
@@ -94,12 +96,22 @@ public final class FileSystemObjectStore implements ObjectStore {
     static final long PATIENCE_NANOS_PER_MIB = 10_000_000L;
     /** Live objects up to this file size (header and content) reuse replaced ones' inodes ({@link RecycledFiles}). */
     static final int RECYCLE_MAX_BYTES = 16 * 1024;
-    /** How long a replaced file waits before it is reused: far beyond any read of a small object. */
-    static final Duration RECYCLE_QUARANTINE = Duration.ofSeconds(60);
+    /**
+     * How long a replaced file waits before it is reused: far beyond a read of a small object, which opens, reads
+     * whole and closes within one {@link #get}; a reader stalled longer still never serves a mix of two versions
+     * (the checksum check in {@link #get}). Short, so that a channel has a kept file ready a few versions after it
+     * starts (for writes in a pause, {@link #overwriteKept}); it was a minute until session 13.
+     */
+    static final Duration RECYCLE_QUARANTINE = Duration.ofSeconds(5);
+    /** How many times {@link #get} reads a small object whose content does not match its checksum. */
+    static final int SMALL_READ_ATTEMPTS = 3;
     /** A replaced file not reused for this long (its channel stopped) is unlinked. */
     static final Duration RECYCLE_MAX_IDLE = Duration.ofMinutes(3);
-    /** At most this many replaced files per directory: a minute of 1-second segments, with room to spare. */
-    static final int RECYCLED_PER_DIRECTORY = 96;
+    /**
+     * At most this many replaced files per directory: a put takes one and keeps one, so a channel keeps about a
+     * quarantine's worth of versions (5 with 1-second segments); the rest is room to spare.
+     */
+    static final int RECYCLED_PER_DIRECTORY = 16;
     /** How long a pause lasts, in multiples of the slow write's duration, and at most. */
     static final int PAUSE_PER_SLOW_WRITE_TIME = 4;
     static final Duration MAX_PAUSE = Duration.ofSeconds(30);
@@ -118,6 +130,9 @@ public final class FileSystemObjectStore implements ObjectStore {
     private final LongSupplier nanoTime;
     /** Until when ({@link #nanoTime}) live output goes through the page cache after a slow direct write. */
     private final AtomicLong directPausedUntilNanos;
+    /** Device flushes announced and not yet ended ({@link #deviceFlushes}): direct writes pause meanwhile. */
+    private final AtomicInteger flushesUnderWay = new AtomicInteger();
+    private final LongAdder flushesAnnounced = new LongAdder();
     /** Live puts written directly, those written through the page cache meanwhile, slow direct writes: for close. */
     private final LongAdder liveWritesDirect = new LongAdder();
     private final LongAdder liveWritesBuffered = new LongAdder();
@@ -274,7 +289,8 @@ public final class FileSystemObjectStore implements ObjectStore {
      * TRIM storm after a large delete), also sends live output through the page cache, as every write did before
      * direct I/O, for {@link #PAUSE_PER_SLOW_WRITE_TIME} times as long as that write took (at most
      * {@link #MAX_PAUSE}), so that memory absorbs the stall instead of the write queue's backlog filling up. A short
-     * hiccup costs a short pause; a disk that stays slow keeps extending it. Small live output goes into a file of
+     * hiccup costs a short pause; a disk that stays slow keeps extending it. The same pause covers a device flush
+     * announced through {@link #deviceFlushes} (the catalog's checkpoint), from its start. Small live output goes into a file of
      * {@link #recycled} when one is ready: by a direct write, or in a pause by {@link #overwriteKept}.
      *
      * <p>A direct write that fails for any reason but a missing directory is done again through the page cache;
@@ -286,8 +302,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         DirectWriter writer = options.origin() == PutOptions.Origin.LIVE_OUTPUT ? direct : null;
         if (writer != null && !writer.accepts(layout.fileBytes())) {
             writer = null;
-        } else if (writer != null && (directThreads.abandonedUnderWay() > 0
-                || nanoTime.getAsLong() - directPausedUntilNanos.get() < 0)) {
+        } else if (writer != null && directWritesPaused()) {
             liveWritesBuffered.increment();
             Path kept = layout.fileBytes() <= RECYCLE_MAX_BYTES && writer.blocksArePages() ? recycled.take(dir) : null;
             return kept != null ? overwriteKept(dir, kept, writer, layout, force) : writeBuffered(dir, layout, force);
@@ -338,6 +353,35 @@ public final class FileSystemObjectStore implements ObjectStore {
             }
         }
         return new Written(temp, layout.object());
+    }
+
+    /** After a slow or abandoned direct write, while one is under way, and around an announced device flush. */
+    private boolean directWritesPaused() {
+        return flushesUnderWay.get() > 0 || directThreads.abandonedUnderWay() > 0
+                || nanoTime.getAsLong() - directPausedUntilNanos.get() < 0;
+    }
+
+    /**
+     * What the catalog tells before and after its WAL checkpoint's {@code fsync}s (see {@link DeviceFlushes}): live
+     * output goes through the page cache from the start of such a flush until {@link #PAUSE_PER_SLOW_WRITE_TIME}
+     * times its duration after its end, as after a slow direct write, instead of waiting behind it on the device
+     * until the put's patience runs out. Assumes the catalog shares the store's disk; when it does not, the price is
+     * that much live output through the page cache.
+     */
+    public DeviceFlushes deviceFlushes() {
+        return new DeviceFlushes() {
+            @Override
+            public void flushStarting() {
+                flushesAnnounced.increment();
+                flushesUnderWay.incrementAndGet();
+            }
+
+            @Override
+            public void flushEnded(long tookNanos) {
+                pauseDirectWrites(tookNanos); // before the count drops, so that no write slips in between
+                flushesUnderWay.decrementAndGet();
+            }
+        };
     }
 
     /**
@@ -500,35 +544,54 @@ public final class FileSystemObjectStore implements ObjectStore {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
+    /**
+     * Opens the object's file and streams its content. A small object (at most {@link #RECYCLE_MAX_BYTES}) is read
+     * whole before this returns, and live output's content is checked against its CRC32C: such a file may be a kept
+     * one ({@link RecycledFiles}) that a later version overwrites in place once it has been retired for
+     * {@link #RECYCLE_QUARANTINE}, so a reader that stalled that long between its {@code open} and its reads could
+     * see parts of two versions. A mismatch (or a header that no longer fits the file) reads again from the path, up
+     * to {@link #SMALL_READ_ATTEMPTS} times; then the object is reported unreadable rather than served wrong.
+     */
     @Override
     public ObjectStream get(String bucket, String key, ByteRange range) throws StorageException {
         Path file = objectFile(bucketDir(bucket), key);
-        FileChannel ch = null;
-        try {
-            ch = FileChannel.open(file, StandardOpenOption.READ);
-            ObjectFile.Header header = ObjectFile.read(ch);
-            StoredObject object = header.object();
-            ByteRange served = clamp(range, object, key);
-            long first = served == null ? 0 : served.first();
-            long length = served == null ? object.size() : served.length();
-            InputStream content = new RangeInputStream(ch, header.contentOffset() + first, length);
-            if (object.size() <= RECYCLE_MAX_BYTES) {
-                // read whole before returning: the inode of a small live object is reused later (RecycledFiles)
-                byte[] bytes = content.readNBytes((int) length);
-                if (bytes.length != length) {
-                    throw new IOException(key + " ended after " + bytes.length + " of " + length + " bytes");
+        for (int attempt = 1; ; attempt++) {
+            FileChannel ch = null;
+            try {
+                ch = FileChannel.open(file, StandardOpenOption.READ);
+                ObjectFile.Header header = ObjectFile.read(ch);
+                StoredObject object = header.object();
+                ByteRange served = clamp(range, object, key);
+                long first = served == null ? 0 : served.first();
+                long length = served == null ? object.size() : served.length();
+                if (object.size() > RECYCLE_MAX_BYTES) {
+                    ObjectStream stream = new ObjectStream(object, served,
+                            new RangeInputStream(ch, header.contentOffset() + first, length));
+                    ch = null; // ownership moved to the stream
+                    return stream;
                 }
-                return new ObjectStream(object, served, new ByteArrayInputStream(bytes));
+                byte[] content = new RangeInputStream(ch, header.contentOffset(), object.size()).readNBytes(
+                        (int) object.size());
+                if (content.length == object.size() && ObjectFile.matchesChecksum(content, object)) {
+                    return new ObjectStream(object, served, new ByteArrayInputStream(content, (int) first,
+                            (int) length));
+                }
+                if (attempt == SMALL_READ_ATTEMPTS) {
+                    throw new IOException(key + " does not match its checksum in " + attempt + " reads ("
+                            + content.length + " of " + object.size() + " bytes read)");
+                }
+                log.debug("{} changed while read (its file was reused): reading it again", key);
+            } catch (NoSuchFileException e) {
+                throw new StorageException(StorageException.Kind.NO_SUCH_KEY, "no such key " + key + " in " + bucket,
+                        e);
+            } catch (IOException e) {
+                if (attempt == SMALL_READ_ATTEMPTS) {
+                    throw io("get " + bucket + "/" + key, e);
+                }
+                log.debug("reading {} failed ({}): reading it again", key, e.toString());
+            } finally {
+                closeQuietly(ch);
             }
-            ObjectStream stream = new ObjectStream(object, served, content);
-            ch = null; // ownership moved to the stream
-            return stream;
-        } catch (NoSuchFileException e) {
-            throw new StorageException(StorageException.Kind.NO_SUCH_KEY, "no such key " + key + " in " + bucket, e);
-        } catch (IOException e) {
-            throw io("get " + bucket + "/" + key, e);
-        } finally {
-            closeQuietly(ch);
         }
     }
 
@@ -634,9 +697,10 @@ public final class FileSystemObjectStore implements ObjectStore {
     public void close() {
         if (liveWritesDirect.sum() + liveWritesBuffered.sum() > 0) {
             log.info("live output written directly: {} objects; through the page cache after {} slow direct "
-                    + "writes and {} abandoned ones: {} ({} into kept files); puts of {} ms or more: {}",
-                    liveWritesDirect.sum(), slowDirectWrites.get(), abandonedTotal.get(), liveWritesBuffered.sum(),
-                    keptFilesOverwritten.sum(), SlowPuts.THRESHOLD.toMillis(), slowPuts.count());
+                    + "writes, {} abandoned ones and {} announced device flushes: {} ({} into kept files); puts of {} "
+                    + "ms or more: {}", liveWritesDirect.sum(), slowDirectWrites.get(), abandonedTotal.get(),
+                    flushesAnnounced.sum(), liveWritesBuffered.sum(), keptFilesOverwritten.sum(),
+                    SlowPuts.THRESHOLD.toMillis(), slowPuts.count());
         }
         directThreads.close();
         recycled.clear();

@@ -174,6 +174,22 @@ final class ObjectFile {
         return ByteBuffer.allocate(16).putInt((int) crc.getValue()).putInt(0).putLong(length).array();
     }
 
+    /**
+     * Whether {@code content} is what {@code object}'s ETag was computed from, when that ETag is a
+     * {@link #checksumTag} (live output); true for an MD5 ETag, which is not checked here (a reader would pay an MD5
+     * per read for objects that are never overwritten in place).
+     */
+    static boolean matchesChecksum(byte[] content, StoredObject object) {
+        byte[] tag = HexFormat.of().parseHex(object.etag());
+        ByteBuffer fields = ByteBuffer.wrap(tag);
+        if (tag.length != 16 || fields.getInt(4) != 0 || fields.getLong(8) != object.size()) {
+            return true; // an MD5
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(content, 0, content.length);
+        return Arrays.equals(checksumTag(crc, content.length), tag);
+    }
+
     private static StoredObject stored(String key, long size, byte[] tag, PutOptions options, Instant lastModified) {
         return new StoredObject(key, size, HexFormat.of().withUpperCase().formatHex(tag), lastModified,
                 options.contentType(), options.userMetadata());

@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Readers: a file is reused only once it has been retired for {@link #quarantine}; readers open a file, read a
  * small object whole and close it within one call ({@code FileSystemObjectStore.get} reads small objects eagerly),
- * so none still reads an old version when its inode is overwritten.
+ * so none still reads an old version when its inode is overwritten; one that stalled that long between its open and
+ * its reads sees a content that does not match its checksum, and reads again.
  *
  * <p>Limits: at most {@link #perDirectory} files per directory (the oldest beyond that is unlinked); a file kept
  * longer than {@link #maxIdle} (a channel that stopped) is unlinked by {@link #sweep}. Unlinking is handed to

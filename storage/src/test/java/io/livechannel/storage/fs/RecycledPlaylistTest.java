@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Replaced playlists give their inodes to later versions written directly ({@link RecycledFiles}): checked by
@@ -139,6 +140,45 @@ class RecycledPlaylistTest {
     }
 
     /**
+     * A device flush announced by the catalog's checkpoint ({@link io.livechannel.storage.DeviceFlushes}) sends live
+     * output through the page cache from its start, not after a direct write has waited behind it, and until
+     * {@link FileSystemObjectStore#PAUSE_PER_SLOW_WRITE_TIME} times its duration after its end.
+     */
+    @Test
+    void liveOutputGoesThroughThePageCacheAroundAnAnnouncedDeviceFlush() throws Exception {
+        AtomicInteger directWrites = new AtomicInteger();
+        open(new DirectWriter((int) Files.getFileStore(tmp).getBlockSize()) {
+            @Override
+            void writeFile(Path file, ByteBuffer aligned, boolean force, boolean existing) throws IOException {
+                directWrites.incrementAndGet();
+                super.writeFile(file, aligned, force, existing);
+            }
+        });
+        var flushes = store.deviceFlushes();
+        store.put(BUCKET, "ch/0.ts", ByteBuffer.wrap(bytes(100_000, 0)), SEGMENT); // makes the directory
+        directWrites.set(0);
+        store.put(BUCKET, "ch/1.ts", ByteBuffer.wrap(bytes(100_000, 1)), SEGMENT);
+        assertThat(directWrites.get()).as("before: direct").isEqualTo(1);
+
+        flushes.flushStarting();
+        byte[] during = bytes(100_000, 2);
+        store.put(BUCKET, "ch/2.ts", ByteBuffer.wrap(during), SEGMENT);
+        assertThat(directWrites.get()).as("during the flush: through the page cache").isEqualTo(1);
+        assertThat(read("ch/2.ts", null)).isEqualTo(during);
+
+        long took = 50_000_000L;
+        nanos.addAndGet(took);
+        flushes.flushEnded(took);
+        nanos.addAndGet(took * FileSystemObjectStore.PAUSE_PER_SLOW_WRITE_TIME - 1);
+        store.put(BUCKET, "ch/3.ts", ByteBuffer.wrap(bytes(100_000, 3)), SEGMENT);
+        assertThat(directWrites.get()).as("just after: still through the page cache").isEqualTo(1);
+
+        nanos.addAndGet(1);
+        store.put(BUCKET, "ch/4.ts", ByteBuffer.wrap(bytes(100_000, 4)), SEGMENT);
+        assertThat(directWrites.get()).as("the pause is over: direct again").isEqualTo(2);
+    }
+
+    /**
      * Without direct writes nothing is kept: a buffered write into a kept file whose page is not cached would read
      * the old block from the disk first.
      */
@@ -182,6 +222,46 @@ class RecycledPlaylistTest {
             }
             assertThat(s.content().readAllBytes()).isEqualTo(v1);
         }
+    }
+
+    /**
+     * A kept file is overwritten in place once its quarantine is over, so a reader that stalled that long after its
+     * open would read parts of two versions: the content no longer matches the checksum in the header. Such a read
+     * is retried, and a file that never matches is reported, not served.
+     */
+    @Test
+    void aSmallLiveObjectThatDoesNotMatchItsChecksumIsNotServed() throws Exception {
+        open(true);
+        String key = "ch/index.m3u8";
+        byte[] v1 = playlist(500, 5);
+        store.put(BUCKET, key, ByteBuffer.wrap(v1), PLAYLIST);
+        Path file = objectFile(key);
+        long contentStart = findContent(file, v1);
+        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap("#EXTINF:9.999,\n".getBytes(StandardCharsets.US_ASCII)), contentStart + 200);
+        }
+
+        assertThatThrownBy(() -> read(key, null)).isInstanceOf(StorageException.class)
+                .hasMessageContaining("does not match its checksum in " + FileSystemObjectStore.SMALL_READ_ATTEMPTS
+                        + " reads")
+                .satisfies(e -> assertThat(((StorageException) e).kind()).isEqualTo(StorageException.Kind.IO));
+        assertThatThrownBy(() -> read(key, new ByteRange(0, 9))).as("a range of it too")
+                .isInstanceOf(StorageException.class);
+
+        byte[] v2 = playlist(600, 6);
+        store.put(BUCKET, key, ByteBuffer.wrap(v2), PLAYLIST);
+        assertThat(read(key, null)).as("the next version reads").isEqualTo(v2);
+    }
+
+    /** Where {@code content} starts in {@code file} (a direct write pads the file after it). */
+    private static long findContent(Path file, byte[] content) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        for (int i = 0; i + content.length <= all.length; i++) {
+            if (java.util.Arrays.equals(all, i, i + content.length, content, 0, content.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("content not in " + file);
     }
 
     private List<Path> awaitTemporaryFiles() throws Exception {
