@@ -1,7 +1,6 @@
 package io.livechannel.server;
 
 import io.livechannel.server.ingest.UncleanStopRecovery;
-import io.livechannel.storage.DeviceFlushes;
 import io.livechannel.storage.ObjectStore;
 import io.livechannel.storage.StorageException;
 import io.livechannel.storage.cache.CachingMetadataStore;
@@ -104,7 +103,6 @@ final class Storage implements AutoCloseable {
     static Storage open(ServerConfig config, Clock clock) throws IOException {
         Path dataDir = config.dataDir();
         ObjectStore objects;
-        DeviceFlushes catalogFlushes = DeviceFlushes.NONE;
         String description;
         Path spool = null;
         try {
@@ -112,7 +110,6 @@ final class Storage implements AutoCloseable {
                 FileSystemObjectStore fs = new FileSystemObjectStore(dataDir.resolve("objects"), clock,
                         config.fsync(), config.directIo());
                 objects = fs;
-                catalogFlushes = fs.deviceFlushes(); // the catalog lives beside the objects, on the same disk
                 description = "filesystem " + dataDir.resolve("objects") + " (fsync "
                         + config.fsync().name().toLowerCase(java.util.Locale.ROOT)
                         + (fs.writesLiveOutputDirect() ? ", live output direct" : "") + ")";
@@ -131,7 +128,7 @@ final class Storage implements AutoCloseable {
                 CachingObjectStore.DEFAULT_MAX_TOTAL_BYTES, queued);
         boolean newDataDir = !Files.exists(dataDir.resolve("catalog.db"));
         CachingMetadataStore metadata =
-                new CachingMetadataStore(JdbcMetadataStore.openSqlite(dataDir.resolve("catalog.db"), catalogFlushes));
+                new CachingMetadataStore(JdbcMetadataStore.openSqlite(dataDir.resolve("catalog.db")));
         int writeThreads = config.s3() != null || config.fsync() == FsyncPolicy.ALWAYS ? WAITING_WRITE_THREADS
                 : WRITE_THREADS;
         ExecutorService writeExecutor = Executors.newFixedThreadPool(writeThreads, named("storage-write"));

@@ -1,7 +1,6 @@
 package io.livechannel.storage.fs;
 
 import io.livechannel.storage.ByteRange;
-import io.livechannel.storage.DeviceFlushes;
 import io.livechannel.storage.ListQuery;
 import io.livechannel.storage.ObjectKey;
 import io.livechannel.storage.ObjectListing;
@@ -40,7 +39,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -69,8 +67,8 @@ import java.util.stream.Stream;
  * not copied on the Java side). A missing directory is created only when the {@code open} reports it missing.
  * Replacing an existing object adds an {@code access} and a {@code link} ({@link #retire}); a new key only the
  * {@code access}. A direct write of a small live object (a playlist) goes into the file of a version replaced
- * {@link #RECYCLE_QUARANTINE} or more before, when there is one, instead of a new file ({@link RecycledFiles}): no inode is allocated or
- * freed.
+ * {@link #RECYCLE_QUARANTINE} or more before, when there is one, instead of a new file ({@link RecycledFiles}): no
+ * inode is allocated or freed.
  *
  * <p>Threading: thread-safe and blocking; call it from a storage executor, never a Netty event loop. Only one
  * process may use a root at a time (opening deletes other writers' temporary files).
@@ -130,9 +128,6 @@ public final class FileSystemObjectStore implements ObjectStore {
     private final LongSupplier nanoTime;
     /** Until when ({@link #nanoTime}) live output goes through the page cache after a slow direct write. */
     private final AtomicLong directPausedUntilNanos;
-    /** Device flushes announced and not yet ended ({@link #deviceFlushes}): direct writes pause meanwhile. */
-    private final AtomicInteger flushesUnderWay = new AtomicInteger();
-    private final LongAdder flushesAnnounced = new LongAdder();
     /** Live puts written directly, those written through the page cache meanwhile, slow direct writes: for close. */
     private final LongAdder liveWritesDirect = new LongAdder();
     private final LongAdder liveWritesBuffered = new LongAdder();
@@ -289,8 +284,7 @@ public final class FileSystemObjectStore implements ObjectStore {
      * TRIM storm after a large delete), also sends live output through the page cache, as every write did before
      * direct I/O, for {@link #PAUSE_PER_SLOW_WRITE_TIME} times as long as that write took (at most
      * {@link #MAX_PAUSE}), so that memory absorbs the stall instead of the write queue's backlog filling up. A short
-     * hiccup costs a short pause; a disk that stays slow keeps extending it. The same pause covers a device flush
-     * announced through {@link #deviceFlushes} (the catalog's checkpoint), from its start. Small live output goes into a file of
+     * hiccup costs a short pause; a disk that stays slow keeps extending it. Small live output goes into a file of
      * {@link #recycled} when one is ready: by a direct write, or in a pause by {@link #overwriteKept}.
      *
      * <p>A direct write that fails for any reason but a missing directory is done again through the page cache;
@@ -355,33 +349,9 @@ public final class FileSystemObjectStore implements ObjectStore {
         return new Written(temp, layout.object());
     }
 
-    /** After a slow or abandoned direct write, while one is under way, and around an announced device flush. */
+    /** After a slow or abandoned direct write, and while an abandoned one is under way. */
     private boolean directWritesPaused() {
-        return flushesUnderWay.get() > 0 || directThreads.abandonedUnderWay() > 0
-                || nanoTime.getAsLong() - directPausedUntilNanos.get() < 0;
-    }
-
-    /**
-     * What the catalog tells before and after its WAL checkpoint's {@code fsync}s (see {@link DeviceFlushes}): live
-     * output goes through the page cache from the start of such a flush until {@link #PAUSE_PER_SLOW_WRITE_TIME}
-     * times its duration after its end, as after a slow direct write, instead of waiting behind it on the device
-     * until the put's patience runs out. Assumes the catalog shares the store's disk; when it does not, the price is
-     * that much live output through the page cache.
-     */
-    public DeviceFlushes deviceFlushes() {
-        return new DeviceFlushes() {
-            @Override
-            public void flushStarting() {
-                flushesAnnounced.increment();
-                flushesUnderWay.incrementAndGet();
-            }
-
-            @Override
-            public void flushEnded(long tookNanos) {
-                pauseDirectWrites(tookNanos); // before the count drops, so that no write slips in between
-                flushesUnderWay.decrementAndGet();
-            }
-        };
+        return directThreads.abandonedUnderWay() > 0 || nanoTime.getAsLong() - directPausedUntilNanos.get() < 0;
     }
 
     /**
@@ -697,10 +667,9 @@ public final class FileSystemObjectStore implements ObjectStore {
     public void close() {
         if (liveWritesDirect.sum() + liveWritesBuffered.sum() > 0) {
             log.info("live output written directly: {} objects; through the page cache after {} slow direct "
-                    + "writes, {} abandoned ones and {} announced device flushes: {} ({} into kept files); puts of {} "
-                    + "ms or more: {}", liveWritesDirect.sum(), slowDirectWrites.get(), abandonedTotal.get(),
-                    flushesAnnounced.sum(), liveWritesBuffered.sum(), keptFilesOverwritten.sum(),
-                    SlowPuts.THRESHOLD.toMillis(), slowPuts.count());
+                    + "writes and {} abandoned ones: {} ({} into kept files); puts of {} ms or more: {}",
+                    liveWritesDirect.sum(), slowDirectWrites.get(), abandonedTotal.get(), liveWritesBuffered.sum(),
+                    keptFilesOverwritten.sum(), SlowPuts.THRESHOLD.toMillis(), slowPuts.count());
         }
         directThreads.close();
         recycled.clear();

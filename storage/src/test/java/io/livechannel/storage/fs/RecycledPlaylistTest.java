@@ -140,45 +140,6 @@ class RecycledPlaylistTest {
     }
 
     /**
-     * A device flush announced by the catalog's checkpoint ({@link io.livechannel.storage.DeviceFlushes}) sends live
-     * output through the page cache from its start, not after a direct write has waited behind it, and until
-     * {@link FileSystemObjectStore#PAUSE_PER_SLOW_WRITE_TIME} times its duration after its end.
-     */
-    @Test
-    void liveOutputGoesThroughThePageCacheAroundAnAnnouncedDeviceFlush() throws Exception {
-        AtomicInteger directWrites = new AtomicInteger();
-        open(new DirectWriter((int) Files.getFileStore(tmp).getBlockSize()) {
-            @Override
-            void writeFile(Path file, ByteBuffer aligned, boolean force, boolean existing) throws IOException {
-                directWrites.incrementAndGet();
-                super.writeFile(file, aligned, force, existing);
-            }
-        });
-        var flushes = store.deviceFlushes();
-        store.put(BUCKET, "ch/0.ts", ByteBuffer.wrap(bytes(100_000, 0)), SEGMENT); // makes the directory
-        directWrites.set(0);
-        store.put(BUCKET, "ch/1.ts", ByteBuffer.wrap(bytes(100_000, 1)), SEGMENT);
-        assertThat(directWrites.get()).as("before: direct").isEqualTo(1);
-
-        flushes.flushStarting();
-        byte[] during = bytes(100_000, 2);
-        store.put(BUCKET, "ch/2.ts", ByteBuffer.wrap(during), SEGMENT);
-        assertThat(directWrites.get()).as("during the flush: through the page cache").isEqualTo(1);
-        assertThat(read("ch/2.ts", null)).isEqualTo(during);
-
-        long took = 50_000_000L;
-        nanos.addAndGet(took);
-        flushes.flushEnded(took);
-        nanos.addAndGet(took * FileSystemObjectStore.PAUSE_PER_SLOW_WRITE_TIME - 1);
-        store.put(BUCKET, "ch/3.ts", ByteBuffer.wrap(bytes(100_000, 3)), SEGMENT);
-        assertThat(directWrites.get()).as("just after: still through the page cache").isEqualTo(1);
-
-        nanos.addAndGet(1);
-        store.put(BUCKET, "ch/4.ts", ByteBuffer.wrap(bytes(100_000, 4)), SEGMENT);
-        assertThat(directWrites.get()).as("the pause is over: direct again").isEqualTo(2);
-    }
-
-    /**
      * Without direct writes nothing is kept: a buffered write into a kept file whose page is not cached would read
      * the old block from the disk first.
      */

@@ -1,6 +1,5 @@
 package io.livechannel.storage.catalog.jdbc;
 
-import io.livechannel.storage.DeviceFlushes;
 import io.livechannel.storage.catalog.AccessKeyCatalog;
 import io.livechannel.storage.catalog.BucketCatalog;
 import io.livechannel.storage.catalog.CatalogException;
@@ -61,11 +60,6 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     /** Opens the SQLite catalog at {@code dbFile}, creating its directory and file and migrating the schema. */
     public static JdbcMetadataStore openSqlite(Path dbFile) {
-        return openSqlite(dbFile, DeviceFlushes.NONE);
-    }
-
-    /** As {@link #openSqlite(Path)}; each WAL checkpoint is announced to {@code flushes} (see {@link WalCheckpointer}). */
-    public static JdbcMetadataStore openSqlite(Path dbFile, DeviceFlushes flushes) {
         Path file = dbFile.toAbsolutePath();
         Connection connection = null;
         try {
@@ -82,7 +76,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             }
             JdbcMetadataStore store = new JdbcMetadataStore(connection, SqlDialect.SQLITE, Clock.systemUTC());
             try {
-                store.checkpointer = WalCheckpointer.start(file, store::restartWal, flushes);
+                store.checkpointer = WalCheckpointer.start(file, store::restartWal);
             } catch (SQLException e) {
                 store.close();
                 throw e;

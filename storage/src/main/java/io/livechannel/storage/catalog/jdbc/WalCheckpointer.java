@@ -1,6 +1,5 @@
 package io.livechannel.storage.catalog.jdbc;
 
-import io.livechannel.storage.DeviceFlushes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +45,6 @@ import java.util.concurrent.TimeUnit;
  * checkpoint and its {@code fsync}; the live path's catalog writes wait in {@code CatalogBatcher}'s queue meanwhile,
  * not on a write thread.
  *
- * <p>Each cycle is announced to a {@link DeviceFlushes} (the filesystem store's, in the server), which keeps live
- * output off the device while the checkpoint's {@code fsync}s run.
- *
  * <p>Threading: one daemon thread; {@link #close} stops it and closes its connection.
  */
 final class WalCheckpointer implements AutoCloseable {
@@ -66,14 +62,12 @@ final class WalCheckpointer implements AutoCloseable {
 
     private final Connection connection;
     private final Restart restart;
-    private final DeviceFlushes flushes;
     private final ScheduledExecutorService timer;
     private boolean failing;
 
-    private WalCheckpointer(Connection connection, Restart restart, DeviceFlushes flushes) {
+    private WalCheckpointer(Connection connection, Restart restart) {
         this.connection = connection;
         this.restart = restart;
-        this.flushes = flushes;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "catalog-checkpoint");
             t.setDaemon(true);
@@ -83,9 +77,9 @@ final class WalCheckpointer implements AutoCloseable {
 
     /**
      * Opens a connection to {@code file} (a WAL-mode database) and starts checkpointing it; {@code restart} runs
-     * after each passive checkpoint, and {@code flushes} hears of each cycle.
+     * after each passive checkpoint.
      */
-    static WalCheckpointer start(Path file, Restart restart, DeviceFlushes flushes) throws SQLException {
+    static WalCheckpointer start(Path file, Restart restart) throws SQLException {
         Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
         try (Statement s = connection.createStatement()) {
             s.execute("PRAGMA busy_timeout=" + JdbcMetadataStore.BUSY_TIMEOUT_MILLIS);
@@ -93,27 +87,16 @@ final class WalCheckpointer implements AutoCloseable {
             connection.close();
             throw e;
         }
-        WalCheckpointer checkpointer = new WalCheckpointer(connection, restart, flushes);
+        WalCheckpointer checkpointer = new WalCheckpointer(connection, restart);
         long millis = INTERVAL.toMillis();
         checkpointer.timer.scheduleWithFixedDelay(checkpointer::runQuietly, millis, millis, TimeUnit.MILLISECONDS);
         return checkpointer;
     }
 
-    /**
-     * One checkpoint cycle, now, on the calling thread (the timer's, or a test's): {@link #passive}, then restart,
-     * announced to the {@link DeviceFlushes} as one flush (each step {@code fsync}s).
-     */
+    /** One checkpoint cycle, now, on the calling thread (the timer's, or a test's): {@link #passive}, then restart. */
     synchronized Result runOnce() throws SQLException {
-        long start = System.nanoTime();
-        flushes.flushStarting();
-        Result passive;
-        Result restarted;
-        try {
-            passive = passive();
-            restarted = restart();
-        } finally {
-            flushes.flushEnded(System.nanoTime() - start);
-        }
+        Result passive = passive();
+        Result restarted = restart();
         if (restarted.busy()) { // a reader on another connection still uses the WAL: it is restarted next time
             log.debug("catalog WAL not restarted (busy after a passive checkpoint of {} frames)", passive.walFrames());
         }

@@ -1,6 +1,5 @@
 package io.livechannel.storage.catalog.jdbc;
 
-import io.livechannel.storage.DeviceFlushes;
 import io.livechannel.storage.catalog.Bucket;
 import io.livechannel.storage.catalog.BucketAcl;
 import io.livechannel.storage.catalog.CatalogException;
@@ -43,40 +42,6 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
     @Override
     protected MetadataStore reopenStore() {
         return JdbcMetadataStore.openSqlite(dbFile());
-    }
-
-    /**
-     * Each checkpoint cycle (its {@code fsync}s) is announced to the {@link DeviceFlushes} the catalog was opened
-     * with, start before any checkpoint work and end after it, with the time it took.
-     */
-    @Test
-    void eachCheckpointIsAnnouncedAsADeviceFlush() throws Exception {
-        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicLong took = new java.util.concurrent.atomic.AtomicLong(-1);
-        JdbcMetadataStore sqlite = JdbcMetadataStore.openSqlite(tmp.resolve("flush/catalog.db"), new DeviceFlushes() {
-            @Override
-            public void flushStarting() {
-                heard.add("start");
-            }
-
-            @Override
-            public void flushEnded(long tookNanos) {
-                heard.add("end");
-                took.set(tookNanos);
-            }
-        });
-        try {
-            sqlite.buckets().create(new Bucket("b1", BucketAcl.PRIVATE, Instant.EPOCH, List.of()));
-            long before = System.nanoTime();
-            WalCheckpointer.Result result = sqlite.checkpointer().runOnce();
-            long elapsed = System.nanoTime() - before;
-
-            assertThat(result.walFrames()).as("there was something to checkpoint").isPositive();
-            assertThat(heard).containsExactly("start", "end");
-            assertThat(took.get()).isPositive().isLessThanOrEqualTo(elapsed);
-        } finally {
-            sqlite.close();
-        }
     }
 
     /**
