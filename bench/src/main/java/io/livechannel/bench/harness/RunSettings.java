@@ -24,11 +24,12 @@ import java.time.Duration;
  * @param warmupRounds        how many times the warm-up runs, each on channels of its own (new channels, as in the
  *                            window; see {@code TargetRun#warmUp})
  * @param dumpDir             where {@code <target>-segments.csv} (every sighting and its latency) goes; null: none
+ * @param paceTick            the load generator's pace tick ({@link io.livechannel.bench.load.LoadConfig#paceTick})
  */
 public record RunSettings(Path flv, int publishers, Duration ramp, Duration measure, Duration tail,
         int fastChannels, Duration fastPoll, Duration slowPoll, int fragDurationSeconds, int fragCount,
         String runId, int warmupPublishers, Duration warmup, Duration warmupRamp, Duration warmupSettle,
-        int warmupRounds, Path dumpDir) {
+        int warmupRounds, Path dumpDir, Duration paceTick) {
     public String streamPattern() {
         return "b" + runId + "-%d";
     }

@@ -40,6 +40,10 @@ public final class SideBySideCommand implements Callable<Integer> {
             description = "warm-up runs, each on new channels, so the JIT has seen a wave of new channels on "
                     + "compiled code before the window")
     int warmupRounds;
+    @Option(names = "--pace-tick-ms", defaultValue = "5",
+            description = "the load generator sends each message on the first multiple of this at or after its due "
+                    + "time; 0: exactly when due (a wakeup per message)")
+    long paceTickMillis;
     @Option(names = "--frag-duration", defaultValue = "2") int fragDuration;
     @Option(names = "--frag-count", defaultValue = "3") int fragCount;
     @Option(names = "--order", split = ",", defaultValue = "livechannel,nginx-rtmp",
@@ -69,17 +73,18 @@ public final class SideBySideCommand implements Callable<Integer> {
                 Long.toString(System.currentTimeMillis() / 1000 % 100000), warmupPublishers,
                 Duration.ofSeconds(warmupSeconds),
                 Duration.ofSeconds(warmupRampSeconds < 0 ? rampSeconds : warmupRampSeconds),
-                Duration.ofSeconds(warmupSettleSeconds), warmupRounds, dumpDir);
+                Duration.ofSeconds(warmupSettleSeconds), warmupRounds, dumpDir, Duration.ofMillis(paceTickMillis));
         List<TargetResult> results = new ArrayList<>();
         for (String name : order) {
             results.add(TargetRun.run(target(name), s));
             Thread.sleep(3000);
         }
-        String header = String.format("Run %s: %d publishers, ramp %d s, window = ramp + %d s, FLV %s, "
-                        + "fragment %d s x %d, latency polled every %d ms on %d channels, others every %d ms; "
+        String header = String.format("Run %s: %d publishers, ramp %d s, window = ramp + %d s, FLV %s paced on a "
+                        + "%d ms tick, fragment %d s x %d, latency polled every %d ms on %d channels, others every %d ms; "
                         + "warm-up before each target: %d x (%d publishers for %d s (ramp %d s), then %d s of "
                         + "pause)%n%n",
-                Instant.now(), publishers, rampSeconds, measureSeconds, flv.getFileName(), fragDuration, fragCount,
+                Instant.now(), publishers, rampSeconds, measureSeconds, flv.getFileName(), paceTickMillis, fragDuration,
+                fragCount,
                 latencyPollMillis, Math.min(latencyChannels, publishers), pollMillis,
                 warmupPublishers == 0 ? 0 : warmupRounds, warmupPublishers,
                 warmupPublishers == 0 ? 0 : warmupSeconds, s.warmupRamp().toSeconds(), s.warmupSettle().toSeconds());

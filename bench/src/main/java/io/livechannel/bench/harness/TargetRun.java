@@ -43,7 +43,7 @@ final class TargetRun {
         ProcessProbe.Sample cpu0 = ProcessProbe.sample(t.pid());
         java.util.Map<Long, ProcessProbe.ThreadTimes> threads0 = ProcessProbe.threadCpu(t.pid());
         LoadConfig config = new LoadConfig("127.0.0.1", t.rtmpPort(), t.app(), pattern, s.publishers(), s.ramp(),
-                s.measure().plus(s.tail()), LoadConfig.obsChunkSize(), s.flv());
+                s.measure().plus(s.tail()), LoadConfig.obsChunkSize(), s.flv(), s.paceTick());
         try (RtmpLoadGenerator g = RtmpLoadGenerator.start(config)) {
             sleepUntil(g.startNanos() + s.ramp().toNanos());
             ProcessProbe.Sample cpuRamped = ProcessProbe.sample(t.pid());
@@ -120,7 +120,7 @@ final class TargetRun {
         String pattern = s.warmupPattern(round);
         createChannels(t, s, pattern, s.warmupPublishers());
         LoadConfig warm = new LoadConfig("127.0.0.1", t.rtmpPort(), t.app(), pattern,
-                s.warmupPublishers(), s.warmupRamp(), s.warmup(), LoadConfig.obsChunkSize(), s.flv());
+                s.warmupPublishers(), s.warmupRamp(), s.warmup(), LoadConfig.obsChunkSize(), s.flv(), s.paceTick());
         PlaylistPoller poller = new PlaylistPoller(
                 i -> String.format(t.playlistUrl(), String.format(pattern, i)), s.warmupPublishers(),
                 s.fastChannels(), s.fastPoll(), s.slowPoll());

@@ -24,10 +24,13 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--hold-seconds", defaultValue = "20") long holdSeconds;
     @Option(names = "--chunk-size", defaultValue = "4096") int chunkSize;
     @Option(names = "--flv", required = true) Path flv;
+    @Option(names = "--pace-tick-ms", defaultValue = "5",
+            description = "send each message on the first multiple of this at or after its due time; 0: exactly when due")
+    long paceTickMillis;
 
     LoadConfig config() {
         return new LoadConfig(host, port, app, streams, publishers, Duration.ofSeconds(rampSeconds),
-                Duration.ofSeconds(holdSeconds), chunkSize, flv);
+                Duration.ofSeconds(holdSeconds), chunkSize, flv, Duration.ofMillis(paceTickMillis));
     }
 
     @Override

@@ -36,7 +36,7 @@ import java.util.function.IntFunction;
  * rtmp-server's {@code ChunkDecoder} and commands are read and written with its {@link Amf0Reader} and
  * {@link Amf0Writer}; only the media path is chunked here, from the shared {@link PrechunkedStream}.
  *
- * <p>Pacing: messages are written when due; while the channel is not writable (server not reading), sending
+ * <p>Pacing: messages are written when due, rounded up to the config's pace tick; while the channel is not writable (server not reading), sending
  * waits and the lag (write time minus due time) is recorded per message. Threading: all methods run on the
  * channel's event loop. Ownership: message slices are retained for the write and released by Netty.
  */
@@ -63,6 +63,7 @@ final class Publisher extends ChannelInboundHandlerAdapter {
     private final IntFunction<PrechunkedStream> streams;
     private final LoadStats stats;
     private final long stopAtNanos;
+    private final long paceTickNanos;
     private State state = State.HANDSHAKING;
     private PrechunkedStream stream;
     private long startNanos;
@@ -78,6 +79,7 @@ final class Publisher extends ChannelInboundHandlerAdapter {
         this.streams = streams;
         this.stats = stats;
         this.stopAtNanos = stopAtNanos;
+        this.paceTickNanos = config.paceTick().toNanos();
     }
 
     @Override
@@ -206,9 +208,18 @@ final class Publisher extends ChannelInboundHandlerAdapter {
             finish(ctx);
         } else if (ctx.channel().isWritable()) {
             long due = startNanos + stream.timestampMillis(next) * 1_000_000L;
-            timer = ctx.executor().schedule(() -> pump(ctx), Math.max(0, due - System.nanoTime()),
-                    TimeUnit.NANOSECONDS);
+            timer = ctx.executor().schedule(() -> pump(ctx),
+                    Math.max(0, onTick(due, paceTickNanos) - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * The first multiple of {@code tickNanos} at or after {@code due} (both on the {@code System.nanoTime()} scale,
+     * which may be negative): the wakeup this publisher shares with the others of its event loop; {@code due} itself
+     * when the tick is 0.
+     */
+    static long onTick(long due, long tickNanos) {
+        return tickNanos == 0 ? due : Math.floorDiv(due + tickNanos - 1, tickNanos) * tickNanos;
     }
 
     private void writeDue(ChannelHandlerContext ctx, long lagNanos) {
