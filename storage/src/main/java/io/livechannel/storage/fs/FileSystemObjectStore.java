@@ -113,6 +113,11 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** How long a pause lasts, in multiples of the slow write's duration, and at most. */
     static final int PAUSE_PER_SLOW_WRITE_TIME = 4;
     static final Duration MAX_PAUSE = Duration.ofSeconds(30);
+    /**
+     * In a pause with no abandoned write under way, one put per this interval is written directly as a probe, and
+     * one that the device takes within its patience ends the pause ({@link #write}).
+     */
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(50);
 
     private final Path root;
     private final Clock clock;
@@ -128,6 +133,10 @@ public final class FileSystemObjectStore implements ObjectStore {
     private final LongSupplier nanoTime;
     /** Until when ({@link #nanoTime}) live output goes through the page cache after a slow direct write. */
     private final AtomicLong directPausedUntilNanos;
+    /** When ({@link #nanoTime}) the next probe may go directly in a pause ({@link #probeDue}). */
+    private final AtomicLong nextProbeNanos;
+    /** Pauses ended early by a probe: for close. */
+    private final LongAdder pausesEndedByProbe = new LongAdder();
     /** Live puts written directly, those written through the page cache meanwhile, slow direct writes: for close. */
     private final LongAdder liveWritesDirect = new LongAdder();
     private final LongAdder liveWritesBuffered = new LongAdder();
@@ -183,6 +192,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         long sweep = RECYCLE_MAX_IDLE.toMillis() / 3;
         unlinker.scheduleWithFixedDelay(recycled::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
         this.directPausedUntilNanos = new AtomicLong(nanoTime.getAsLong()); // not paused: nanoTime may be < 0
+        this.nextProbeNanos = new AtomicLong(nanoTime.getAsLong());
         this.root = root.toAbsolutePath().normalize();
         this.clock = clock;
         this.fsync = Objects.requireNonNull(fsync, "fsync");
@@ -284,7 +294,11 @@ public final class FileSystemObjectStore implements ObjectStore {
      * TRIM storm after a large delete), also sends live output through the page cache, as every write did before
      * direct I/O, for {@link #PAUSE_PER_SLOW_WRITE_TIME} times as long as that write took (at most
      * {@link #MAX_PAUSE}), so that memory absorbs the stall instead of the write queue's backlog filling up. A short
-     * hiccup costs a short pause; a disk that stays slow keeps extending it. Small live output goes into a file of
+     * hiccup costs a short pause; a disk that stays slow keeps extending it. Once no abandoned write is under way,
+     * one put per {@link #PROBE_INTERVAL} is written directly anyway, and when the device takes it within its
+     * patience the pause ends there: the time a write took is a poor guide to how long the trouble lasts (a write
+     * held only by a CPU shortage, on a saturated machine, paused direct writes for four times that, and a buffered
+     * segment write costs several times the CPU of a direct one, so the pause made the shortage worse). Small live output goes into a file of
      * {@link #recycled} when one is ready: by a direct write, or in a pause by {@link #overwriteKept}.
      *
      * <p>A direct write that fails for any reason but a missing directory is done again through the page cache;
@@ -294,9 +308,10 @@ public final class FileSystemObjectStore implements ObjectStore {
      */
     private Written write(Path dir, ObjectFile.Layout layout, PutOptions options, boolean force) throws IOException {
         DirectWriter writer = options.origin() == PutOptions.Origin.LIVE_OUTPUT ? direct : null;
+        boolean probe = false;
         if (writer != null && !writer.accepts(layout.fileBytes())) {
             writer = null;
-        } else if (writer != null && directWritesPaused()) {
+        } else if (writer != null && directWritesPaused() && !(probe = probeDue())) {
             liveWritesBuffered.increment();
             Path kept = layout.fileBytes() <= RECYCLE_MAX_BYTES && writer.blocksArePages() ? recycled.take(dir) : null;
             return kept != null ? overwriteKept(dir, kept, writer, layout, force) : writeBuffered(dir, layout, force);
@@ -345,6 +360,11 @@ public final class FileSystemObjectStore implements ObjectStore {
                 log.debug("direct write of {} took {} ms: page cache for {} ms", layout.object().key(),
                         took / 1_000_000, pause / 1_000_000);
             }
+        } else if (probe && directThreads.abandonedUnderWay() == 0) {
+            directPausedUntilNanos.set(nanoTime.getAsLong()); // the device answers again: the pause is over
+            pausesEndedByProbe.increment();
+            log.debug("direct write of {} took {} ms in a pause: direct writes resume", layout.object().key(),
+                    took / 1_000_000);
         }
         return new Written(temp, layout.object());
     }
@@ -352,6 +372,19 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** After a slow or abandoned direct write, and while an abandoned one is under way. */
     private boolean directWritesPaused() {
         return directThreads.abandonedUnderWay() > 0 || nanoTime.getAsLong() - directPausedUntilNanos.get() < 0;
+    }
+
+    /**
+     * Whether the calling put, in a pause, is the probe that tries the device ({@link #write}): none while an
+     * abandoned write is under way (the device still holds it), then one per {@link #PROBE_INTERVAL}.
+     */
+    private boolean probeDue() {
+        if (directThreads.abandonedUnderWay() > 0) {
+            return false;
+        }
+        long now = nanoTime.getAsLong();
+        long next = nextProbeNanos.get();
+        return now - next >= 0 && nextProbeNanos.compareAndSet(next, now + PROBE_INTERVAL.toNanos());
     }
 
     /**
@@ -417,6 +450,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         // only ever extended: a short slow write ending inside a longer pause must not cut it short
         directPausedUntilNanos.accumulateAndGet(end + pause, (until, candidate) -> candidate - until > 0
                 ? candidate : until);
+        nextProbeNanos.set(end + PROBE_INTERVAL.toNanos()); // the first probe waits a while after the last trouble
         return pause;
     }
 
@@ -667,9 +701,10 @@ public final class FileSystemObjectStore implements ObjectStore {
     public void close() {
         if (liveWritesDirect.sum() + liveWritesBuffered.sum() > 0) {
             log.info("live output written directly: {} objects; through the page cache after {} slow direct "
-                    + "writes and {} abandoned ones: {} ({} into kept files); puts of {} ms or more: {}",
-                    liveWritesDirect.sum(), slowDirectWrites.get(), abandonedTotal.get(), liveWritesBuffered.sum(),
-                    keptFilesOverwritten.sum(), SlowPuts.THRESHOLD.toMillis(), slowPuts.count());
+                    + "writes and {} abandoned ones: {} ({} into kept files); pauses ended by a probe: {}; puts of {} "
+                    + "ms or more: {}", liveWritesDirect.sum(), slowDirectWrites.get(), abandonedTotal.get(),
+                    liveWritesBuffered.sum(), keptFilesOverwritten.sum(), pausesEndedByProbe.sum(),
+                    SlowPuts.THRESHOLD.toMillis(), slowPuts.count());
         }
         directThreads.close();
         recycled.clear();

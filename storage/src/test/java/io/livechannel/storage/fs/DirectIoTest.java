@@ -192,8 +192,10 @@ class DirectIoTest {
 
     /**
      * A direct write that takes {@link FileSystemObjectStore#SLOW_DIRECT_WRITE} (a disk stalled by other I/O; here
-     * the writer moves the store's clock on) sends live output through the page cache, unpadded, for
-     * {@link FileSystemObjectStore#PAUSE_PER_SLOW_WRITE_TIME} times as long; then it is written directly again.
+     * the writer moves the store's clock on) sends live output through the page cache, unpadded, for up to
+     * {@link FileSystemObjectStore#PAUSE_PER_SLOW_WRITE_TIME} times as long. Every
+     * {@link FileSystemObjectStore#PROBE_INTERVAL} one put is written directly as a probe: a slow one extends the
+     * pause, one the disk takes in time ends it, and live output is written directly again.
      */
     @Test
     void afterASlowDirectWriteLiveOutputGoesThroughThePageCacheForAWhile() throws Exception {
@@ -213,19 +215,23 @@ class DirectIoTest {
             Path bucketDir = tmp.resolve("slow").resolve(BUCKET);
             byte[] content = bytes(1000, 3);
 
+            long probeInterval = FileSystemObjectStore.PROBE_INTERVAL.toNanos();
             slowDisk.put(BUCKET, "fast/0.ts", ByteBuffer.wrap(content), SEGMENT);
-            slowDisk.put(BUCKET, "stalled/1.ts", ByteBuffer.wrap(content), SEGMENT);
+            slowDisk.put(BUCKET, "stalled/1.ts", ByteBuffer.wrap(content), SEGMENT); // slow: paused
             slowDisk.put(BUCKET, "fast/1.ts", ByteBuffer.wrap(content), SEGMENT);
-            nanos.addAndGet(FileSystemObjectStore.PAUSE_PER_SLOW_WRITE_TIME
-                    * FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos() - 1);
+            nanos.addAndGet(probeInterval - 1);
             slowDisk.put(BUCKET, "fast/2.ts", ByteBuffer.wrap(content), SEGMENT);
             nanos.addAndGet(1);
+            slowDisk.put(BUCKET, "stalled/2.ts", ByteBuffer.wrap(content), SEGMENT); // the probe, slow: still paused
             slowDisk.put(BUCKET, "fast/3.ts", ByteBuffer.wrap(content), SEGMENT);
+            nanos.addAndGet(probeInterval);
+            slowDisk.put(BUCKET, "fast/4.ts", ByteBuffer.wrap(content), SEGMENT); // the next probe, in time: over
+            slowDisk.put(BUCKET, "fast/5.ts", ByteBuffer.wrap(content), SEGMENT);
 
-            for (String key : List.of("fast/0.ts", "stalled/1.ts", "fast/3.ts")) {
+            for (String key : List.of("fast/0.ts", "stalled/1.ts", "stalled/2.ts", "fast/4.ts", "fast/5.ts")) {
                 assertThat(Files.size(KeyPathCodecFiles.of(bucketDir, key)) % blockSize).as(key + " direct").isZero();
             }
-            for (String key : List.of("fast/1.ts", "fast/2.ts")) {
+            for (String key : List.of("fast/1.ts", "fast/2.ts", "fast/3.ts")) {
                 assertThat(Files.size(KeyPathCodecFiles.of(bucketDir, key)) % blockSize).as(key + " buffered")
                         .isNotZero();
                 try (ObjectStream s = slowDisk.get(BUCKET, key, null)) {

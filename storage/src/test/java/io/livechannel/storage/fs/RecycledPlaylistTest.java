@@ -140,6 +140,45 @@ class RecycledPlaylistTest {
     }
 
     /**
+     * A pause lasts four times the slow write that started it at most: a put {@link FileSystemObjectStore#PROBE_INTERVAL}
+     * after the pause began is written directly as a probe, and when the device takes it in time, the next puts are
+     * direct again. Before the interval, puts go through the page cache.
+     */
+    @Test
+    void aDirectProbeThatTheDeviceTakesInTimeEndsAPauseEarly() throws Exception {
+        AtomicBoolean nextIsSlow = new AtomicBoolean();
+        AtomicInteger directWrites = new AtomicInteger();
+        open(new DirectWriter((int) Files.getFileStore(tmp).getBlockSize()) {
+            @Override
+            void writeFile(Path file, ByteBuffer aligned, boolean force, boolean existing) throws IOException {
+                directWrites.incrementAndGet();
+                super.writeFile(file, aligned, force, existing);
+                if (nextIsSlow.getAndSet(false)) { // as the store's clock sees it
+                    nanos.addAndGet(FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos());
+                }
+            }
+        });
+        store.put(BUCKET, "ch/0.ts", ByteBuffer.wrap(bytes(100_000, 0)), SEGMENT); // makes the directory
+        nextIsSlow.set(true);
+        store.put(BUCKET, "ch/1.ts", ByteBuffer.wrap(bytes(100_000, 1)), SEGMENT); // slow: a pause of 800 ms
+        int afterSlow = directWrites.get();
+
+        nanos.addAndGet(FileSystemObjectStore.PROBE_INTERVAL.toNanos() - 1);
+        store.put(BUCKET, "ch/2.ts", ByteBuffer.wrap(bytes(100_000, 2)), SEGMENT);
+        assertThat(directWrites.get()).as("before the probe interval: page cache").isEqualTo(afterSlow);
+
+        nanos.addAndGet(1);
+        byte[] probed = bytes(100_000, 3);
+        store.put(BUCKET, "ch/3.ts", ByteBuffer.wrap(probed), SEGMENT);
+        assertThat(directWrites.get()).as("the probe: direct").isEqualTo(afterSlow + 1);
+        assertThat(read("ch/3.ts", null)).isEqualTo(probed);
+
+        store.put(BUCKET, "ch/4.ts", ByteBuffer.wrap(bytes(100_000, 4)), SEGMENT);
+        store.put(BUCKET, "ch/5.ts", ByteBuffer.wrap(bytes(100_000, 5)), SEGMENT);
+        assertThat(directWrites.get()).as("the pause is over, 750 ms early").isEqualTo(afterSlow + 3);
+    }
+
+    /**
      * Without direct writes nothing is kept: a buffered write into a kept file whose page is not cached would read
      * the old block from the disk first.
      */

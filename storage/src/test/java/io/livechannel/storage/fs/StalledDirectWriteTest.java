@@ -129,15 +129,17 @@ class StalledDirectWriteTest {
         release.countDown();
         awaitAbandonedWritesEnded();
         store.put(BUCKET, "fast/2.ts", ByteBuffer.wrap(content), SEGMENT);
-        nanos.addAndGet(FileSystemObjectStore.PAUSE_PER_SLOW_WRITE_TIME * heldNanos - 1);
+        nanos.addAndGet(FileSystemObjectStore.PROBE_INTERVAL.toNanos() - 1);
         store.put(BUCKET, "fast/3.ts", ByteBuffer.wrap(content), SEGMENT);
         nanos.addAndGet(1);
         store.put(BUCKET, "fast/4.ts", ByteBuffer.wrap(content), SEGMENT);
+        store.put(BUCKET, "fast/5.ts", ByteBuffer.wrap(content), SEGMENT);
 
-        assertThat(fileBytes("fast/2.ts") % blockSize).as("paused for 4 times the stall").isNotZero();
-        assertThat(fileBytes("fast/3.ts") % blockSize).as("still paused").isNotZero();
-        assertThat(fileBytes("fast/4.ts") % blockSize).as("pause over: direct").isZero();
-        for (String key : List.of("stalled/1.ts", "fast/1.ts", "fast/2.ts", "fast/3.ts", "fast/4.ts")) {
+        assertThat(fileBytes("fast/2.ts") % blockSize).as("paused after the stall").isNotZero();
+        assertThat(fileBytes("fast/3.ts") % blockSize).as("still paused: no probe yet").isNotZero();
+        assertThat(fileBytes("fast/4.ts") % blockSize).as("the probe: direct").isZero();
+        assertThat(fileBytes("fast/5.ts") % blockSize).as("the probe was in time: pause over").isZero();
+        for (String key : List.of("stalled/1.ts", "fast/1.ts", "fast/2.ts", "fast/3.ts", "fast/4.ts", "fast/5.ts")) {
             assertThat(read(key)).as(key).isEqualTo(content);
         }
         assertThat(store.writesLiveOutputDirect()).as("paused, never switched off").isTrue();
