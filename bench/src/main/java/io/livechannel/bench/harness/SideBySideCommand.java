@@ -80,7 +80,8 @@ public final class SideBySideCommand implements Callable<Integer> {
             Thread.sleep(3000);
         }
         String header = String.format("Run %s: %d publishers, ramp %d s, window = ramp + %d s, FLV %s paced on a "
-                        + "%d ms tick, fragment %d s x %d, latency polled every %d ms on %d channels, others every %d ms; "
+                        + "%d ms tick, fragment %d s x %d, latency polled every %d ms on %d channels, others every "
+                        + "%d ms; "
                         + "warm-up before each target: %d x (%d publishers for %d s (ramp %d s), then %d s of "
                         + "pause)%n%n",
                 Instant.now(), publishers, rampSeconds, measureSeconds, flv.getFileName(), paceTickMillis, fragDuration,

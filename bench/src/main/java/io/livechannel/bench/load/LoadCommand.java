@@ -25,7 +25,8 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--chunk-size", defaultValue = "4096") int chunkSize;
     @Option(names = "--flv", required = true) Path flv;
     @Option(names = "--pace-tick-ms", defaultValue = "5",
-            description = "send each message on the first multiple of this at or after its due time; 0: exactly when due")
+            description = "send each message on the first multiple of this at or after its due time; 0: exactly "
+                    + "when due")
     long paceTickMillis;
 
     LoadConfig config() {

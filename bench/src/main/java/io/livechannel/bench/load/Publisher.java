@@ -36,9 +36,9 @@ import java.util.function.IntFunction;
  * rtmp-server's {@code ChunkDecoder} and commands are read and written with its {@link Amf0Reader} and
  * {@link Amf0Writer}; only the media path is chunked here, from the shared {@link PrechunkedStream}.
  *
- * <p>Pacing: messages are written when due, rounded up to the config's pace tick; while the channel is not writable (server not reading), sending
- * waits and the lag (write time minus due time) is recorded per message. Threading: all methods run on the
- * channel's event loop. Ownership: message slices are retained for the write and released by Netty.
+ * <p>Pacing: messages are written when due, rounded up to the config's pace tick; while the channel is not writable
+ * (server not reading), sending waits; the lag (write time minus due time) is recorded per message. Threading: all
+ * methods run on the channel's event loop. Ownership: message slices are retained for the write and released by Netty.
  */
 final class Publisher extends ChannelInboundHandlerAdapter {
     private enum State { HANDSHAKING, CONNECTING, CREATING_STREAM, PUBLISH_REQUESTED, PUBLISHING, FINISHED, FAILED }

@@ -298,8 +298,9 @@ public final class FileSystemObjectStore implements ObjectStore {
      * one put per {@link #PROBE_INTERVAL} is written directly anyway, and when the device takes it within its
      * patience the pause ends there: the time a write took is a poor guide to how long the trouble lasts (a write
      * held only by a CPU shortage, on a saturated machine, paused direct writes for four times that, and a buffered
-     * segment write costs several times the CPU of a direct one, so the pause made the shortage worse). Small live output goes into a file of
-     * {@link #recycled} when one is ready: by a direct write, or in a pause by {@link #overwriteKept}.
+     * segment write costs several times the CPU of a direct one, so the pause made the shortage worse). Small live
+     * output goes into a file of {@link #recycled} when one is ready: by a direct write, or in a pause by
+     * {@link #overwriteKept}.
      *
      * <p>A direct write that fails for any reason but a missing directory is done again through the page cache;
      * when that works, the direct path is what failed (a file system under the root that refuses {@code O_DIRECT}

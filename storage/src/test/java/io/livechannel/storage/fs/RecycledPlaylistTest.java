@@ -103,16 +103,7 @@ class RecycledPlaylistTest {
         AtomicBoolean nextIsSlow = new AtomicBoolean();
         AtomicInteger directWrites = new AtomicInteger();
         int blockSize = Math.max(DirectWriter.PAGE_BYTES, (int) Files.getFileStore(tmp).getBlockSize());
-        open(new DirectWriter(blockSize) {
-            @Override
-            void writeFile(Path file, ByteBuffer aligned, boolean force, boolean existing) throws IOException {
-                directWrites.incrementAndGet();
-                super.writeFile(file, aligned, force, existing);
-                if (nextIsSlow.getAndSet(false)) { // as the store's clock sees it
-                    nanos.addAndGet(FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos());
-                }
-            }
-        });
+        open(countingWriter(blockSize, directWrites, nextIsSlow));
         String key = "ch/index.m3u8";
         store.put(BUCKET, key, ByteBuffer.wrap(playlist(900, 1)), PLAYLIST);
         Object inode1 = inode(key);
@@ -140,24 +131,15 @@ class RecycledPlaylistTest {
     }
 
     /**
-     * A pause lasts four times the slow write that started it at most: a put {@link FileSystemObjectStore#PROBE_INTERVAL}
-     * after the pause began is written directly as a probe, and when the device takes it in time, the next puts are
-     * direct again. Before the interval, puts go through the page cache.
+     * A pause lasts four times the slow write that started it at most: a put
+     * {@link FileSystemObjectStore#PROBE_INTERVAL} after the pause began is written directly as a probe, and when the
+     * device takes it in time, the next puts are direct again. Before the interval, puts go through the page cache.
      */
     @Test
     void aDirectProbeThatTheDeviceTakesInTimeEndsAPauseEarly() throws Exception {
         AtomicBoolean nextIsSlow = new AtomicBoolean();
         AtomicInteger directWrites = new AtomicInteger();
-        open(new DirectWriter((int) Files.getFileStore(tmp).getBlockSize()) {
-            @Override
-            void writeFile(Path file, ByteBuffer aligned, boolean force, boolean existing) throws IOException {
-                directWrites.incrementAndGet();
-                super.writeFile(file, aligned, force, existing);
-                if (nextIsSlow.getAndSet(false)) { // as the store's clock sees it
-                    nanos.addAndGet(FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos());
-                }
-            }
-        });
+        open(countingWriter((int) Files.getFileStore(tmp).getBlockSize(), directWrites, nextIsSlow));
         store.put(BUCKET, "ch/0.ts", ByteBuffer.wrap(bytes(100_000, 0)), SEGMENT); // makes the directory
         nextIsSlow.set(true);
         store.put(BUCKET, "ch/1.ts", ByteBuffer.wrap(bytes(100_000, 1)), SEGMENT); // slow: a pause of 800 ms
@@ -262,6 +244,23 @@ class RecycledPlaylistTest {
             }
         }
         throw new AssertionError("content not in " + file);
+    }
+
+    /**
+     * A direct writer that counts its writes, and makes the next one take
+     * {@link FileSystemObjectStore#SLOW_DIRECT_WRITE} on the store's clock when {@code nextIsSlow} is set.
+     */
+    private DirectWriter countingWriter(int blockSize, AtomicInteger directWrites, AtomicBoolean nextIsSlow) {
+        return new DirectWriter(blockSize) {
+            @Override
+            void writeFile(Path file, ByteBuffer aligned, boolean force, boolean existing) throws IOException {
+                directWrites.incrementAndGet();
+                super.writeFile(file, aligned, force, existing);
+                if (nextIsSlow.getAndSet(false)) {
+                    nanos.addAndGet(FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos());
+                }
+            }
+        };
     }
 
     private List<Path> awaitTemporaryFiles() throws Exception {
