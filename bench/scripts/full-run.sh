@@ -4,11 +4,12 @@
 #      rounds of 300 publishers for 90 s, each round on new channels: latency, late segments, memory, CPU (with the
 #      playlist-polling load). The warm-up is what lets C2 compile the per-segment code (run once per segment: 150
 #      times a second here) before the window; with 100 publishers C2 still compiled 370 methods for the first time
-#      inside the window (docs/benchmarks.md, session 7). A round lasts more than 60 s because a replaced playlist's
-#      file is reused only after 60 s (RecycledFiles): after a 60 s warm-up that path, and its C2 compilation, began
-#      inside the window (session 8). The second round is a wave of new channels meeting code compiled under load,
-#      which deoptimizes and recompiles what the first round's profile had not seen (session 11: C2 in the window
-#      1.9-3.3 s after one round, about 1 s after two); then the playlist GET comparison with wrk;
+#      inside the window (docs/benchmarks.md, session 7). A round lasts 90 s because a replaced playlist's file was
+#      reused only after 60 s (RecycledFiles) until session 13 (5 s since): after a 60 s warm-up that path, and its
+#      C2 compilation, began inside the window (session 8); kept at 90 s so that runs stay comparable. The second
+#      round is a wave of new channels meeting code compiled under load, which deoptimizes and recompiles what the
+#      first round's profile had not seen (session 11: C2 in the window 1.9-3.3 s after one round, about 1 s after
+#      two); then the playlist GET comparison with wrk;
 #   B. the same load with polling reduced to one GET per channel every 5 s: CPU per GB ingested;
 #   C. the JMH benchmarks of chunk decoding and signature verification;
 #   W. only the playlist GET comparison (both servers started, a 1-publisher load, then wrk).
