@@ -1,5 +1,6 @@
 package io.livechannel.bench.harness;
 
+import io.livechannel.bench.load.LoadConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ public final class SideBySideCommand implements Callable<Integer> {
             description = "warm-up runs, each on new channels, so the JIT has seen a wave of new channels on "
                     + "compiled code before the window")
     int warmupRounds;
-    @Option(names = "--pace-tick-ms", defaultValue = "5",
+    @Option(names = "--pace-tick-ms", defaultValue = "" + LoadConfig.DEFAULT_PACE_TICK_MILLIS,
             description = "the load generator sends each message on the first multiple of this at or after its due "
                     + "time; 0: exactly when due (a wakeup per message)")
     long paceTickMillis;

@@ -24,7 +24,7 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--hold-seconds", defaultValue = "20") long holdSeconds;
     @Option(names = "--chunk-size", defaultValue = "4096") int chunkSize;
     @Option(names = "--flv", required = true) Path flv;
-    @Option(names = "--pace-tick-ms", defaultValue = "5",
+    @Option(names = "--pace-tick-ms", defaultValue = "" + LoadConfig.DEFAULT_PACE_TICK_MILLIS,
             description = "send each message on the first multiple of this at or after its due time; 0: exactly "
                     + "when due")
     long paceTickMillis;

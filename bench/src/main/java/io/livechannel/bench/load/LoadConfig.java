@@ -26,13 +26,13 @@ public record LoadConfig(String host, int port, String app, String streamNames, 
     /** File descriptors and the 2-core box bound this; 5000 is ten times the target load. */
     public static final int MAX_PUBLISHERS = 5000;
     /**
-     * The default {@link #paceTick}. Why (issue 9): with a wakeup per message (36,000 a second at 500 publishers) the
+     * The default {@link #paceTick}, in milliseconds (the commands' {@code --pace-tick-ms}). Why (issue 9): with a wakeup per message (36,000 a second at 500 publishers) the
      * load generator's {@code epoll_wait}s alone were 36 % of its CPU on a VM where returning from a system call is
      * dear, and the generator took 1.3 of the machine's 2 cores, starving the server it measures. A 5 ms tick is
      * within an encoder's own jitter (a 30 fps frame every 33 ms, an AAC frame every 23 ms), and the pacing lag
      * reported still counts from each message's due time.
      */
-    public static final Duration DEFAULT_PACE_TICK = Duration.ofMillis(5);
+    public static final long DEFAULT_PACE_TICK_MILLIS = 5;
 
     public LoadConfig {
         Objects.requireNonNull(host, "host");

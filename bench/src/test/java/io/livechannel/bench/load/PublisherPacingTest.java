@@ -48,6 +48,6 @@ class PublisherPacingTest {
         assertThatThrownBy(() -> new LoadConfig("h", 1, "live", "s-%d", 1, Duration.ZERO, Duration.ofSeconds(1),
                 4096, flv, Duration.ofMillis(1001))).isInstanceOf(IllegalArgumentException.class);
         assertThat(new LoadConfig("h", 1, "live", "s-%d", 1, Duration.ZERO, Duration.ofSeconds(1), 4096, flv,
-                LoadConfig.DEFAULT_PACE_TICK).paceTick()).isEqualTo(Duration.ofMillis(5));
+                Duration.ofMillis(LoadConfig.DEFAULT_PACE_TICK_MILLIS)).paceTick()).isEqualTo(Duration.ofMillis(5));
     }
 }

@@ -312,10 +312,15 @@ public final class FileSystemObjectStore implements ObjectStore {
         boolean probe = false;
         if (writer != null && !writer.accepts(layout.fileBytes())) {
             writer = null;
-        } else if (writer != null && directWritesPaused() && !(probe = probeDue())) {
-            liveWritesBuffered.increment();
-            Path kept = layout.fileBytes() <= RECYCLE_MAX_BYTES && writer.blocksArePages() ? recycled.take(dir) : null;
-            return kept != null ? overwriteKept(dir, kept, writer, layout, force) : writeBuffered(dir, layout, force);
+        } else if (writer != null && directWritesPaused()) {
+            probe = probeDue();
+            if (!probe) {
+                liveWritesBuffered.increment();
+                Path kept = layout.fileBytes() <= RECYCLE_MAX_BYTES && writer.blocksArePages() ? recycled.take(dir)
+                        : null;
+                return kept != null ? overwriteKept(dir, kept, writer, layout, force)
+                        : writeBuffered(dir, layout, force);
+            }
         }
         if (writer == null) {
             return writeBuffered(dir, layout, force);

@@ -62,7 +62,7 @@ class RecycledPlaylistTest {
     }
 
     @Test
-    void aPlaylistVersionIsWrittenIntoTheInodeOfOneReplacedAMinuteBefore() throws Exception {
+    void aPlaylistVersionIsWrittenIntoTheInodeOfOneReplacedAQuarantineBefore() throws Exception {
         open(true);
         String key = "ch/index.m3u8";
         byte[] v1 = playlist(900, 1);
