@@ -68,7 +68,8 @@ import java.util.stream.Stream;
  * Replacing an existing object adds an {@code access} and a {@code link} ({@link #retire}); a new key only the
  * {@code access}. A direct write of a small live object (a playlist) goes into the file of a version replaced
  * {@link #RECYCLE_QUARANTINE} or more before, when there is one, instead of a new file ({@link RecycledFiles}): no
- * inode is allocated or freed.
+ * inode is allocated or freed. Other live output goes into an empty file made ahead of need in its directory
+ * ({@link SpareFiles}), when one is ready, so that no put waits for an inode to be allocated.
  *
  * <p>Threading: thread-safe and blocking; call it from a storage executor, never a Netty event loop. Only one
  * process may use a root at a time (opening deletes other writers' temporary files).
@@ -81,6 +82,8 @@ public final class FileSystemObjectStore implements ObjectStore {
     /** Names that listings skip and {@link #removeTemporaryFiles} deletes when the store opens. */
     static final String TEMP_PREFIX = ".tmp-";
     static final String RETIRED_SUFFIX = ".replaced";
+    /** Ends the names of {@link SpareFiles}' empty files, so that a look into a directory tells them apart. */
+    static final String SPARE_SUFFIX = ".spare";
     /** A direct write that takes this long pauses direct writes ({@link #write}): 400 times a normal one here. */
     static final Duration SLOW_DIRECT_WRITE = Duration.ofMillis(200);
     /**
@@ -118,6 +121,13 @@ public final class FileSystemObjectStore implements ObjectStore {
      * one that the device takes within its patience ends the pause ({@link #write}).
      */
     static final Duration PROBE_INTERVAL = Duration.ofMillis(50);
+    /**
+     * Empty files kept ready per directory of live output ({@link SpareFiles}): a put takes one, and when a direct
+     * write of it is abandoned the buffered write that replaces it takes another.
+     */
+    static final int SPARES_PER_DIRECTORY = 2;
+    /** A directory's spares not taken for this long (its channel stopped) are unlinked. */
+    static final Duration SPARE_MAX_IDLE = Duration.ofMinutes(3);
 
     private final Path root;
     private final Clock clock;
@@ -157,6 +167,8 @@ public final class FileSystemObjectStore implements ObjectStore {
     });
     /** Replaced small live objects kept for their inodes ({@link RecycledFiles}). */
     private final RecycledFiles recycled;
+    /** Empty files made ahead of need, which live output is written into instead of new files. */
+    private final SpareFiles spares;
     /** Reports puts that took {@link SlowPuts#THRESHOLD} or more, with where the time went. */
     private final SlowPuts slowPuts;
 
@@ -189,8 +201,11 @@ public final class FileSystemObjectStore implements ObjectStore {
         this.slowPuts = new SlowPuts(nanoTime);
         this.recycled = new RecycledFiles(nanoTime, RECYCLE_QUARANTINE, RECYCLE_MAX_IDLE, RECYCLED_PER_DIRECTORY,
                 this::unlinkLater);
+        this.spares = new SpareFiles(nanoTime, SPARES_PER_DIRECTORY, SPARE_MAX_IDLE,
+                dir -> dir.resolve(tempPrefix + tempCounter.incrementAndGet() + SPARE_SUFFIX), this::unlinkLater);
         long sweep = RECYCLE_MAX_IDLE.toMillis() / 3;
         unlinker.scheduleWithFixedDelay(recycled::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+        unlinker.scheduleWithFixedDelay(spares::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
         this.directPausedUntilNanos = new AtomicLong(nanoTime.getAsLong()); // not paused: nanoTime may be < 0
         this.nextProbeNanos = new AtomicLong(nanoTime.getAsLong());
         this.root = root.toAbsolutePath().normalize();
@@ -251,6 +266,7 @@ public final class FileSystemObjectStore implements ObjectStore {
                 throw new StorageException(StorageException.Kind.BUCKET_NOT_EMPTY,
                         "bucket " + bucket + " is not empty");
             }
+            spares.discardUnder(dir); // the walk deletes them; none is made meanwhile
             try (Stream<Path> paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
@@ -318,17 +334,20 @@ public final class FileSystemObjectStore implements ObjectStore {
                 liveWritesBuffered.increment();
                 Path kept = layout.fileBytes() <= RECYCLE_MAX_BYTES && writer.blocksArePages() ? recycled.take(dir)
                         : null;
-                return kept != null ? overwriteKept(dir, kept, writer, layout, force)
-                        : writeBuffered(dir, layout, force);
+                return kept != null ? overwriteKept(dir, kept, writer, layout, options, force)
+                        : writeBuffered(dir, layout, options, force);
             }
         }
         if (writer == null) {
-            return writeBuffered(dir, layout, force);
+            return writeBuffered(dir, layout, options, force);
         }
         // a kept file is only written in whole blocks (here, or by overwriteKept): a buffered write of part of a
         // page that is not cached first reads it from the disk (hundreds of ms on a stalled disk, seen in the
         // slow-put report)
         Path reused = layout.fileBytes() <= RECYCLE_MAX_BYTES ? recycled.take(dir) : null;
+        if (reused == null) {
+            reused = spares.take(dir);
+        }
         Path temp = reused != null ? reused : newTemp(dir);
         long start = nanoTime.getAsLong();
         try {
@@ -338,7 +357,7 @@ public final class FileSystemObjectStore implements ObjectStore {
                     directPatience.toNanos() + (layout.fileBytes() * PATIENCE_NANOS_PER_MIB >> 20))) {
                 abandoned(layout.object().key(), nanoTime.getAsLong() - start);
                 liveWritesBuffered.increment();
-                return writeBuffered(dir, layout, false);
+                return writeBuffered(dir, layout, options, false);
             }
         } catch (NoSuchFileException e) {
             throw e;
@@ -346,7 +365,7 @@ public final class FileSystemObjectStore implements ObjectStore {
             throw e;
         } catch (IOException e) {
             deleteQuietly(temp);
-            Written written = writeBuffered(dir, layout, force);
+            Written written = writeBuffered(dir, layout, options, force);
             if (direct != null) {
                 direct = null;
                 log.warn("direct write of {} failed ({}) but a buffered one worked: live output goes through the "
@@ -401,24 +420,27 @@ public final class FileSystemObjectStore implements ObjectStore {
      * renames of 100-224 ms on a write thread, with every channel queued behind it (docs/benchmarks.md). Falls back
      * to a new file when the kept one cannot be written.
      */
-    private Written overwriteKept(Path dir, Path kept, DirectWriter writer, ObjectFile.Layout layout, boolean force)
-            throws IOException {
+    private Written overwriteKept(Path dir, Path kept, DirectWriter writer, ObjectFile.Layout layout,
+                                  PutOptions options, boolean force) throws IOException {
         try {
             writer.overwriteThroughPageCache(kept, layout, force);
         } catch (NoSuchFileException e) {
             throw e;
         } catch (IOException e) {
             deleteQuietly(kept);
-            return writeBuffered(dir, layout, force);
+            return writeBuffered(dir, layout, options, force);
         }
         keptFilesOverwritten.increment();
         return new Written(kept, layout.object());
     }
 
-    private Written writeBuffered(Path dir, ObjectFile.Layout layout, boolean force) throws IOException {
-        Path temp = newTemp(dir);
+    /** Through the page cache, into a spare file ({@link #spares}) when the object is live output and one is ready. */
+    private Written writeBuffered(Path dir, ObjectFile.Layout layout, PutOptions options, boolean force)
+            throws IOException {
+        Path spare = options.origin() == PutOptions.Origin.LIVE_OUTPUT ? spares.take(dir) : null;
+        Path temp = spare != null ? spare : newTemp(dir);
         try {
-            ObjectFile.writeBuffered(temp, layout, force);
+            ObjectFile.writeBuffered(temp, layout, force, spare != null);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp);
             throw e;
@@ -495,6 +517,7 @@ public final class FileSystemObjectStore implements ObjectStore {
             try {
                 written = writer.write(dir, now(), force);
             } catch (NoSuchFileException e) { // first object under this prefix: one mkdir, not one per put
+                spares.forget(dir); // or a spare file was deleted under us: the retry creates its own
                 Files.createDirectories(dir);
                 written = writer.write(dir, now(), force);
             }
@@ -707,12 +730,14 @@ public final class FileSystemObjectStore implements ObjectStore {
     public void close() {
         if (liveWritesDirect.sum() + liveWritesBuffered.sum() > 0) {
             log.info("live output written directly: {} objects; through the page cache after {} slow direct "
-                    + "writes and {} abandoned ones: {} ({} into kept files); pauses ended by a probe: {}; puts of {} "
-                    + "ms or more: {}", liveWritesDirect.sum(), slowDirectWrites.get(), abandonedTotal.get(),
-                    liveWritesBuffered.sum(), keptFilesOverwritten.sum(), pausesEndedByProbe.sum(),
+                    + "writes and {} abandoned ones: {} ({} into kept files); pauses ended by a probe: {}; spare "
+                    + "files taken: {}, none ready: {}; puts of {} ms or more: {}", liveWritesDirect.sum(),
+                    slowDirectWrites.get(), abandonedTotal.get(), liveWritesBuffered.sum(),
+                    keptFilesOverwritten.sum(), pausesEndedByProbe.sum(), spares.taken(), spares.missed(),
                     SlowPuts.THRESHOLD.toMillis(), slowPuts.count());
         }
         directThreads.close();
+        spares.close();
         recycled.clear();
         unlinker.shutdown();
         try {

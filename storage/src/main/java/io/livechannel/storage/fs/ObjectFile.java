@@ -88,16 +88,20 @@ final class ObjectFile {
     }
 
     /**
-     * Writes a laid-out object to {@code file} (a new temporary file) through the page cache: one gathering write,
-     * in which a direct buffer goes to the kernel without a copy on the Java side. The layout's buffers do not move.
+     * Writes a laid-out object to {@code file} (a new temporary file, or an {@code existing} one that is cut to
+     * nothing first) through the page cache: one gathering write, in which a direct buffer goes to the kernel without
+     * a copy on the Java side. The layout's buffers do not move.
      *
      * @param force whether to fsync the file before returning
-     * @throws java.nio.file.NoSuchFileException when {@code file}'s directory does not exist
+     * @throws java.nio.file.NoSuchFileException when {@code file}'s directory does not exist, or an {@code existing}
+     *     file does not
      */
-    static void writeBuffered(Path file, Layout layout, boolean force) throws IOException {
+    static void writeBuffered(Path file, Layout layout, boolean force, boolean existing) throws IOException {
         ByteBuffer header = layout.header().duplicate();
         ByteBuffer content = layout.content().duplicate();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = existing
+                ? FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
+                : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer[] parts = {header, content};
             while (header.hasRemaining() || content.hasRemaining()) {
                 ch.write(parts);

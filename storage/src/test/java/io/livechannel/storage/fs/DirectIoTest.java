@@ -2,7 +2,6 @@ package io.livechannel.storage.fs;
 
 import io.livechannel.storage.ByteRange;
 import io.livechannel.storage.ListQuery;
-import io.livechannel.storage.ObjectKey;
 import io.livechannel.storage.ObjectStream;
 import io.livechannel.storage.PutOptions;
 import io.livechannel.storage.StorageException;
@@ -32,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
+import static io.livechannel.storage.fs.StoreFiles.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -118,7 +118,7 @@ class DirectIoTest {
             never.put(BUCKET, "live.ts", ByteBuffer.wrap(content), SEGMENT);
 
             assertThat(never.writesLiveOutputDirect()).isFalse();
-            long neverBytes = Files.size(KeyPathCodecFiles.of(tmp.resolve("never").resolve(BUCKET), "live.ts"));
+            long neverBytes = Files.size(StoreFiles.objectFile(tmp.resolve("never").resolve(BUCKET), "live.ts"));
             long uploadBytes = Files.size(file("upload.ts"));
             assertThat(neverBytes % blockSize).as("no padding").isNotZero();
             assertThat(uploadBytes % blockSize).as("no padding").isNotZero();
@@ -175,7 +175,7 @@ class DirectIoTest {
             assertThat(stored.size()).isEqualTo(first.length);
             assertThat(misaligned.writesLiveOutputDirect()).isFalse();
             for (String key : List.of("ch/1.ts", "ch/2.ts")) {
-                long fileBytes = Files.size(KeyPathCodecFiles.of(tmp.resolve("misaligned").resolve(BUCKET), key));
+                long fileBytes = Files.size(StoreFiles.objectFile(tmp.resolve("misaligned").resolve(BUCKET), key));
                 assertThat(fileBytes % 512).as(key + " not padded").isNotZero();
             }
             try (ObjectStream s = misaligned.get(BUCKET, "ch/1.ts", null)) {
@@ -183,7 +183,8 @@ class DirectIoTest {
             }
             try (Stream<Path> files = Files.list(tmp.resolve("misaligned").resolve(BUCKET).resolve("ch"))) {
                 assertThat(files.map(f -> f.getFileName().toString())).as("no temporary file left")
-                        .noneMatch(name -> name.startsWith(".tmp-"));
+                        .noneMatch(name -> name.startsWith(".tmp-")
+                                && !name.endsWith(FileSystemObjectStore.SPARE_SUFFIX));
             }
         } finally {
             misaligned.close();
@@ -229,10 +230,10 @@ class DirectIoTest {
             slowDisk.put(BUCKET, "fast/5.ts", ByteBuffer.wrap(content), SEGMENT);
 
             for (String key : List.of("fast/0.ts", "stalled/1.ts", "stalled/2.ts", "fast/4.ts", "fast/5.ts")) {
-                assertThat(Files.size(KeyPathCodecFiles.of(bucketDir, key)) % blockSize).as(key + " direct").isZero();
+                assertThat(Files.size(StoreFiles.objectFile(bucketDir, key)) % blockSize).as(key + " direct").isZero();
             }
             for (String key : List.of("fast/1.ts", "fast/2.ts", "fast/3.ts")) {
-                assertThat(Files.size(KeyPathCodecFiles.of(bucketDir, key)) % blockSize).as(key + " buffered")
+                assertThat(Files.size(StoreFiles.objectFile(bucketDir, key)) % blockSize).as(key + " buffered")
                         .isNotZero();
                 try (ObjectStream s = slowDisk.get(BUCKET, key, null)) {
                     assertThat(s.content().readAllBytes()).isEqualTo(content);
@@ -300,9 +301,9 @@ class DirectIoTest {
             nanos.set((10 + 10 * factor) * slow);
             slowDisk.put(BUCKET, "fast/2.ts", ByteBuffer.wrap(content), SEGMENT);
 
-            assertThat(Files.size(KeyPathCodecFiles.of(bucketDir, "fast/1.ts")) % blockSize)
+            assertThat(Files.size(StoreFiles.objectFile(bucketDir, "fast/1.ts")) % blockSize)
                     .as("still inside the long write's pause: through the page cache").isNotZero();
-            assertThat(Files.size(KeyPathCodecFiles.of(bucketDir, "fast/2.ts")) % blockSize)
+            assertThat(Files.size(StoreFiles.objectFile(bucketDir, "fast/2.ts")) % blockSize)
                     .as("the pause is over: direct").isZero();
         } finally {
             go.values().forEach(CountDownLatch::countDown);
@@ -347,23 +348,6 @@ class DirectIoTest {
     }
 
     private Path file(String key) throws StorageException {
-        return KeyPathCodecFiles.of(tmp.resolve("objects").resolve(BUCKET), key);
-    }
-
-    private static byte[] bytes(int size, int seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    /** Where the store keeps a key, as {@link KeyPathCodec} maps it. */
-    private static final class KeyPathCodecFiles {
-        static Path of(Path bucketDir, String key) throws StorageException {
-            Path file = bucketDir;
-            for (String name : KeyPathCodec.objectPath(ObjectKey.checkedUtf8(key))) {
-                file = file.resolve(name);
-            }
-            return file;
-        }
+        return StoreFiles.objectFile(tmp.resolve("objects").resolve(BUCKET), key);
     }
 }

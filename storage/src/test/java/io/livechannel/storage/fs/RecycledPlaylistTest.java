@@ -1,7 +1,6 @@
 package io.livechannel.storage.fs;
 
 import io.livechannel.storage.ByteRange;
-import io.livechannel.storage.ObjectKey;
 import io.livechannel.storage.ObjectStream;
 import io.livechannel.storage.PutOptions;
 import io.livechannel.storage.StorageException;
@@ -17,12 +16,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
+import static io.livechannel.storage.fs.StoreFiles.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -89,7 +88,7 @@ class RecycledPlaylistTest {
 
         store.close();
         store = null;
-        assertThat(temporaryFiles()).as("unlinked at close").isEmpty();
+        assertThat(temporaryFilesAndSpares()).as("unlinked at close, and the spare files too").isEmpty();
     }
 
     /**
@@ -273,7 +272,13 @@ class RecycledPlaylistTest {
         return left;
     }
 
+    /** Temporary files but the empty ones made ahead of need ({@link SpareFiles}). */
     private List<Path> temporaryFiles() throws IOException {
+        return temporaryFilesAndSpares().stream()
+                .filter(p -> !p.getFileName().toString().endsWith(FileSystemObjectStore.SPARE_SUFFIX)).toList();
+    }
+
+    private List<Path> temporaryFilesAndSpares() throws IOException {
         try (Stream<Path> files = Files.walk(tmp.resolve("objects"))) {
             return files.filter(p -> p.getFileName().toString().startsWith(FileSystemObjectStore.TEMP_PREFIX))
                     .toList();
@@ -285,11 +290,7 @@ class RecycledPlaylistTest {
     }
 
     private Path objectFile(String key) throws StorageException {
-        Path file = tmp.resolve("objects").resolve(BUCKET);
-        for (String name : KeyPathCodec.objectPath(ObjectKey.checkedUtf8(key))) {
-            file = file.resolve(name);
-        }
-        return file;
+        return StoreFiles.objectFile(tmp.resolve("objects").resolve(BUCKET), key);
     }
 
     private byte[] read(String key, ByteRange range) throws Exception {
@@ -305,11 +306,5 @@ class RecycledPlaylistTest {
             sb.append("#EXTINF:2.000,\n").append(seed).append('-').append(sb.length()).append(".ts\n");
         }
         return sb.substring(0, size).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] bytes(int size, int seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
     }
 }

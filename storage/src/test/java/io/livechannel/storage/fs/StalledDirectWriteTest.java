@@ -1,6 +1,5 @@
 package io.livechannel.storage.fs;
 
-import io.livechannel.storage.ObjectKey;
 import io.livechannel.storage.ObjectStream;
 import io.livechannel.storage.PutOptions;
 import io.livechannel.storage.StorageException;
@@ -17,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -26,8 +24,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
+import static io.livechannel.storage.fs.StoreFiles.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,6 +51,8 @@ class StalledDirectWriteTest {
     private final List<String> stalledDirs = new ArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
     private final CountDownLatch entered = new CountDownLatch(1);
+    /** The file of the last write that was held. */
+    private final AtomicReference<Path> held = new AtomicReference<>();
     private final ExecutorService callers = Executors.newCachedThreadPool();
     private FileSystemObjectStore store;
     private int blockSize;
@@ -72,6 +74,7 @@ class StalledDirectWriteTest {
                     void writeFile(Path file, ByteBuffer aligned, boolean force, boolean existing) throws IOException {
                         super.writeFile(file, aligned, force, existing);
                         if (stalledDirs.contains(file.getParent().getFileName().toString())) {
+                            held.set(file);
                             entered.countDown();
                             try {
                                 release.await();
@@ -104,11 +107,13 @@ class StalledDirectWriteTest {
         assertThat(entered.getCount()).as("the direct write was tried").isZero();
         assertThat(read("stalled/index.m3u8")).isEqualTo(v2);
         assertThat(fileBytes("stalled/index.m3u8") % blockSize).as("v2 through the page cache: unpadded").isNotZero();
-        assertThat(temporaryFiles()).as("the held write's file, still being written").hasSize(1);
+        assertThat(held.get()).as("the held write's file, still being written").exists();
+        assertThat(temporaryFiles()).as("no other leftover").isSubsetOf(held.get());
 
         release.countDown();
         awaitAbandonedWritesEnded();
-        assertThat(temporaryFiles()).as("the held write deleted its file").isEmpty();
+        assertThat(held.get()).as("the held write deleted its file").doesNotExist();
+        assertThat(temporaryFiles()).isEmpty();
         assertThat(read("stalled/index.m3u8")).as("the late write replaced nothing").isEqualTo(v2);
         assertThat(fileBytes("stalled/index.m3u8") % blockSize).isNotZero();
     }
@@ -224,11 +229,12 @@ class StalledDirectWriteTest {
         }
     }
 
-    /** Temporary files but the replaced versions the store keeps for reuse. */
+    /** Temporary files but the replaced versions the store keeps for reuse and the spares made ahead of need. */
     private List<Path> temporaryFiles() throws IOException {
         try (Stream<Path> files = Files.walk(bucketDir())) {
             return files.filter(p -> p.getFileName().toString().startsWith(FileSystemObjectStore.TEMP_PREFIX))
                     .filter(p -> !p.getFileName().toString().endsWith(FileSystemObjectStore.RETIRED_SUFFIX))
+                    .filter(p -> !p.getFileName().toString().endsWith(FileSystemObjectStore.SPARE_SUFFIX))
                     .toList();
         }
     }
@@ -238,22 +244,12 @@ class StalledDirectWriteTest {
     }
 
     private long fileBytes(String key) throws StorageException, IOException {
-        Path file = bucketDir();
-        for (String name : KeyPathCodec.objectPath(ObjectKey.checkedUtf8(key))) {
-            file = file.resolve(name);
-        }
-        return Files.size(file);
+        return Files.size(StoreFiles.objectFile(bucketDir(), key));
     }
 
     private byte[] read(String key) throws StorageException, IOException {
         try (ObjectStream s = store.get(BUCKET, key, null)) {
             return s.content().readAllBytes();
         }
-    }
-
-    private static byte[] bytes(int size, int seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
     }
 }
