@@ -149,14 +149,18 @@ class DirectWriter {
         }
     }
 
-    /** Writes the rest of {@code aligned} from the file's start, cuts an {@code existing} file there, and fsyncs. */
+    /**
+     * Writes the rest of {@code aligned} from the file's start, cuts an {@code existing} file there when it was longer
+     * (not an empty spare file: ext4 runs its truncate even for the same size, which also drops the file's block
+     * preallocation), and fsyncs.
+     */
     private static void writeWhole(FileChannel ch, ByteBuffer aligned, boolean existing, boolean force)
             throws IOException {
         int length = aligned.remaining();
         while (aligned.hasRemaining()) {
             ch.write(aligned);
         }
-        if (existing) {
+        if (existing && ch.size() != length) {
             ch.truncate(length);
         }
         if (force) {

@@ -88,8 +88,8 @@ final class ObjectFile {
     }
 
     /**
-     * Writes a laid-out object to {@code file} (a new temporary file, or an {@code existing} one that is cut to
-     * nothing first) through the page cache: one gathering write, in which a direct buffer goes to the kernel without
+     * Writes a laid-out object to {@code file} (a new temporary file, or an {@code existing} one, cut to the
+     * object's length when it was longer) through the page cache: one gathering write, in which a direct buffer goes to the kernel without
      * a copy on the Java side. The layout's buffers do not move.
      *
      * @param force whether to fsync the file before returning
@@ -99,12 +99,18 @@ final class ObjectFile {
     static void writeBuffered(Path file, Layout layout, boolean force, boolean existing) throws IOException {
         ByteBuffer header = layout.header().duplicate();
         ByteBuffer content = layout.content().duplicate();
-        try (FileChannel ch = existing
-                ? FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
+        // not O_TRUNC: truncating a file to nothing makes ext4 flush what is written next when the file is closed
+        // (its replace-via-truncate heuristic), even a file that was empty; that flush allocated blocks, reading
+        // bitmaps from the disk behind a cache flush of the catalog (session 14)
+        try (FileChannel ch = existing ? FileChannel.open(file, StandardOpenOption.WRITE)
                 : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer[] parts = {header, content};
             while (header.hasRemaining() || content.hasRemaining()) {
                 ch.write(parts);
+            }
+            long written = ch.position();
+            if (existing && ch.size() > written) {
+                ch.truncate(written);
             }
             if (force) {
                 ch.force(true);

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -102,6 +103,31 @@ class SegmentIntoSpareFileTest {
         assertThat(inode("ch/3.ts")).as("written into a spare").isIn(spareInodes);
         assertThat(fileBytes("ch/3.ts") % blockSize).as("through the page cache: not padded").isNotZero();
         assertThat(read("ch/3.ts")).isEqualTo(third);
+    }
+
+    /** Spares are empty by construction; one that is not (written to behind the store's back) is cut to the object. */
+    @Test
+    void aSpareThatIsNotEmptyIsCutToTheObjectDirectlyAndThroughThePageCache() throws Exception {
+        open();
+        store.put(BUCKET, "ch/1.ts", ByteBuffer.wrap(bytes(100_000, 1)), SEGMENT);
+        awaitSpares("ch");
+        for (String name : spareNames("ch")) {
+            Files.write(dir("ch").resolve(name), bytes(400_000, 9));
+        }
+        byte[] direct = bytes(150_001, 2);
+        store.put(BUCKET, "ch/2.ts", ByteBuffer.wrap(direct), SEGMENT);
+        nextIsSlow.set(true);
+        store.put(BUCKET, "ch/3.ts", ByteBuffer.wrap(bytes(1_000, 3)), SEGMENT); // slow: direct writes pause
+        byte[] buffered = bytes(150_001, 4);
+        store.put(BUCKET, "ch/4.ts", ByteBuffer.wrap(buffered), SEGMENT);
+
+        long directFile = fileBytesOf("ch/2.ts", direct);
+        assertThat(fileBytes("ch/2.ts")).as("direct: padded to the next block only")
+                .isEqualTo((directFile + blockSize - 1) / blockSize * blockSize);
+        assertThat(fileBytes("ch/4.ts")).as("through the page cache: exactly the object")
+                .isEqualTo(fileBytesOf("ch/4.ts", buffered));
+        assertThat(read("ch/2.ts")).isEqualTo(direct);
+        assertThat(read("ch/4.ts")).isEqualTo(buffered);
     }
 
     @Test
@@ -199,6 +225,11 @@ class SegmentIntoSpareFileTest {
 
     private long fileBytes(String key) throws Exception {
         return Files.size(objectFile(key));
+    }
+
+    /** The length of the object file (header and content) that {@code content} under {@code key} makes. */
+    private static long fileBytesOf(String key, byte[] content) throws IOException {
+        return ObjectFile.layout(key, ByteBuffer.wrap(content), SEGMENT, Instant.now()).fileBytes();
     }
 
     private Path objectFile(String key) throws StorageException {
