@@ -89,8 +89,8 @@ final class ObjectFile {
 
     /**
      * Writes a laid-out object to {@code file} (a new temporary file, or an {@code existing} one, cut to the
-     * object's length when it was longer) through the page cache: one gathering write, in which a direct buffer goes to the kernel without
-     * a copy on the Java side. The layout's buffers do not move.
+     * object's length when it was longer) through the page cache: one gathering write, in which a direct buffer goes
+     * to the kernel without a copy on the Java side. The layout's buffers do not move.
      *
      * @param force whether to fsync the file before returning
      * @throws java.nio.file.NoSuchFileException when {@code file}'s directory does not exist, or an {@code existing}

@@ -192,10 +192,10 @@ class DirectIoTest {
     }
 
     /**
-     * A direct write that takes {@link FileSystemObjectStore#SLOW_DIRECT_WRITE} (a disk stalled by other I/O; here
+     * A direct write that takes {@link ObjectFileWriter#SLOW_DIRECT_WRITE} (a disk stalled by other I/O; here
      * the writer moves the store's clock on) sends live output through the page cache, unpadded, for up to
-     * {@link FileSystemObjectStore#PAUSE_PER_SLOW_WRITE_TIME} times as long. Every
-     * {@link FileSystemObjectStore#PROBE_INTERVAL} one put is written directly as a probe: a slow one extends the
+     * {@link ObjectFileWriter#PAUSE_PER_SLOW_WRITE_TIME} times as long. Every
+     * {@link ObjectFileWriter#PROBE_INTERVAL} one put is written directly as a probe: a slow one extends the
      * pause, one the disk takes in time ends it, and live output is written directly again.
      */
     @Test
@@ -207,7 +207,7 @@ class DirectIoTest {
                     void writeFile(Path file, ByteBuffer aligned, boolean force, boolean existing) throws IOException {
                         super.writeFile(file, aligned, force, existing);
                         if (file.getParent().getFileName().toString().equals("stalled")) {
-                            nanos.addAndGet(FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos());
+                            nanos.addAndGet(ObjectFileWriter.SLOW_DIRECT_WRITE.toNanos());
                         }
                     }
                 }, nanos::get);
@@ -216,7 +216,7 @@ class DirectIoTest {
             Path bucketDir = tmp.resolve("slow").resolve(BUCKET);
             byte[] content = bytes(1000, 3);
 
-            long probeInterval = FileSystemObjectStore.PROBE_INTERVAL.toNanos();
+            long probeInterval = ObjectFileWriter.PROBE_INTERVAL.toNanos();
             slowDisk.put(BUCKET, "fast/0.ts", ByteBuffer.wrap(content), SEGMENT);
             slowDisk.put(BUCKET, "stalled/1.ts", ByteBuffer.wrap(content), SEGMENT); // slow: paused
             slowDisk.put(BUCKET, "fast/1.ts", ByteBuffer.wrap(content), SEGMENT);
@@ -252,8 +252,8 @@ class DirectIoTest {
      */
     @Test
     void aShorterSlowWriteEndingInsideAPauseDoesNotShortenIt() throws Exception {
-        long slow = FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos();
-        long factor = FileSystemObjectStore.PAUSE_PER_SLOW_WRITE_TIME;
+        long slow = ObjectFileWriter.SLOW_DIRECT_WRITE.toNanos();
+        long factor = ObjectFileWriter.PAUSE_PER_SLOW_WRITE_TIME;
         AtomicLong nanos = new AtomicLong();
         Map<String, CountDownLatch> entered = Map.of("long", new CountDownLatch(1), "short", new CountDownLatch(1));
         Map<String, CountDownLatch> go = Map.of("long", new CountDownLatch(1), "short", new CountDownLatch(1));

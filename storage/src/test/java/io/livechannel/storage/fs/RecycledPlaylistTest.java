@@ -33,9 +33,9 @@ class RecycledPlaylistTest {
     private static final String BUCKET = "live";
     private static final PutOptions PLAYLIST = PutOptions.liveOutput("application/x-mpegURL");
     private static final PutOptions SEGMENT = PutOptions.liveOutput("video/MP2T");
-    private static final long QUARANTINE = FileSystemObjectStore.RECYCLE_QUARANTINE.toNanos();
-    private static final long PAUSE_AFTER_SLOW_WRITE = FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos()
-            * FileSystemObjectStore.PAUSE_PER_SLOW_WRITE_TIME;
+    private static final long QUARANTINE = ObjectFileWriter.RECYCLE_QUARANTINE.toNanos();
+    private static final long PAUSE_AFTER_SLOW_WRITE = ObjectFileWriter.SLOW_DIRECT_WRITE.toNanos()
+            * ObjectFileWriter.PAUSE_PER_SLOW_WRITE_TIME;
 
     @TempDir
     Path tmp;
@@ -131,7 +131,7 @@ class RecycledPlaylistTest {
 
     /**
      * A pause lasts four times the slow write that started it at most: a put
-     * {@link FileSystemObjectStore#PROBE_INTERVAL} after the pause began is written directly as a probe, and when the
+     * {@link ObjectFileWriter#PROBE_INTERVAL} after the pause began is written directly as a probe, and when the
      * device takes it in time, the next puts are direct again. Before the interval, puts go through the page cache.
      */
     @Test
@@ -144,7 +144,7 @@ class RecycledPlaylistTest {
         store.put(BUCKET, "ch/1.ts", ByteBuffer.wrap(bytes(100_000, 1)), SEGMENT); // slow: a pause of 800 ms
         int afterSlow = directWrites.get();
 
-        nanos.addAndGet(FileSystemObjectStore.PROBE_INTERVAL.toNanos() - 1);
+        nanos.addAndGet(ObjectFileWriter.PROBE_INTERVAL.toNanos() - 1);
         store.put(BUCKET, "ch/2.ts", ByteBuffer.wrap(bytes(100_000, 2)), SEGMENT);
         assertThat(directWrites.get()).as("before the probe interval: page cache").isEqualTo(afterSlow);
 
@@ -247,7 +247,7 @@ class RecycledPlaylistTest {
 
     /**
      * A direct writer that counts its writes, and makes the next one take
-     * {@link FileSystemObjectStore#SLOW_DIRECT_WRITE} on the store's clock when {@code nextIsSlow} is set.
+     * {@link ObjectFileWriter#SLOW_DIRECT_WRITE} on the store's clock when {@code nextIsSlow} is set.
      */
     private DirectWriter countingWriter(int blockSize, AtomicInteger directWrites, AtomicBoolean nextIsSlow) {
         return new DirectWriter(blockSize) {
@@ -256,7 +256,7 @@ class RecycledPlaylistTest {
                 directWrites.incrementAndGet();
                 super.writeFile(file, aligned, force, existing);
                 if (nextIsSlow.getAndSet(false)) {
-                    nanos.addAndGet(FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos());
+                    nanos.addAndGet(ObjectFileWriter.SLOW_DIRECT_WRITE.toNanos());
                 }
             }
         };

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SegmentIntoSpareFileTest {
     private static final String BUCKET = "live";
     private static final PutOptions SEGMENT = PutOptions.liveOutput("video/MP2T");
-    private static final int SPARES = FileSystemObjectStore.SPARES_PER_DIRECTORY;
+    private static final int SPARES = ObjectFileWriter.SPARES_PER_DIRECTORY;
 
     @TempDir
     Path tmp;
@@ -51,7 +51,7 @@ class SegmentIntoSpareFileTest {
         }
     }
 
-    /** A store writing directly, whose next direct write takes {@link FileSystemObjectStore#SLOW_DIRECT_WRITE}. */
+    /** A store writing directly, whose next direct write takes {@link ObjectFileWriter#SLOW_DIRECT_WRITE}. */
     private void open() throws Exception {
         blockSize = (int) Files.getFileStore(tmp).getBlockSize();
         store = new FileSystemObjectStore(tmp.resolve("objects"), Clock.systemUTC(), FsyncPolicy.DEFAULT,
@@ -61,7 +61,7 @@ class SegmentIntoSpareFileTest {
                             throws IOException {
                         super.writeFile(file, aligned, force, existing);
                         if (nextIsSlow.getAndSet(false)) {
-                            nanos.addAndGet(FileSystemObjectStore.SLOW_DIRECT_WRITE.toNanos());
+                            nanos.addAndGet(ObjectFileWriter.SLOW_DIRECT_WRITE.toNanos());
                         }
                     }
                 }, nanos::get, Duration.ofDays(1));

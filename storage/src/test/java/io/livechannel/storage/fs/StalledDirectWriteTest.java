@@ -134,7 +134,7 @@ class StalledDirectWriteTest {
         release.countDown();
         awaitAbandonedWritesEnded();
         store.put(BUCKET, "fast/2.ts", ByteBuffer.wrap(content), SEGMENT);
-        nanos.addAndGet(FileSystemObjectStore.PROBE_INTERVAL.toNanos() - 1);
+        nanos.addAndGet(ObjectFileWriter.PROBE_INTERVAL.toNanos() - 1);
         store.put(BUCKET, "fast/3.ts", ByteBuffer.wrap(content), SEGMENT);
         nanos.addAndGet(1);
         store.put(BUCKET, "fast/4.ts", ByteBuffer.wrap(content), SEGMENT);
