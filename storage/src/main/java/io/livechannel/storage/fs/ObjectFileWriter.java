@@ -167,8 +167,8 @@ final class ObjectFileWriter implements AutoCloseable {
 
     /**
      * Writes {@code layout} into a file of {@code dir}, not yet under its key: live output directly when this store
-     * writes directly, anything else through the page cache. A direct write
-     * waits for the disk, a buffered one only for memory, so a direct write of live output that is not forced waits
+     * writes directly, anything else through the page cache. A direct write waits for the disk, a buffered one only
+     * for memory, so a direct write of live output that is not forced waits
      * at most {@link #directPatience} and {@link #PATIENCE_NANOS_PER_MIB} per MiB ({@link DirectWriteThreads}): one
      * still under way then is abandoned, the object is written through the page cache under another name, and live
      * output goes through the page cache until every abandoned write has ended. A direct write that took
@@ -240,24 +240,26 @@ final class ObjectFileWriter implements AutoCloseable {
             return written;
         }
         liveWritesDirect.increment();
-        long took = nanoTime.getAsLong() - start;
+        directWriteTook(layout.object().key(), nanoTime.getAsLong() - start, probe);
+        return new Written(temp, layout.object());
+    }
+
+    /** A direct write of {@code key} took {@code took} ns: a slow one pauses direct writes, a quick probe ends that. */
+    private void directWriteTook(String key, long took, boolean probe) {
         if (took >= SLOW_DIRECT_WRITE.toNanos()) {
             long pause = pauseDirectWrites(took);
             if (slowDirectWrites.getAndIncrement() == 0) { // the rest at DEBUG, and counted at close
                 log.info("direct write of {} took {} ms: live output goes through the page cache for {} ms (and "
-                        + "after each later slow direct write)", layout.object().key(), took / 1_000_000,
-                        pause / 1_000_000);
+                        + "after each later slow direct write)", key, took / 1_000_000, pause / 1_000_000);
             } else {
-                log.debug("direct write of {} took {} ms: page cache for {} ms", layout.object().key(),
-                        took / 1_000_000, pause / 1_000_000);
+                log.debug("direct write of {} took {} ms: page cache for {} ms", key, took / 1_000_000,
+                        pause / 1_000_000);
             }
         } else if (probe && directThreads.abandonedUnderWay() == 0) {
             directPausedUntilNanos.set(nanoTime.getAsLong()); // the device answers again: the pause is over
             pausesEndedByProbe.increment();
-            log.debug("direct write of {} took {} ms in a pause: direct writes resume", layout.object().key(),
-                    took / 1_000_000);
+            log.debug("direct write of {} took {} ms in a pause: direct writes resume", key, took / 1_000_000);
         }
-        return new Written(temp, layout.object());
     }
 
     /** After a slow or abandoned direct write, and while an abandoned one is under way. */
