@@ -330,12 +330,15 @@ public final class ObjectWriteQueue implements AutoCloseable {
                 || kind == StorageException.Kind.NO_SUCH_BUCKET;
     }
 
+    /**
+     * Settles a write the store returned for (or refused for good): its buffer is released and its future completed
+     * before it stops counting as pending, so that {@link #drain} returning (and {@link #close}) means every
+     * completion has run, among them the catalog updates that list a stored segment.
+     */
     private void finish(Lane lane, PendingWrite w, StoredObject stored, StorageException permanent) {
-        boolean drained;
         synchronized (this) {
             lane.writes.remove(w);
             lane.newest.remove(target(w), w);
-            drained = state.finished(w, permanent != null);
         }
         if (queued != null) { // after the store returned: readers now get the stored version
             queued.withdrawn(w);
@@ -350,6 +353,13 @@ public final class ObjectWriteQueue implements AutoCloseable {
             log.debug("stored {}", w);
         }
         w.complete(stored, permanent);
+        boolean drained;
+        synchronized (this) {
+            drained = state.finished(w, permanent != null);
+            if (state.pendingWrites() == 0) {
+                notifyAll();
+            }
+        }
         if (drained) {
             log.info("write queue backlog drained ({} retries so far)", metrics().retries());
         }
@@ -407,8 +417,9 @@ public final class ObjectWriteQueue implements AutoCloseable {
     }
 
     /**
-     * Waits until every accepted write is stored (or abandoned) or {@code timeout} passes; submits may continue
-     * meanwhile. Blocks: never call it on an event loop.
+     * Waits until every accepted write is stored (or abandoned), its buffer released and its future completed, or
+     * {@code timeout} passes; submits may continue meanwhile. Blocks: never call it on an event loop, nor in a
+     * write's completion (which it would wait for).
      *
      * @return true when nothing is pending
      */

@@ -328,6 +328,38 @@ class ObjectWriteQueueTest {
     }
 
     @Test
+    void drainWaitsForTheLastWritesReleaseAndCompletion() throws Exception {
+        CountDownLatch releasing = new CountDownLatch(1);
+        CountDownLatch letRelease = new CountDownLatch(1);
+        List<String> completed = Collections.synchronizedList(new ArrayList<>());
+        try (ObjectWriteQueue queue = new ObjectWriteQueue(store, executor, config(null, 100, 1 << 20))) {
+            AtomicInteger count = releases.computeIfAbsent("cam1/a.ts", k -> new AtomicInteger());
+            CompletableFuture<StoredObject> write = queue.submit("cam1", BUCKET, "cam1/a.ts",
+                    ByteBuffer.wrap(content("cam1/a.ts")), PutOptions.of("video/mp2t"), () -> {
+                        releasing.countDown();
+                        try {
+                            letRelease.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        count.incrementAndGet();
+                    });
+            write.whenComplete((stored, e) -> completed.add(stored.key()));
+            assertThat(releasing.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+            // stored, but its release has not returned: still pending, as a caller closing the catalog next must see
+            assertThat(store.storedKeys()).containsExactly("cam1/a.ts");
+            assertThat(queue.drain(Duration.ofMillis(200))).isFalse();
+            assertThat(queue.metrics().pendingWrites()).isEqualTo(1);
+
+            letRelease.countDown();
+            assertThat(queue.drain(WAIT)).isTrue();
+            assertThat(count.get()).isEqualTo(1);
+            assertThat(completed).containsExactly("cam1/a.ts");
+        }
+    }
+
+    @Test
     void afterCloseSubmitsAreRefused() throws Exception {
         ObjectWriteQueue queue = new ObjectWriteQueue(store, executor, config(null, 100, 1 << 20));
         queue.close();
