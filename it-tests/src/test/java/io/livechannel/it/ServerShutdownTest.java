@@ -19,6 +19,7 @@ import io.livechannel.it.support.Push;
 import io.livechannel.it.support.RunDirectory;
 import io.livechannel.it.support.StoreBackend;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +53,7 @@ class ServerShutdownTest {
 
             List<MediaPlaylist> seenWhileLive;
             double sentAtStop;
+            Instant started = Instant.now();
             try (PlaylistRecorder recorder = PlaylistRecorder.start(() -> deployment.playlist(BUCKET, PLAYLIST_KEY));
                     Push push = Ffmpeg.push(url, Duration.ofSeconds(60), run.testDir())) {
                 recorder.awaitSegments(2, Duration.ofSeconds(30));
@@ -88,6 +90,16 @@ class ServerShutdownTest {
                 assertThat(Ffmpeg.decode(segmentUrl, Optional.empty(), Duration.ofSeconds(30), run.testDir())
                         .errorLines()).as("decoding %s", segment).isEmpty();
             }
+
+            // SIGTERM is a clean stop: every index entry committed before exit, nothing for the restart to rebuild
+            assertThat(deployment.serverLogLines("did not stop cleanly")).as("the restart's check after a stop")
+                    .isEmpty();
+            oss.generateVodPlaylist(BUCKET, CHANNEL, "session.m3u8", started.getEpochSecond() - 1,
+                    Instant.now().getEpochSecond() + 1);
+            MediaPlaylist vod = deployment.playlist(BUCKET, CHANNEL + "/session.m3u8")
+                    .orElseThrow(() -> new AssertionError("PostVodPlaylist wrote no playlist"));
+            assertThat(vod.uris()).as("the VoD of the session cut by the stop %s", vod)
+                    .containsExactlyElementsOf(all.stream().map(Segment::uri).toList());
 
             assertThat(oss.getLiveChannelStat(BUCKET, CHANNEL).getPushflowStatus()).isEqualTo(PushflowStatus.Idle);
             List<LiveRecord> history = oss.getLiveChannelHistory(BUCKET, CHANNEL);
