@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +26,11 @@ class PlaylistPollerTest {
     private HttpServer server;
     private final AtomicInteger served = new AtomicInteger();
     private final AtomicInteger segmentsServed = new AtomicInteger();
+    /** When set, segment requests wait for it (the JDK server's one thread, so playlists wait too). */
+    private volatile CountDownLatch segmentGate;
+    private final CountDownLatch segmentRequested = new CountDownLatch(1);
+    /** This segment is answered 503. */
+    private volatile int failingSegment = -1;
 
     @BeforeEach
     void startServer() throws IOException {
@@ -46,6 +52,13 @@ class PlaylistPollerTest {
         String path = exchange.getRequestURI().getPath();
         if (path.endsWith(".ts")) {
             int segment = Integer.parseInt(path.substring(path.lastIndexOf('/') + 1, path.length() - 3));
+            segmentRequested.countDown();
+            awaitGate();
+            if (segment == failingSegment) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
             reply(exchange, new byte[1000 + segment], segmentsServed.incrementAndGet());
             return;
         }
@@ -61,6 +74,18 @@ class PlaylistPollerTest {
             m3u8.append("#EXTINF:2.000,\n").append(i).append(".ts\n");
         }
         reply(exchange, m3u8.toString().getBytes(StandardCharsets.US_ASCII), n);
+    }
+
+    private void awaitGate() throws IOException {
+        CountDownLatch gate = segmentGate;
+        try {
+            if (gate != null && !gate.await(30, TimeUnit.SECONDS)) {
+                throw new IOException("gate never opened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     private static void reply(HttpExchange exchange, byte[] body, int n) throws IOException {
@@ -104,5 +129,48 @@ class PlaylistPollerTest {
                 .isEqualTo(1000 * fetched + fetched * (fetched - 1) / 2);
         assertThat(segmentsServed.get()).as("served, a last fetch in flight at stop included")
                 .isBetween((int) fetched, (int) fetched + 1);
+    }
+
+    @Test
+    void segmentsListedBeforeTheStopAreFetchedBeforeItReturnsNotCountedAsFailures() throws Exception {
+        segmentGate = new CountDownLatch(1);
+        int port = server.getAddress().getPort();
+        PlaylistPoller poller = new PlaylistPoller(i -> "http://127.0.0.1:" + port + "/c1/playlist.m3u8", 1, 1,
+                Duration.ofMillis(2), Duration.ofMillis(50));
+        poller.start();
+        assertThat(segmentRequested.await(20, TimeUnit.SECONDS)).as("a segment fetch in flight").isTrue();
+        Thread opener = new Thread(() -> {
+            try {
+                Thread.sleep(300); // the stop has begun: the fetch is still in flight then
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            segmentGate.countDown();
+        });
+        opener.start();
+        poller.stop();
+        opener.join();
+
+        SegmentFetches fetches = poller.segmentFetches();
+        assertThat(fetches.errors()).as("fetches in flight at the stop").isZero();
+        assertThat(fetches.fetched()).isPositive().isEqualTo(segmentsServed.get());
+    }
+
+    @Test
+    void aSegmentAnsweredWithAnotherStatusIsAFailedFetchAndTheNextOnesGoOn() throws Exception {
+        failingSegment = 2;
+        int port = server.getAddress().getPort();
+        PlaylistPoller poller = new PlaylistPoller(i -> "http://127.0.0.1:" + port + "/c1/playlist.m3u8", 1, 1,
+                Duration.ofMillis(2), Duration.ofMillis(50));
+        poller.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (poller.segmentFetches().fetched() < 6 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        poller.stop();
+
+        SegmentFetches fetches = poller.segmentFetches();
+        assertThat(fetches.errors()).isEqualTo(1);
+        assertThat(fetches.fetched()).isGreaterThanOrEqualTo(6).isEqualTo(segmentsServed.get());
     }
 }
