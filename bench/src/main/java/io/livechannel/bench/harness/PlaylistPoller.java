@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
@@ -65,6 +66,7 @@ public final class PlaylistPoller {
     private final io.livechannel.bench.load.LagHistogram responseTimes = new io.livechannel.bench.load.LagHistogram();
     private final SegmentViewer.Totals segmentFetches = new SegmentViewer.Totals();
     private volatile boolean running;
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
     public PlaylistPoller(IntFunction<String> urls, int channels, int fastChannels, Duration fastInterval,
             Duration slowInterval) {
@@ -190,9 +192,12 @@ public final class PlaylistPoller {
 
     /**
      * Stops scheduling polls, waits up to 6 s for the polls in flight and for the segments already listed to be
-     * fetched, then drops what is left (logged, neither fetched nor failed).
+     * fetched, then drops what is left (logged, neither fetched nor failed). Calls after the first return at once.
      */
     public void stop() throws InterruptedException {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
         running = false;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
         while ((inFlight.get() > 0 || segmentFetches.pending.get() > 0) && System.nanoTime() < deadline) {
