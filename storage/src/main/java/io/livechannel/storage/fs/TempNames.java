@@ -16,7 +16,7 @@ final class TempNames {
 
     /** A new name in {@code dir}. */
     Path next(Path dir) {
-        return dir.resolve(prefix + counter.incrementAndGet());
+        return next(dir, "");
     }
 
     /** A new name in {@code dir} ending with {@code suffix}, which tells what the file is to someone looking. */

@@ -336,10 +336,6 @@ public final class ObjectWriteQueue implements AutoCloseable {
      * completion has run, among them the catalog updates that list a stored segment.
      */
     private void finish(Lane lane, PendingWrite w, StoredObject stored, StorageException permanent) {
-        synchronized (this) {
-            lane.writes.remove(w);
-            lane.newest.remove(target(w), w);
-        }
         if (queued != null) { // after the store returned: readers now get the stored version
             queued.withdrawn(w);
         }
@@ -354,7 +350,9 @@ public final class ObjectWriteQueue implements AutoCloseable {
         }
         w.complete(stored, permanent);
         boolean drained;
-        synchronized (this) {
+        synchronized (this) { // only this lane's runner takes w out (a completion may have queued writes behind it)
+            lane.writes.remove(w);
+            lane.newest.remove(target(w), w);
             drained = state.finished(w, permanent != null);
             if (state.pendingWrites() == 0) {
                 notifyAll();
