@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Samples the kernel stacks of a process's storage, catalog and event-loop threads while they are in
 uninterruptible sleep (state D: waiting for the disk, or for a lock held by a thread that waits for it), to find
-what a write thread waited for when a put was slow (docs/benchmarks.md, session 12).
+what a write thread waited for when a put was slow.
 
 Usage (as root, since /proc/<pid>/task/<tid>/stack needs it): bench/scripts/dstacks.py PID OUT [INTERVAL_MS]
 Writes one line per sample: epoch seconds, thread id, thread name, the stack's functions innermost first, joined

@@ -3,13 +3,11 @@
 #   A. 500 publishers, 20 s ramp, 60 s hold, against livechannel then nginx-rtmp, each after two unmeasured warm-up
 #      rounds of 300 publishers for 90 s, each round on new channels: latency, late segments, memory, CPU (with the
 #      playlist-polling load). The warm-up is what lets C2 compile the per-segment code (run once per segment: 150
-#      times a second here) before the window; with 100 publishers C2 still compiled 370 methods for the first time
-#      inside the window (docs/benchmarks.md, session 7). A round lasts 90 s because a replaced playlist's file was
-#      reused only after 60 s (RecycledFiles) until session 13 (5 s since): after a 60 s warm-up that path, and its
-#      C2 compilation, began inside the window (session 8); kept at 90 s so that runs stay comparable. The second
+#      times a second here) before the window: a smaller warm-up leaves hundreds of first C2 compilations inside
+#      it. Rounds last 90 s so that runs stay comparable with the earlier results in docs/benchmarks.md. The second
 #      round is a wave of new channels meeting code compiled under load, which deoptimizes and recompiles what the
-#      first round's profile had not seen (session 11: C2 in the window 1.9-3.3 s after one round, about 1 s after
-#      two); then the playlist GET comparison with wrk;
+#      first round's profile had not seen, before the window instead of in it (C2 in the window falls to about a
+#      third); then the playlist GET comparison with wrk;
 #   B. the same load with polling reduced to one GET per channel every 5 s: CPU per GB ingested;
 #   C. the JMH benchmarks of chunk decoding and signature verification;
 #   W. only the playlist GET comparison (both servers started, a 1-publisher load, then wrk).
@@ -23,7 +21,7 @@ cd "$(dirname "$0")/../.."
 publishers=${PUBLISHERS:-500}; ramp=${RAMP:-20}; hold=${HOLD:-60}; warm=${WARM:-300}; warm_s=${WARM_S:-90}
 export WARM_ROUNDS=${WARM_ROUNDS:-2}
 # Each pass waits 400 s before its first target (side-by-side.sh): nginx-rtmp deletes old fragments as it runs, and
-# on ext4 without a journal the next target's inode allocations would scan those inodes for 6 minutes (session 10).
+# on ext4 without a journal the next target's inode allocations would scan those inodes for 6 minutes.
 export SETTLE_S=${SETTLE_S:-400}
 out=$(realpath -m "${OUT_DIR:-bench/target/full-$(date -u +%Y%m%dT%H%M%S)}")
 passes=${PASSES:-A B C}

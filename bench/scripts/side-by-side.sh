@@ -39,15 +39,14 @@ cleanup() {
 trap cleanup EXIT
 
 rm -rf "$out_dir/nginx" "$out_dir/ours-data"
-# Let inodes freed by earlier runs settle first. On ext4 without a journal (this VM's root file system), the inode
-# allocator skips every inode freed in the last 60 s (6 minutes while its inode table block is dirty), reading each
-# one's deletion time: after an earlier run's data directory (tens of thousands of files) was deleted, that scan was
-# 10 % of the server's CPU samples (docs/benchmarks.md, session 7), charged to whichever target ran next. `sync`
-# writes the inode tables back, and 65 s later nothing freed before is "recent" -- until the next target allocates
-# inodes in the same table blocks, which dirties them again and makes every inode freed there in the last 6 minutes
-# "recent" once more (session 10: a run started 65 s after deleting the previous run's data paid 7-11 s of system
-# time per window in `recently_deleted`). full-run.sh therefore waits 400 s; after deleting a large tree by hand,
-# wait as long before measuring.
+# Let inodes freed by earlier runs settle first. On ext4 without a journal, the inode allocator skips every inode
+# freed in the last 60 s (6 minutes while its inode table block is dirty), reading each one's deletion time: after
+# an earlier run's data directory (tens of thousands of files) was deleted, that scan can be a tenth of the server's
+# CPU, charged to whichever target runs next. `sync` writes the inode tables back, and 65 s later nothing freed
+# before is "recent" -- until the next target allocates inodes in the same table blocks, which dirties them again
+# and makes every inode freed there in the last 6 minutes "recent" once more (several seconds of system time per
+# window in `recently_deleted`). full-run.sh therefore waits 400 s; after deleting a large tree by hand, wait as
+# long before measuring.
 sync
 sleep "${SETTLE_S:-65}"
 nginx_pid=$(bench/scripts/nginx-rtmp.sh start "$out_dir/nginx" $nginx_rtmp $nginx_http)

@@ -103,7 +103,8 @@ public class CatalogWriteBenchmark {
 
     /**
      * One segment of the next channel in turn: indexed, then its playlist's counters saved, each call its own
-     * commit (the write threads' way until session 8); {@link #batch} does not apply (JMH still runs it per value).
+     * commit, the baseline that batching is measured against; {@link #batch} does not apply (JMH still runs it
+     * per value).
      */
     @Benchmark
     public void oneCommitPerCall(CpuTime cpu) {

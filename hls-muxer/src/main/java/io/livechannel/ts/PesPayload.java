@@ -15,7 +15,7 @@ import io.netty.util.internal.PlatformDependent;
  * <p>Two ways to copy: {@link #copyNext} through the output's {@code ByteBuf} methods, and {@link #copyNextTo} by
  * memory address, which {@link TsWriter} uses for the full packets of a PES when every range and the output have
  * one ({@link #addressable}): it skips the bounds and reference checks a {@code ByteBuf} copy makes on each
- * 184-byte packet, which were most of the muxer's time (see {@code docs/benchmarks.md}, session 9). What keeps that
+ * 184-byte packet, which were most of the muxer's time ({@code TsMuxerBenchmark}). What keeps that
  * safe: {@link #add} checks each range against its buffer's capacity, {@link #addressable} checks that each buffer
  * is still referenced, and the caller checks the output's room.
  */

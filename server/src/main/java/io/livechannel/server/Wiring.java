@@ -51,8 +51,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: one acceptor thread and one event-loop thread per core ({@link NettyRuntime#availableProcessors()};
  * Netty's {@code -Dio.netty.eventLoopThreads} still overrides it), shared by HTTP and RTMP connections; the
  * storage threads are {@link Storage}'s. One loop per core rather than Netty's default of two: under RTMP load
- * every loop wakes once per arriving message, and two loops per core only added context switches
- * (docs/benchmarks.md, "Ingest CPU").
+ * every loop wakes once per arriving message, and two loops per core only added context switches.
  *
  * <p>Shutdown ({@link #close}): stop accepting; end every publish normally so each packager finishes its last
  * segment and playlist; drain the write queue; then close connections, executors and stores.
@@ -150,8 +149,8 @@ public final class Wiring implements AutoCloseable {
         log.info("network transport: {}; RTMP read batching: {}", name, batching);
         // segments in flight are direct memory, which the JVM caps at the heap's maximum unless told otherwise
         log.info("memory: heap at most {} MiB, buffers (segments in flight) at most {} MiB; -Xmx and "
-                + "-XX:MaxDirectMemorySize set them (README, \"Memory\")", Runtime.getRuntime().maxMemory() >> 20,
-                PlatformDependent.maxDirectMemory() >> 20);
+                + "-XX:MaxDirectMemorySize set them (docs/operations.md, \"Memory\")",
+                Runtime.getRuntime().maxMemory() >> 20, PlatformDependent.maxDirectMemory() >> 20);
     }
 
     private void startMetrics() throws IOException {

@@ -107,14 +107,14 @@ final class TargetRun {
     /**
      * An unmeasured load on other channels, with the same ramp and playlist polling, so the measured one meets
      * compiled code on both the ingest and the GET paths (nginx gets the same). The pause after it lets C2 finish
-     * what the warm-up's own end set off: its publishers stopping deoptimizes methods compiled without that path
-     * (session 10: up to 1.5 s of C2 time, which the window used to pay).
+     * what the warm-up's own end set off: its publishers stopping deoptimizes methods compiled without that path,
+     * and their recompilation would otherwise be charged to the measured window.
      *
      * <p>Round {@code round} uses channels of its own. A second round is the first wave of new channels that meets
      * code C2 compiled under load: the profile the first round's compilations were made from has not seen what
      * only a wave of new channels does while that code runs (polls answered 404 before a channel publishes, channel
      * starts, first segments), and those paths then deoptimize and recompile. Without a second round the window's
-     * own ramp paid for that (session 10: 2.8 s of C2 in its first 40 s).
+     * own ramp pays for that.
      */
     private static void warmUp(Target t, RunSettings s, int round) throws IOException, InterruptedException {
         String pattern = s.warmupPattern(round);

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * but the next media sequence is moved past them, since a player may have seen them listed from memory.
  *
  * <p>The publish the crash cut off is then ended as a clean stop would have ended it: its playlist gets
- * {@code #EXT-X-ENDLIST} (players stop reloading it and may play it to its end, as the README promises), and its
+ * {@code #EXT-X-ENDLIST} (players stop reloading it and may play it to its end, as after a clean stop), and its
  * push record gets an end: the end of the last listed segment when that segment is from this push
  * (GetLiveChannelHistory showed such a push as ending at its start).
  *
