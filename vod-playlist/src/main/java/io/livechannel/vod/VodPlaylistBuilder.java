@@ -46,7 +46,7 @@ import java.util.function.Predicate;
  * <p>Threading: stateless and pure; call from any thread. It does no I/O itself, but {@code objectExists} may;
  * the caller runs it where that is allowed (the storage executor, with the {@code SegmentIndex} query).
  * Performance: two passes over the list, one {@link StringBuilder} sized exactly up front, no per-line
- * formatting objects; see {@code docs/benchmarks.md}, "VoD playlists".
+ * formatting objects; see {@code VodPlaylistBenchmark} in {@code docs/benchmarks.md}.
  */
 public final class VodPlaylistBuilder {
     /** Most segments one playlist may list; more is refused with {@link Reason#TOO_MANY_SEGMENTS}. */
