@@ -5,6 +5,7 @@ import io.livechannel.bench.rtmpclient.ChunkWriter;
 import io.livechannel.bench.rtmpclient.PrechunkedStream;
 import io.livechannel.rtmp.RtmpLimits;
 import io.livechannel.rtmp.chunk.ChunkDecoder;
+import io.livechannel.rtmp.chunk.PublishAdmitted;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -51,6 +52,10 @@ public class ChunkDecodeBenchmark {
     @Param({"16384", "65536"})
     public int readBytes;
 
+    /** Whether the decoder has seen {@link PublishAdmitted} (a publisher's buffers are allocated at once). */
+    @Param({"true", "false"})
+    public boolean admitted;
+
     private PrechunkedStream stream;
     private ByteBuf window;
     private EmbeddedChannel channel;
@@ -79,6 +84,9 @@ public class ChunkDecodeBenchmark {
         }
         window = stream.retainedMessages(1, end);
         channel = new EmbeddedChannel(new ChunkDecoder(RtmpLimits.defaults()));
+        if (admitted) {
+            channel.pipeline().fireUserEventTriggered(PublishAdmitted.EVENT);
+        }
         ByteBuf setChunkSize = Unpooled.buffer(16);
         new ChunkWriter(ChunkDecoder.DEFAULT_CHUNK_SIZE).write(setChunkSize,
                 new ChunkWriter.MessageHeader(2, 0, 1, 0), Unpooled.buffer(4).writeInt(ChunkWriter.OBS_CHUNK_SIZE),

@@ -2,9 +2,11 @@ package io.livechannel.rtmp;
 
 import io.livechannel.rtmp.chunk.ChunkDecoder;
 import io.livechannel.rtmp.chunk.ChunkEncoder;
+import io.livechannel.rtmp.chunk.UnadmittedMemory;
 import io.livechannel.rtmp.handshake.HandshakeDecoder;
 import io.livechannel.rtmp.message.MessageEncoder;
 import io.livechannel.rtmp.session.ReadBatching;
+import io.livechannel.rtmp.session.RefusalLog;
 import io.livechannel.rtmp.session.SessionHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.ReadTimeoutHandler;
@@ -23,8 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * rtmp-message-encoder MessageEncoder    RtmpMessage → RawMessage
  * rtmp-session        SessionHandler     RawMessage: audio/video → MediaSink, the rest via MessageReader
  * </pre>
- * While a publish lasts, {@code rtmp-read-batching} ({@link ReadBatching}) sits first: it counts what each read
- * brings and sets the socket's receive low-water mark from it.
+ * While a publish lasts, {@code rtmp-read-batching} ({@link ReadBatching}) sits just before the session: it
+ * counts what each read brings (from the chunk decoder's {@code ReadProgress} events) and sets the socket's
+ * receive low-water mark from it. Until a publish is admitted, every connection's chunk decoder draws on one
+ * server-wide {@link UnadmittedMemory}, and the session closes it after {@code RtmpLimits.admissionTimeout}.
  * There is no message decoder handler on the inbound side: the session takes audio and video payloads straight
  * from the {@code RawMessage} (one pipeline hop and the typed message objects less per media message) and reads
  * the rare other types with a {@link io.livechannel.rtmp.message.MessageReader}.
@@ -37,11 +41,19 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RtmpChannelInitializer {
     private final RtmpConfig config;
     private final ReadBatching readBatching;
+    private final UnadmittedMemory unadmitted;
+    private final RefusalLog refusals = new RefusalLog();
     private final AtomicLong connections = new AtomicLong();
 
     public RtmpChannelInitializer(RtmpConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.readBatching = new ReadBatching(config.limits().readBatchHold());
+        this.unadmitted = new UnadmittedMemory(config.limits().maxBytesBeforeAdmissionTotal());
+    }
+
+    /** What the connections not yet admitted to publish hold together now. */
+    public long unadmittedBytes() {
+        return unadmitted.heldBytes();
     }
 
     /** Whether publishing connections get fewer, larger reads (see {@link ReadBatching}) where the transport allows. */
@@ -56,9 +68,9 @@ public final class RtmpChannelInitializer {
         pipeline.addLast("rtmp-read-timeout",
                 new ReadTimeoutHandler(limits.readIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         pipeline.addLast("rtmp-handshake", new HandshakeDecoder(limits.handshakeTimeout(), ThreadLocalRandom.current()));
-        pipeline.addLast("rtmp-chunk-decoder", new ChunkDecoder(limits));
+        pipeline.addLast("rtmp-chunk-decoder", new ChunkDecoder(limits, unadmitted));
         pipeline.addLast("rtmp-chunk-encoder", new ChunkEncoder());
         pipeline.addLast("rtmp-message-encoder", new MessageEncoder());
-        pipeline.addLast("rtmp-session", new SessionHandler(config, id, readBatching));
+        pipeline.addLast("rtmp-session", new SessionHandler(config, id, readBatching, refusals));
     }
 }

@@ -22,6 +22,11 @@ public final class RtmpProtocolException extends RuntimeException {
         TOO_MANY_CHUNK_STREAMS,
         /** Partial messages would exceed {@code RtmpLimits.maxBufferedBytesPerConnection}. */
         BUFFER_LIMIT,
+        /**
+         * A connection not yet admitted to publish would hold more than {@code RtmpLimits.maxBytesBeforeAdmission},
+         * or all such connections together more than {@code maxBytesBeforeAdmissionTotal}.
+         */
+        BEFORE_ADMISSION_LIMIT,
         /** Set Chunk Size of 0, with the reserved bit set, or above the limit. */
         BAD_CHUNK_SIZE,
         /** A protocol control or user control message of the wrong length. */

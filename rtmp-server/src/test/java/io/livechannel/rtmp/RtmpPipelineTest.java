@@ -9,9 +9,10 @@ import io.livechannel.rtmp.amf.AmfObject;
 import io.livechannel.rtmp.amf.AmfString;
 import io.livechannel.rtmp.amf.AmfValue;
 import io.livechannel.rtmp.chunk.ChunkDecoder;
+import io.livechannel.rtmp.chunk.RawMessage;
 import io.livechannel.rtmp.command.StatusCode;
 import io.livechannel.rtmp.message.CommandMessage;
-import io.livechannel.rtmp.message.MessageDecoder;
+import io.livechannel.rtmp.message.MessageReader;
 import io.livechannel.rtmp.message.SetChunkSize;
 import io.livechannel.rtmp.message.SetPeerBandwidth;
 import io.livechannel.rtmp.message.UserControl;
@@ -87,11 +88,18 @@ class RtmpPipelineTest {
         }
         assertThat(all.readUnsignedByte()).isEqualTo((short) 3); // S0
         all.skipBytes(2 * 1536);                                  // S1, S2
-        EmbeddedChannel client = new EmbeddedChannel(new ChunkDecoder(RtmpLimits.defaults()), new MessageDecoder(16));
-        client.writeInbound(all);
+        return typed(all);
+    }
+
+    /** The typed messages in {@code chunks} (released), read as a client would: chunk decoder, message reader. */
+    private static List<Object> typed(ByteBuf chunks) {
+        EmbeddedChannel client = new EmbeddedChannel(new ChunkDecoder(RtmpLimits.defaults()));
+        client.writeInbound(chunks);
+        MessageReader reader = new MessageReader(16);
         List<Object> out = new ArrayList<>();
-        for (Object m; (m = client.readInbound()) != null; ) {
-            out.add(m);
+        for (RawMessage raw; (raw = client.readInbound()) != null; ) {
+            reader.read(raw, out::add);
+            raw.release();
         }
         assertThat(client.finishAndReleaseAll()).isFalse();
         return out;
@@ -288,18 +296,103 @@ class RtmpPipelineTest {
         assertThat(kicked).isCompletedWithValue(true);
         assertThat(registry.isLive("examplebucket", "test-channel")).isFalse();
         ByteBuf out = channel.readOutbound();
-        EmbeddedChannel client = new EmbeddedChannel(new ChunkDecoder(RtmpLimits.defaults()), new MessageDecoder(16));
-        client.writeInbound(Unpooled.wrappedBuffer(
+        List<Object> messages = typed(Unpooled.wrappedBuffer(
                 io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {0x02, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0, 0, 0x10, 0}),
                 out)); // the server set its chunk size to 4096 earlier in the stream
-        client.readInbound(); // our own Set Chunk Size prefix
-        CommandMessage status = client.readInbound();
+        CommandMessage status = (CommandMessage) messages.get(1); // after our own Set Chunk Size prefix
         assertThat(status.values().get(3)).isEqualTo(info(StatusCode.PUBLISH_DENIED, "the channel was disabled or deleted"));
-        client.finishAndReleaseAll();
         assertThat(channel.isActive()).isTrue(); // lingering so the encoder reads the reason
         channel.advanceTimeBy(500, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.isActive()).isFalse();
+        channel.finishAndReleaseAll();
+    }
+    /** The handshake as ffmpeg sent it (C0C1 captured, C2 as zeros); the server's S0S1S2 are released. */
+    private static void handshake(EmbeddedChannel channel) throws IOException {
+        byte[] c0c1 = resource("handshake/ffmpeg-5.1-c0c1.bin");
+        channel.writeInbound(Unpooled.wrappedBuffer(c0c1), Unpooled.wrappedBuffer(new byte[1536]));
+        for (Object m; (m = channel.readOutbound()) != null; ) {
+            io.netty.util.ReferenceCountUtil.release(m);
+        }
+    }
+
+    /** Issue 29 finding 2: after the handshake, two chunk headers announcing 8 MiB messages, then more chunks. */
+    @Test
+    void announcedHugeMessagesBeforeAPublishHoldWhatArrivedAndAreClosedAtTheConnectionsLimit() throws IOException {
+        io.netty.buffer.UnpooledByteBufAllocator allocator = new io.netty.buffer.UnpooledByteBufAllocator(false);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.config().setAllocator(allocator);
+        RtmpChannelInitializer rtmp = initializer(allow());
+        rtmp.addHandlers(channel.pipeline());
+        handshake(channel);
+        long afterHandshake = allocator.metric().usedHeapMemory();
+        byte[] chunk = new byte[128];
+        channel.writeInbound(Unpooled.wrappedBuffer(HexFormat.of().parseHex("0400000080000009" + "01000000")),
+                Unpooled.wrappedBuffer(chunk),
+                Unpooled.wrappedBuffer(HexFormat.of().parseHex("0500000080000009" + "01000000")),
+                Unpooled.wrappedBuffer(chunk));
+        assertThat(rtmp.unadmittedBytes()).as("two chunks held, not 16 MiB").isEqualTo(256);
+        assertThat(allocator.metric().usedHeapMemory() - afterHandshake).isLessThan(4096);
+
+        long sent = 0;
+        while (channel.isActive() && sent < 1 << 20) {
+            channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xc4}), Unpooled.wrappedBuffer(chunk));
+            sent += 129;
+            assertThat(allocator.metric().usedHeapMemory()).isLessThan(RtmpLimits.DEFAULT_MAX_BYTES_BEFORE_ADMISSION);
+        }
+        assertThat(channel.isActive()).as("closed after %d bytes", sent).isFalse();
+        assertThat(sent).isLessThan(RtmpLimits.DEFAULT_MAX_BYTES_BEFORE_ADMISSION);
+        assertThat(rtmp.unadmittedBytes()).isZero();
+        channel.finishAndReleaseAll();
+    }
+
+    /** Issue 29 finding 3: a peer that completes the handshake, then trickles 16 bytes every 5 s. */
+    @Test
+    void aConnectionWithoutAnAdmittedPublishIsClosedFifteenSecondsAfterItStarted() throws IOException {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        initializer(allow()).addHandlers(channel.pipeline());
+        handshake(channel);
+        byte[] chunks = resource("chunk/ffmpeg-5.1-publish-start.bin");
+        for (int at = 0; at < 48; at += 16) {
+            channel.advanceTimeBy(5, TimeUnit.SECONDS);
+            channel.runScheduledPendingTasks();
+            if (channel.isActive()) {
+                channel.writeInbound(Unpooled.wrappedBuffer(chunks, at, 16));
+            }
+        }
+        assertThat(channel.isActive()).as("closed at 15 s, before the read timeout's 30 s").isFalse();
+        assertThat(listener.sinks).isEmpty();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void anEncoderStillWaitingForItsPublishAt15sIsToldWhyAndClosed() throws IOException {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        initializer(r -> new CompletableFuture<>()).addHandlers(channel.pipeline()); // never answers
+        channel.writeInbound(Unpooled.wrappedBuffer(ffmpegSession()));
+        channel.advanceTimeBy(15, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        List<Object> replies = replies(channel);
+        assertThat(values(replies.get(replies.size() - 1))).containsExactly(new AmfString("onStatus"),
+                new AmfNumber(0), AmfNull.INSTANCE, info(StatusCode.PUBLISH_DENIED, "no publish admitted within 15000 ms"));
+        channel.advanceTimeBy(500, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isActive()).isFalse();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void anAdmittedPublisherOutlivesTheAdmissionTimeout() throws IOException {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        RtmpChannelInitializer rtmp = initializer(allow());
+        rtmp.addHandlers(channel.pipeline());
+        channel.writeInbound(Unpooled.wrappedBuffer(ffmpegSession()));
+        channel.runPendingTasks();
+        assertThat(rtmp.unadmittedBytes()).isZero();
+        channel.advanceTimeBy(20, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isActive()).isTrue();
+        assertThat(listener.sinks.poll().end).isNotDone();
         channel.finishAndReleaseAll();
     }
 }

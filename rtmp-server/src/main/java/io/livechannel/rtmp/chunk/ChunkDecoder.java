@@ -19,16 +19,26 @@ import java.util.List;
  * Acknowledgement messages (§5.4.3) written through the whole pipeline.
  *
  * <p>Emits {@link RawMessage}s in completion order; Abort is consumed here, Set Chunk Size and Window
- * Acknowledgement Size are applied and passed on.
+ * Acknowledgement Size are applied and passed on. After decoding each read it fires a {@link ReadProgress} user
+ * event (bytes read, the incomplete message that misses the most), for read scheduling behind it.
  *
  * <table>
  *   <caption>limits (from {@link RtmpLimits}), each checked before allocation</caption>
  *   <tr><td>maxMessageSizeBytes</td><td>announced message length</td></tr>
  *   <tr><td>maxChunkStreams</td><td>distinct chunk stream ids on one connection</td></tr>
- *   <tr><td>maxBufferedBytesPerConnection</td><td>sum of the lengths of partial messages</td></tr>
  *   <tr><td>maxChunkSizeBytes</td><td>the peer's Set Chunk Size</td></tr>
+ *   <tr><td>maxBytesBeforeAdmission</td><td>until {@link PublishAdmitted}: partial messages' buffers plus unread
+ *       input</td></tr>
+ *   <tr><td>maxBytesBeforeAdmissionTotal</td><td>the same for all unadmitted connections together, through the
+ *       shared {@link UnadmittedMemory}</td></tr>
+ *   <tr><td>maxBufferedBytesPerConnection</td><td>after admission: partial messages' buffers</td></tr>
  * </table>
  * A violation throws {@link RtmpProtocolException} and the decoder discards all further input.
+ *
+ * <p>Memory: a peer's announced message length is only a bound. Until the publish is admitted a partial message's
+ * buffer starts at one chunk and grows as its bytes arrive, so two headers announcing 8 MiB messages cost two
+ * chunks, not 16 MiB. An admitted publisher's multi-chunk message gets a buffer of its announced length at once
+ * (at most maxMessageSizeBytes), so its chunks are copied once, with no regrowth on the hot path.
  *
  * <p>Interop: fmt 3 continuation chunks of a message with an extended timestamp repeat the 4 extended bytes
  * (spec, FFmpeg, librtmp) but some encoders omit them; as SRS does, the 4 bytes are consumed only if they equal
@@ -38,7 +48,7 @@ import java.util.List;
  * retained slice of the input buffer ({@code readRetainedSlice}), so the emitted {@code RawMessage} holds one
  * reference on the read buffer until its consumer releases it (a consumer that keeps the payload past the call
  * pins that whole read buffer, and the next read is then merged into a fresh cumulation). A message of several
- * chunks is copied into a buffer of exactly its length, owned here until it is emitted (ownership moves into the
+ * chunks is copied into its own buffer, owned here until it is emitted (ownership moves into the
  * {@code RawMessage}) or released on Abort or handler removal. Threading: one instance per connection.
  */
 public final class ChunkDecoder extends ByteToMessageDecoder {
@@ -47,12 +57,11 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     static final int MAX_CHUNK_STREAM_ID = 65599;
     private static final long EXTENDED_TIMESTAMP_MARKER = 0xFFFFFF;
     private static final long UINT32_MASK = 0xFFFFFFFFL;
-    /** RTMP message type 9, video (the chunk layer does not otherwise look at types beyond protocol control). */
-    private static final int VIDEO_TYPE_ID = 9;
 
     private enum State { READ_BASIC_HEADER, READ_MESSAGE_HEADER, READ_EXTENDED_TIMESTAMP, READ_PAYLOAD, DISCARD }
 
     private final RtmpLimits limits;
+    private final UnadmittedMemory unadmitted;
     private final IntObjectMap<ChunkStreamContext> streams = new IntObjectHashMap<>();
     private final AcknowledgementWindow acknowledgements = new AcknowledgementWindow();
     private State state = State.READ_BASIC_HEADER;
@@ -62,14 +71,24 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     private int chunkBytesLeft;
     /** The current message is one chunk: its payload will be sliced from the input, nothing is allocated. */
     private boolean singleChunk;
+    /** The capacity of all partial messages' buffers. */
     private long bufferedBytes;
-    /** The chunk stream whose partial message is a video keyframe, for {@link #bytesToFinishKeyframe}; or null. */
-    private ChunkStreamContext keyframe;
-    private int lastKeyframeBytes;
+    /** Until admitted: what this connection has taken from {@link #unadmitted}; 0 after. */
+    private long unadmittedBytes;
+    private boolean admitted;
+    /** Wire bytes received since the last {@link ReadProgress}. */
+    private long bytesRead;
     private ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
 
+    /** A decoder with its own before-admission budget (for clients and tests; a server shares one). */
     public ChunkDecoder(RtmpLimits limits) {
+        this(limits, new UnadmittedMemory(limits.maxBytesBeforeAdmissionTotal()));
+    }
+
+    /** @param unadmitted the server-wide budget of connections not yet admitted to publish */
+    public ChunkDecoder(RtmpLimits limits, UnadmittedMemory unadmitted) {
         this.limits = limits;
+        this.unadmitted = unadmitted;
     }
 
     /** The peer's current chunk size. */
@@ -77,33 +96,48 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         return chunkSize;
     }
 
-    /**
-     * At most the bytes still to arrive before the video keyframe being reassembled is complete (its missing
-     * payload less what waits unread in the input; chunk headers and interleaved audio are not counted, so this
-     * never exceeds the true figure); 0 when no keyframe is under way. Read batching lowers the socket's
-     * low-water mark to it, so the message that cuts a segment is read as soon as its last byte arrives. The
-     * frame type is the high nibble's low 3 bits of the first payload byte, in the legacy FLV video tag and in
-     * Enhanced RTMP alike; 1 is a keyframe.
-     */
-    public int bytesToFinishKeyframe() {
-        ChunkStreamContext c = keyframe;
-        if (c == null || c.partial == null) {
-            return 0;
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf buf) {
+            bytesRead += buf.readableBytes();
         }
-        return Math.max(1, c.messageLength - c.partial.writerIndex() - internalBuffer().readableBytes());
+        super.channelRead(ctx, msg);
     }
 
-    /**
-     * The payload size of the last complete video keyframe, 0 before the first. Read batching keeps the socket's
-     * low-water mark at most half of it, so that a keyframe always fills the mark by itself and is never held.
-     */
-    public int lastKeyframeBytes() {
-        return lastKeyframeBytes;
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (bytesRead > 0 && state != State.DISCARD) {
+            ctx.fireUserEventTriggered(progress());
+            bytesRead = 0;
+        }
+        super.channelReadComplete(ctx);
     }
 
-    /** Whether a video payload (legacy FLV tag or Enhanced RTMP) starts a keyframe: frame type 1 in its first byte. */
-    private static boolean isKeyframe(ByteBuf payload) {
-        return payload.isReadable() && ((payload.getUnsignedByte(payload.readerIndex()) >> 4) & 0x7) == 1;
+    private ReadProgress progress() {
+        ChunkStreamContext most = null;
+        int mostMissing = 0;
+        for (ChunkStreamContext c : streams.values()) {
+            if (c.partial != null && c.messageLength - c.partial.writerIndex() > mostMissing) {
+                most = c;
+                mostMissing = c.messageLength - c.partial.writerIndex();
+            }
+        }
+        if (most == null) {
+            return new ReadProgress(bytesRead, -1, -1, 0);
+        }
+        int firstByte = most.partial.writerIndex() > 0 ? most.partial.getUnsignedByte(0) : -1;
+        int missing = Math.max(1, mostMissing - internalBuffer().readableBytes());
+        return new ReadProgress(bytesRead, most.typeId, firstByte, missing);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == PublishAdmitted.EVENT && !admitted) {
+            admitted = true;
+            unadmitted.release(unadmittedBytes);
+            unadmittedBytes = 0;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override
@@ -124,6 +158,9 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
                 if (state == before && in.readerIndex() == index) {
                     break;
                 }
+            }
+            if (!admitted) {
+                reserve(0, in.readableBytes()); // unread input counts too: a large chunk size lets it wait there
             }
         } catch (RtmpProtocolException e) {
             state = State.DISCARD;
@@ -268,14 +305,55 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** Admitted: a buffer of the announced length. Before: one chunk's worth, grown as the bytes arrive. */
     private void allocate(ChunkStreamContext c) {
         int length = c.messageLength;
-        if (bufferedBytes + length > limits.maxBufferedBytesPerConnection()) {
-            throw new RtmpProtocolException(Reason.BUFFER_LIMIT, "partial messages of " + (bufferedBytes + length)
-                    + " bytes exceed maxBufferedBytesPerConnection " + limits.maxBufferedBytesPerConnection());
+        int capacity = admitted ? length : Math.min(length, chunkSize);
+        reserve(capacity, 0);
+        c.partial = allocator.buffer(capacity, length);
+    }
+
+    /** Makes room for {@code n} more bytes in {@code partial}, as the allocator would grow it, within the limits. */
+    private void ensureWritable(ByteBuf partial, int n) {
+        if (partial.writableBytes() >= n) {
+            return;
         }
-        c.partial = allocator.buffer(length, length);
-        bufferedBytes += length;
+        int capacity = allocator.calculateNewCapacity(partial.writerIndex() + n, partial.maxCapacity());
+        reserve(capacity - partial.capacity(), 0);
+        partial.capacity(capacity);
+    }
+
+    /**
+     * Accounts {@code more} bytes about to be allocated for partial messages; before admission also the
+     * {@code unread} input left when a decode ends (0 in between), against this connection's and the server-wide
+     * limit. Throws before anything is allocated when a limit would be passed.
+     */
+    private void reserve(int more, int unread) {
+        long partials = bufferedBytes + more;
+        if (admitted) {
+            if (partials > limits.maxBufferedBytesPerConnection()) {
+                throw new RtmpProtocolException(Reason.BUFFER_LIMIT, "partial messages of " + partials
+                        + " bytes exceed maxBufferedBytesPerConnection " + limits.maxBufferedBytesPerConnection());
+            }
+            bufferedBytes = partials;
+            return;
+        }
+        long held = partials + unread;
+        if (held > limits.maxBytesBeforeAdmission()) {
+            throw new RtmpProtocolException(Reason.BEFORE_ADMISSION_LIMIT, held
+                    + " bytes held before the publish was admitted exceed maxBytesBeforeAdmission "
+                    + limits.maxBytesBeforeAdmission());
+        }
+        long delta = held - unadmittedBytes;
+        if (delta > 0 && !unadmitted.tryReserve(delta)) {
+            throw new RtmpProtocolException(Reason.BEFORE_ADMISSION_LIMIT, "connections not admitted to publish "
+                    + "hold " + unadmitted.heldBytes() + " bytes; " + delta + " more would exceed "
+                    + "maxBytesBeforeAdmissionTotal " + unadmitted.limitBytes());
+        } else if (delta < 0) {
+            unadmitted.release(-delta);
+        }
+        unadmittedBytes = held;
+        bufferedBytes = partials;
     }
 
     private State readPayload(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -290,16 +368,9 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             return State.READ_BASIC_HEADER;
         }
         int n = Math.min(chunkBytesLeft, in.readableBytes());
-        boolean first = c.partial.writerIndex() == 0;
+        ensureWritable(c.partial, n);
         in.readBytes(c.partial, n);
         chunkBytesLeft -= n;
-        if (first && n > 0) {
-            if (c.typeId == VIDEO_TYPE_ID && isKeyframe(c.partial)) {
-                keyframe = c;
-            } else if (keyframe == c) {
-                keyframe = null; // that keyframe was aborted; this is another message
-            }
-        }
         if (chunkBytesLeft > 0) {
             return State.READ_PAYLOAD;
         }
@@ -308,18 +379,12 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         }
         ByteBuf payload = c.partial;
         c.partial = null;
-        bufferedBytes -= c.messageLength;
-        if (keyframe == c) {
-            keyframe = null;
-        }
+        bufferedBytes -= payload.capacity();
         emit(ctx, new RawMessage(c.chunkStreamId, c.timestamp, c.typeId, c.messageStreamId, payload), out);
         return State.READ_BASIC_HEADER;
     }
 
     private void emit(ChannelHandlerContext ctx, RawMessage message, List<Object> out) {
-        if (message.typeId() == VIDEO_TYPE_ID && isKeyframe(message.content())) {
-            lastKeyframeBytes = message.content().readableBytes();
-        }
         if (applyControl(ctx, message)) {
             out.add(message);
         } else {
@@ -329,19 +394,20 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
 
     /** Applies Set Chunk Size, Abort and Window Acknowledgement Size; false when the message is consumed. */
     private boolean applyControl(ChannelHandlerContext ctx, RawMessage message) {
-        int type = message.typeId();
-        if (type != 1 && type != 2 && type != 5) {
+        MessageType type = message.type();
+        if (type != MessageType.SET_CHUNK_SIZE && type != MessageType.ABORT
+                && type != MessageType.WINDOW_ACKNOWLEDGEMENT_SIZE) {
             return true;
         }
         ByteBuf p = message.content();
         if (p.readableBytes() < 4) {
             message.release();
             throw new RtmpProtocolException(Reason.BAD_MESSAGE,
-                    "protocol control message type " + type + " of " + p.readableBytes() + " bytes, need 4");
+                    "protocol control message " + type + " of " + p.readableBytes() + " bytes, need 4");
         }
         long value = p.getUnsignedInt(p.readerIndex());
         switch (type) {
-            case 1 -> {
+            case SET_CHUNK_SIZE -> {
                 if (value < 1 || value > limits.maxChunkSizeBytes()) {
                     message.release();
                     throw new RtmpProtocolException(Reason.BAD_CHUNK_SIZE, "Set Chunk Size " + value
@@ -350,7 +416,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
                 chunkSize = (int) value;
                 return true;
             }
-            case 2 -> {
+            case ABORT -> {
                 ChunkStreamContext aborted = streams.get((int) Math.min(value, MAX_CHUNK_STREAM_ID + 1));
                 if (aborted != null && aborted.inMessage()) {
                     dropPartial(aborted);
@@ -365,7 +431,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     }
 
     private void dropPartial(ChunkStreamContext c) {
-        bufferedBytes -= c.messageLength;
+        bufferedBytes -= c.partial.capacity();
         c.releasePartial();
     }
 
@@ -376,6 +442,8 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         }
         streams.clear();
         bufferedBytes = 0;
+        unadmitted.release(unadmittedBytes);
+        unadmittedBytes = 0;
         state = State.DISCARD;
     }
 

@@ -45,7 +45,7 @@ public final class ChunkEncoder extends MessageToByteEncoder<RawMessage> {
             }
             writeBasicHeader(out, 3, msg.chunkStreamId());
         }
-        if (msg.typeId() == 1 && length >= 4) {
+        if (msg.type() == MessageType.SET_CHUNK_SIZE && length >= 4) {
             chunkSize = payload.getInt(payload.readerIndex());
         }
     }

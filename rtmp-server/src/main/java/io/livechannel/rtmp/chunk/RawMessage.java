@@ -35,8 +35,13 @@ public final class RawMessage extends DefaultByteBufHolder {
         return timestamp;
     }
 
+    /** The wire type id, also when {@link #type} is {@link MessageType#UNKNOWN}. */
     public int typeId() {
         return typeId;
+    }
+
+    public MessageType type() {
+        return MessageType.of(typeId);
     }
 
     public int messageStreamId() {

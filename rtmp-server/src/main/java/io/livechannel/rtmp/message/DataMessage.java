@@ -1,6 +1,7 @@
 package io.livechannel.rtmp.message;
 
 import io.livechannel.rtmp.amf.AmfValue;
+import io.livechannel.rtmp.chunk.MessageType;
 import java.util.List;
 
 /**

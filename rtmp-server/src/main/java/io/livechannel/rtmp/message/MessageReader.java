@@ -3,9 +3,10 @@ package io.livechannel.rtmp.message;
 import io.livechannel.rtmp.RtmpProtocolException;
 import io.livechannel.rtmp.RtmpProtocolException.Reason;
 import io.livechannel.rtmp.amf.Amf0Reader;
+import io.livechannel.rtmp.chunk.MessageType;
 import io.livechannel.rtmp.chunk.RawMessage;
 import io.netty.buffer.ByteBuf;
-import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,12 +16,13 @@ import org.slf4j.LoggerFactory;
  * aggregate's. AMF3-envelope commands and data (types 17 and 15) are read as AMF0 after their leading 0x00 format
  * byte, as nginx-rtmp does. Abort is consumed by the chunk decoder; unknown types are dropped (DEBUG).
  *
- * <p>Not a handler: {@link MessageDecoder} wraps it for a pipeline, and the server's
- * {@code SessionHandler} calls it directly for every message but plain audio and video, which it takes from the
- * {@link RawMessage} without a typed copy (one pipeline hop and two objects less per media message).
+ * <p>Not a handler: the server's {@code SessionHandler} calls it for every message but plain audio and video, which
+ * it takes from the {@link RawMessage} without a typed copy (one pipeline hop and two objects less per media
+ * message). Messages go to a consumer one at a time, so an aggregate of many small sub-messages never becomes a
+ * list of them: what one message can make this allocate stays proportional to that message, not a multiple of it.
  *
- * <p>Ownership: {@link #read} neither releases nor retains {@code msg}; audio and video messages it adds to
- * {@code out} hold a retained slice of the payload, released by their consumer. Errors throw
+ * <p>Ownership: {@link #read} neither releases nor retains {@code msg}; each {@link MediaMessage} it hands to
+ * {@code out} holds a retained slice of the payload, released by the consumer. Errors throw
  * {@link RtmpProtocolException}. Threading: one instance per connection (the AMF reader is not shared).
  */
 public final class MessageReader {
@@ -35,22 +37,22 @@ public final class MessageReader {
         this.amf = new Amf0Reader(maxAmfDepth);
     }
 
-    /** Adds the typed message(s) of {@code msg} to {@code out} (none for an unknown type). */
-    public void read(RawMessage msg, List<Object> out) {
+    /** Hands the typed message(s) of {@code msg} to {@code out}, in order (none for an unknown type). */
+    public void read(RawMessage msg, Consumer<RtmpMessage> out) {
         ByteBuf p = msg.content();
-        MessageType type = MessageType.of(msg.typeId());
+        MessageType type = msg.type();
+        int msid = msg.messageStreamId();
         switch (type) {
-            case SET_CHUNK_SIZE -> out.add(new SetChunkSize(readInt(p, type)));
-            case ACKNOWLEDGEMENT -> out.add(new Acknowledgement(readUnsignedInt(p, type)));
-            case WINDOW_ACKNOWLEDGEMENT_SIZE -> out.add(new WindowAcknowledgementSize(readUnsignedInt(p, type)));
-            case SET_PEER_BANDWIDTH -> out.add(readSetPeerBandwidth(p));
-            case USER_CONTROL -> out.add(readUserControl(p));
-            case AUDIO -> out.add(new AudioMessage(msg.timestamp(), msg.messageStreamId(), p.retainedSlice()));
-            case VIDEO -> out.add(new VideoMessage(msg.timestamp(), msg.messageStreamId(), p.retainedSlice()));
-            case DATA_AMF0 -> out.add(new DataMessage(msg.messageStreamId(), msg.timestamp(), amf.readAll(p.duplicate())));
-            case DATA_AMF3 -> out.add(new DataMessage(msg.messageStreamId(), msg.timestamp(), amf.readAll(skipEnvelope(p))));
-            case COMMAND_AMF0 -> out.add(new CommandMessage(msg.messageStreamId(), amf.readAll(p.duplicate())));
-            case COMMAND_AMF3 -> out.add(new CommandMessage(msg.messageStreamId(), amf.readAll(skipEnvelope(p))));
+            case SET_CHUNK_SIZE -> out.accept(new SetChunkSize(readInt(p, type)));
+            case ACKNOWLEDGEMENT -> out.accept(new Acknowledgement(readUnsignedInt(p, type)));
+            case WINDOW_ACKNOWLEDGEMENT_SIZE -> out.accept(new WindowAcknowledgementSize(readUnsignedInt(p, type)));
+            case SET_PEER_BANDWIDTH -> out.accept(readSetPeerBandwidth(p));
+            case USER_CONTROL -> out.accept(readUserControl(p));
+            case AUDIO, VIDEO -> out.accept(new MediaMessage(type, msg.timestamp(), msid, p.retainedSlice()));
+            case DATA_AMF0 -> out.accept(new DataMessage(msid, msg.timestamp(), amf.readAll(p.duplicate())));
+            case DATA_AMF3 -> out.accept(new DataMessage(msid, msg.timestamp(), amf.readAll(skipEnvelope(p))));
+            case COMMAND_AMF0 -> out.accept(new CommandMessage(msid, amf.readAll(p.duplicate())));
+            case COMMAND_AMF3 -> out.accept(new CommandMessage(msid, amf.readAll(skipEnvelope(p))));
             case AGGREGATE -> readAggregate(msg, out);
             case ABORT, UNKNOWN -> log.debug("rtmp skipped message type {}", msg.typeId());
         }
@@ -106,7 +108,7 @@ public final class MessageReader {
      * +---------+---------+-----------+-------------+------------+--------+-------------------+
      * Sub-message timestamps are rebased: aggregate ts + (sub ts - first sub ts).
      */
-    private void readAggregate(RawMessage msg, List<Object> out) {
+    private void readAggregate(RawMessage msg, Consumer<RtmpMessage> out) {
         ByteBuf p = msg.content().duplicate();
         long firstTimestamp = -1;
         while (p.readableBytes() >= AGGREGATE_HEADER_LENGTH) {
@@ -124,10 +126,10 @@ public final class MessageReader {
             long timestamp = (msg.timestamp() + ts - firstTimestamp) & 0xFFFFFFFFL;
             p.skipBytes(AGGREGATE_HEADER_LENGTH);
             ByteBuf data = p.readSlice(size);
-            switch (MessageType.of(subType)) {
-                case AUDIO -> out.add(new AudioMessage(timestamp, msg.messageStreamId(), data.retain()));
-                case VIDEO -> out.add(new VideoMessage(timestamp, msg.messageStreamId(), data.retain()));
-                case DATA_AMF0 -> out.add(new DataMessage(msg.messageStreamId(), timestamp, amf.readAll(data)));
+            MessageType sub = MessageType.of(subType);
+            switch (sub) {
+                case AUDIO, VIDEO -> out.accept(new MediaMessage(sub, timestamp, msg.messageStreamId(), data.retain()));
+                case DATA_AMF0 -> out.accept(new DataMessage(msg.messageStreamId(), timestamp, amf.readAll(data)));
                 default -> log.debug("skipped aggregate sub-message type {}", subType);
             }
             p.skipBytes(Math.min(AGGREGATE_BACK_POINTER_LENGTH, p.readableBytes()));

@@ -1,8 +1,10 @@
 package io.livechannel.rtmp.message;
 
+import io.livechannel.rtmp.chunk.MessageType;
+
 /** A decoded RTMP message: the closed family the session handles. */
 public sealed interface RtmpMessage
         permits SetChunkSize, Acknowledgement, WindowAcknowledgementSize, SetPeerBandwidth, UserControl,
-        AudioMessage, VideoMessage, CommandMessage, DataMessage {
+        MediaMessage, CommandMessage, DataMessage {
     MessageType type();
 }

@@ -1,5 +1,7 @@
 package io.livechannel.rtmp.message;
 
+import io.livechannel.rtmp.chunk.MessageType;
+
 /** Set Chunk Size (RTMP spec §5.4.1, type 1): the sender's chunk size from now on, [1, 0xFFFFFF]. */
 public record SetChunkSize(int chunkSizeBytes) implements RtmpMessage {
     public SetChunkSize {

@@ -1,5 +1,6 @@
 package io.livechannel.rtmp.message;
 
+import io.livechannel.rtmp.chunk.MessageType;
 import java.util.Objects;
 
 /** Set Peer Bandwidth (RTMP spec §5.4.5, type 6): window size and limit type. */

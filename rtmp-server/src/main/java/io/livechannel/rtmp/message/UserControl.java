@@ -1,5 +1,6 @@
 package io.livechannel.rtmp.message;
 
+import io.livechannel.rtmp.chunk.MessageType;
 import java.util.Objects;
 
 /**

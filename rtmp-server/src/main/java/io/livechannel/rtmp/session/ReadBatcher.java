@@ -1,6 +1,9 @@
 package io.livechannel.rtmp.session;
 
-import io.livechannel.rtmp.chunk.ChunkDecoder;
+import io.livechannel.flv.FrameType;
+import io.livechannel.rtmp.chunk.MessageType;
+import io.livechannel.rtmp.chunk.RawMessage;
+import io.livechannel.rtmp.chunk.ReadProgress;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,9 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link ReadBatching} of one publishing connection, at the head of its pipeline while the publish lasts:
- * counts the bytes each read brings (passing every buffer on untouched) and, on its loop's tick, sets the
- * socket's receive low-water mark from them.
+ * The {@link ReadBatching} of one publishing connection, behind the chunk decoder while the publish lasts: counts
+ * the bytes each read brings (from the decoder's {@link ReadProgress} events) and, on its loop's tick, sets the
+ * socket's receive low-water mark from them. It reads FLV video tags' frame type from the messages it passes on
+ * untouched (the size of the last keyframe) and from the progress events (a keyframe under way); the chunk layer
+ * knows nothing of keyframes.
  *
  * <p>Threading: everything runs on the channel's event loop.
  */
@@ -33,8 +38,8 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
      * while a keyframe is under way and fewer bytes than that are missing from it.
      */
     private int mark = 1;
-    /** The chunk layer behind this handler, which knows what is missing from a keyframe; null in bare pipelines. */
-    private ChunkDecoder chunks;
+    /** The payload size of the last complete video keyframe, 0 before the first. */
+    private int lastKeyframeBytes;
     /** For the debug line at the end: how well the batching did. */
     private long reads;
     private long bytes;
@@ -48,7 +53,6 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.chunks = ctx.pipeline().get(ChunkDecoder.class);
         windowStartNanos = batching.nanoTime();
         batching.register(this, ctx.executor());
     }
@@ -66,16 +70,36 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ByteBuf buf) {
-            windowBytes += buf.readableBytes();
-            bytes += buf.readableBytes();
+        if (msg instanceof RawMessage m && m.type() == MessageType.VIDEO && isKeyframe(m.content())) {
+            lastKeyframeBytes = m.content().readableBytes();
         }
-        readsSinceTick++;
-        reads++;
         ctx.fireChannelRead(msg);
-        if (chunks != null && rateMark > 1 && !ctx.isRemoved()) {
-            followKeyframe();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ReadProgress progress) {
+            windowBytes += progress.bytesRead();
+            bytes += progress.bytesRead();
+            readsSinceTick++;
+            reads++;
+            if (rateMark > 1) {
+                followKeyframe(progress);
+            }
         }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * Whether a video payload starts a keyframe: frame type 1 in the high nibble's low 3 bits of its first byte, in
+     * the legacy FLV video tag (E.4.3.1) and in Enhanced RTMP alike.
+     */
+    private static boolean isKeyframe(int firstByte) {
+        return firstByte >= 0 && FrameType.of((firstByte >> 4) & 0x7) == FrameType.KEY;
+    }
+
+    private static boolean isKeyframe(ByteBuf payload) {
+        return payload.isReadable() && isKeyframe(payload.getUnsignedByte(payload.readerIndex()));
     }
 
     /**
@@ -83,8 +107,10 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
      * once the keyframe is complete: over a real network a keyframe arrives in many TCP segments, and its last
      * bytes would otherwise wait for the next messages to fill the mark. Two system calls per keyframe.
      */
-    private void followKeyframe() {
-        int missing = chunks.bytesToFinishKeyframe();
+    private void followKeyframe(ReadProgress progress) {
+        boolean keyframeUnderWay = progress.incompleteTypeId() == MessageType.VIDEO.id()
+                && isKeyframe(progress.incompleteFirstByte());
+        int missing = keyframeUnderWay ? progress.incompleteBytesMissing() : 0;
         int wanted = missing > 0 && missing < rateMark ? missing : rateMark;
         if (wanted != mark) {
             if (wanted < rateMark && mark == rateMark) {
@@ -108,7 +134,7 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
         if (elapsed < ReadBatching.WINDOW_NANOS) {
             return;
         }
-        int cap = chunks == null ? ReadBatching.MAX_MARK_BYTES : ReadBatching.capFor(chunks.lastKeyframeBytes());
+        int cap = ReadBatching.capFor(lastKeyframeBytes);
         int next = ReadBatching.markFor(windowBytes, elapsed, batching.holdNanos(), cap);
         windowStartNanos = nowNanos;
         windowBytes = 0;

@@ -32,8 +32,8 @@ import java.util.function.LongSupplier;
  * {@code hold}. A keyframe, which closes a segment, must not wait at all. So the mark is at most half the last
  * keyframe's size ({@link #capFor}; no mark before the first keyframe), and a keyframe's arrival fills it whatever
  * the socket held before; and over a real network, where a keyframe comes in many TCP segments, the mark is
- * lowered while one is under way to what it still misses (as the chunk layer counts it) and restored when it is
- * complete, two system calls per keyframe. What a longer hold delays is then only the frames between keyframes,
+ * lowered while one is under way to what it still misses (as the chunk layer's {@code ReadProgress} events count
+ * it) and restored when it is complete, two system calls per keyframe. What a longer hold delays is then only the frames between keyframes,
  * which no playlist waits for. A publisher whose rate falls (a
  * pause, the last small commands before it waits for an answer) is caught by the tick: a connection with no read
  * for 2.5 holds (at least one whole tick) has its mark dropped to 1 byte, which also makes the kernel report any
@@ -45,7 +45,12 @@ import java.util.function.LongSupplier;
  * its loop's tick run only on that loop.
  */
 public final class ReadBatching {
-    /** Linux {@code SOL_SOCKET} and {@code SO_RCVLOWAT} as x86-64, arm64 and riscv64 number them. */
+    /**
+     * Linux {@code SOL_SOCKET} and {@code SO_RCVLOWAT} as x86-64, arm64 and riscv64 number them. Netty's native
+     * epoll transport has no option or constant for {@code SO_RCVLOWAT} (its {@code EpollChannelOption} and
+     * {@code Native} expose neither number), so they are spelled here and used only where {@link
+     * #platformNumbersKnown} says these are the platform's numbers.
+     */
     public static final IntegerUnixChannelOption SO_RCVLOWAT = new IntegerUnixChannelOption("SO_RCVLOWAT", 1, 18);
     /** How often each loop looks at its publishers' reads. */
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -97,8 +102,9 @@ public final class ReadBatching {
     }
 
     /**
-     * A handler for {@code channel}'s publish, to be added at the head of its pipeline when the publish starts and
-     * removed when it ends; null when batching is off or the channel's transport cannot set the option.
+     * A handler for {@code channel}'s publish, to be added behind its chunk decoder (whose {@code ReadProgress}
+     * events it reads) when the publish starts and removed when it ends; null when batching is off or the
+     * channel's transport cannot set the option.
      */
     public ChannelHandler newHandler(Channel channel) {
         if (!enabled()) {

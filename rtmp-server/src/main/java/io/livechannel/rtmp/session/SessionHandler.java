@@ -11,21 +11,21 @@ import io.livechannel.rtmp.amf.AmfNull;
 import io.livechannel.rtmp.amf.AmfNumber;
 import io.livechannel.rtmp.amf.AmfString;
 import io.livechannel.rtmp.amf.AmfValue;
+import io.livechannel.rtmp.chunk.MessageType;
+import io.livechannel.rtmp.chunk.PublishAdmitted;
 import io.livechannel.rtmp.chunk.RawMessage;
 import io.livechannel.rtmp.command.Command;
 import io.livechannel.rtmp.command.CommandParser;
 import io.livechannel.rtmp.command.Replies;
 import io.livechannel.rtmp.command.StatusCode;
-import io.livechannel.rtmp.message.AudioMessage;
 import io.livechannel.rtmp.message.CommandMessage;
 import io.livechannel.rtmp.message.DataMessage;
+import io.livechannel.rtmp.message.MediaMessage;
 import io.livechannel.rtmp.message.MessageReader;
-import io.livechannel.rtmp.message.MessageType;
 import io.livechannel.rtmp.message.SetChunkSize;
 import io.livechannel.rtmp.message.SetPeerBandwidth;
 import io.livechannel.rtmp.message.UserControl;
 import io.livechannel.rtmp.message.UserControlEventType;
-import io.livechannel.rtmp.message.VideoMessage;
 import io.livechannel.rtmp.message.WindowAcknowledgementSize;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
@@ -37,11 +37,11 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,19 +56,23 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code releaseStream}, {@code FCPublish}, {@code createStream} → {@code _result} (stream id 1);</li>
  *   <li>{@code publish} → stop reading, ask the {@link io.livechannel.rtmp.PushAuthorizer}, claim the channel in
  *       the {@link PublisherRegistry}, then Stream Begin + {@code onStatus} NetStream.Publish.Start and the
- *       {@link io.livechannel.rtmp.PublishListener}, and a {@link ReadBatcher} at the pipeline's head where the
- *       transport can set {@code SO_RCVLOWAT}; a refusal is an {@code onStatus} error, then close;</li>
+ *       {@link io.livechannel.rtmp.PublishListener}, and a {@link ReadBatcher} just in front of this handler where
+ *       the transport can set {@code SO_RCVLOWAT}; a refusal is an {@code onStatus} error, then close;</li>
  *   <li>audio, video, {@code @setDataFrame}/{@code onMetaData} → the {@link MediaSink};</li>
  *   <li>{@code FCUnpublish}, {@code deleteStream}, {@code closeStream} → end of publish and of read
  *       batching.</li>
  * </ol>
  * Protocol errors, read timeouts and connection loss end the publish with the matching {@link EndReason} and
- * close the connection, with one log line.
+ * close the connection, with one log line. A connection with no admitted publish
+ * {@code RtmpLimits.admissionTimeout} after it started (or after its last publish ended) is closed, with an
+ * {@code onStatus} error if it got as far as {@code connect}; such closes and the before-admission memory limits
+ * are logged through the {@link RefusalLog}. On admission the session fires {@link PublishAdmitted} from the
+ * pipeline's head, so the chunk layer moves to its publishing limits.
  *
  * <p>Input: the chunk layer's {@link RawMessage}s (the pipeline has no message decoder in between). Audio and
  * video, nearly all of the traffic, go from the raw message's payload to the {@link MediaSink} without a typed
- * copy or another pipeline hop; every other type is read by a {@link MessageReader} first. Typed
- * {@code RtmpMessage}s are accepted too (as a {@code MessageDecoder} in front would emit them).
+ * copy or another pipeline hop; every other type (and the sub-messages of an aggregate) is read by a
+ * {@link MessageReader} first.
  *
  * <p>Ownership: releases every message it reads (media held while authorizing is released on replay or close).
  * Threading: one instance per connection, on its event loop; authorizer results and kicks hop back onto that loop
@@ -102,23 +106,58 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private long heldBytes;
     private final MessageReader reader;
     private final ReadBatching readBatching;
-    /** At the pipeline's head while publishing, when the transport allows; null otherwise. */
+    private final RefusalLog refusals;
+    /** In front of this handler while publishing, when the transport allows; null otherwise. */
     private ChannelHandler readBatcher;
+    /** Closes the connection if no publish is admitted in time; null while publishing. */
+    private ScheduledFuture<?> admissionDeadline;
 
     /**
      * @param connectionId short id for log lines, unique per server run
      * @param readBatching the server's read batching, applied while this connection publishes
+     * @param refusals the server's log of connections closed before admission
      */
-    public SessionHandler(RtmpConfig config, String connectionId, ReadBatching readBatching) {
+    public SessionHandler(RtmpConfig config, String connectionId, ReadBatching readBatching, RefusalLog refusals) {
         this.config = config;
         this.connectionId = connectionId;
         this.readBatching = readBatching;
+        this.refusals = refusals;
         this.reader = new MessageReader(config.limits().maxAmfDepth());
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         logId = "rtmp#" + connectionId + " peer=" + address(ctx.channel().remoteAddress());
+        armAdmissionDeadline(ctx);
+    }
+
+    private void armAdmissionDeadline(ChannelHandlerContext ctx) {
+        long millis = config.limits().admissionTimeout().toMillis();
+        admissionDeadline = ctx.executor().schedule(() -> onAdmissionTimeout(ctx, millis), millis,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelAdmissionDeadline() {
+        if (admissionDeadline != null) {
+            admissionDeadline.cancel(false);
+            admissionDeadline = null;
+        }
+    }
+
+    private void onAdmissionTimeout(ChannelHandlerContext ctx, long millis) {
+        admissionDeadline = null;
+        if (state == State.PUBLISHING || state == State.CLOSED) {
+            return;
+        }
+        String why = "no publish admitted within " + millis + " ms";
+        refusals.closed(logId, why);
+        if (state == State.AWAITING_CONNECT) {
+            state = State.CLOSED; // perhaps still in the handshake: nothing the peer could read
+            releaseHeld();
+            ctx.close();
+        } else {
+            refuseAndClose(ctx, StatusCode.PUBLISH_DENIED, why, null);
+        }
     }
 
     @Override
@@ -140,13 +179,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /**
      * Keeps media that arrives while the authorizer works: reading is already off, so this is at most what the
      * decoders had buffered, but an encoder that does not wait for Publish.Start would otherwise lose its
-     * sequence headers. Bounded by {@code maxBufferedBytesPerConnection}.
+     * sequence headers. Bounded by {@code maxBytesBeforeAdmission}.
      */
     private void hold(ChannelHandlerContext ctx, Object msg) {
         heldBytes += msg instanceof ByteBufHolder holder ? holder.content().readableBytes() : 0;
         held.add(msg);
-        if (heldBytes > config.limits().maxBufferedBytesPerConnection()) {
-            log.info("{} closed: {} bytes of media before the publish was admitted", logId, heldBytes);
+        if (heldBytes > config.limits().maxBytesBeforeAdmission()) {
+            refusals.closed(logId, heldBytes + " bytes of media before NetStream.Publish.Start exceed "
+                    + "maxBytesBeforeAdmission " + config.limits().maxBytesBeforeAdmission());
             refuseAndClose(ctx, StatusCode.PUBLISH_DENIED, "too much media before NetStream.Publish.Start", null);
         }
     }
@@ -170,21 +210,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static boolean isCommand(Object msg) {
-        if (msg instanceof RawMessage raw) {
-            int type = raw.typeId();
-            return type == MessageType.COMMAND_AMF0.id() || type == MessageType.COMMAND_AMF3.id();
-        }
-        return msg instanceof CommandMessage;
+        return msg instanceof RawMessage raw
+                && (raw.type() == MessageType.COMMAND_AMF0 || raw.type() == MessageType.COMMAND_AMF3);
     }
 
     /** Handles {@code msg} without releasing it. */
     private void handle(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof RawMessage raw) {
             handleRaw(ctx, raw);
-        } else if (msg instanceof VideoMessage video) {
-            onVideo(ctx, video.timestamp(), video.content());
-        } else if (msg instanceof AudioMessage audio) {
-            onAudio(audio.timestamp(), audio.content());
+        } else if (msg instanceof MediaMessage media) {
+            onMedia(ctx, media.type(), media.timestamp(), media.content());
         } else if (msg instanceof DataMessage data) {
             onData(data);
         } else if (msg instanceof CommandMessage command) {
@@ -197,35 +232,26 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     /** Media straight from the payload; any other type through the {@link MessageReader}. Does not release raw. */
     private void handleRaw(ChannelHandlerContext ctx, RawMessage raw) {
-        int type = raw.typeId();
-        if (type == MessageType.VIDEO.id()) {
-            onVideo(ctx, raw.timestamp(), raw.content());
-        } else if (type == MessageType.AUDIO.id()) {
-            onAudio(raw.timestamp(), raw.content());
+        MessageType type = raw.type();
+        if (type == MessageType.VIDEO || type == MessageType.AUDIO) {
+            onMedia(ctx, type, raw.timestamp(), raw.content());
         } else {
-            // commands, data, control and aggregates: rare, so a fresh list (handling may re-enter via replay)
-            List<Object> typed = new ArrayList<>(2);
-            try {
-                reader.read(raw, typed);
-                for (Object m : typed) {
-                    handle(ctx, m);
+            reader.read(raw, typed -> {
+                try {
+                    handle(ctx, typed);
+                } finally {
+                    ReferenceCountUtil.release(typed);
                 }
-            } finally {
-                for (Object m : typed) {
-                    ReferenceCountUtil.release(m);
-                }
-            }
+            });
         }
     }
 
-    private void onAudio(long timestamp32, ByteBuf body) {
-        if (state == State.PUBLISHING) {
-            publish.onAudio(timestamp32, body);
-        }
-    }
-
-    private void onVideo(ChannelHandlerContext ctx, long timestamp32, ByteBuf body) {
+    private void onMedia(ChannelHandlerContext ctx, MessageType type, long timestamp32, ByteBuf body) {
         if (state != State.PUBLISHING) {
+            return;
+        }
+        if (type == MessageType.AUDIO) {
+            publish.onAudio(timestamp32, body);
             return;
         }
         String problem = publish.onVideo(timestamp32, body);
@@ -356,12 +382,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         MediaSink sink = config.listener().onPublishStart(session.info());
         session.start(sink);
         state = State.PUBLISHING;
+        cancelAdmissionDeadline();
+        ctx.pipeline().fireUserEventTriggered(PublishAdmitted.EVENT);
         log.info("{} publish started: playlist {}/{}", logId, session.info().channel(), session.info().playlistName());
         replayHeld(ctx);
         ctx.channel().config().setAutoRead(true);
         readBatcher = readBatching.newHandler(ctx.channel());
         if (readBatcher != null) {
-            ctx.pipeline().addFirst(READ_BATCHING, readBatcher);
+            ctx.pipeline().addBefore(ctx.name(), READ_BATCHING, readBatcher);
         }
     }
 
@@ -379,6 +407,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         endPublish(EndReason.UNPUBLISHED);
         stopReadBatching(ctx);
         state = State.CONNECTED;
+        armAdmissionDeadline(ctx);
         ctx.writeAndFlush(Replies.onStatus(PUBLISH_STREAM_ID, StatusCode.UNPUBLISH_SUCCESS, "Stop publishing"));
     }
 
@@ -439,6 +468,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelAdmissionDeadline();
         endPublish(EndReason.CONNECTION_LOST);
         state = State.CLOSED;
         releaseHeld();
@@ -447,6 +477,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelAdmissionDeadline();
         releaseHeld();
     }
 
@@ -454,7 +485,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         EndReason reason;
-        if (c instanceof RtmpProtocolException p) {
+        if (c instanceof RtmpProtocolException p && p.reason() == RtmpProtocolException.Reason.BEFORE_ADMISSION_LIMIT) {
+            refusals.closed(logId, p.getMessage());
+            reason = EndReason.PROTOCOL_ERROR;
+        } else if (c instanceof RtmpProtocolException p) {
             log.info("{} closed: protocol error {}: {}", logId, p.reason(), p.getMessage());
             reason = EndReason.PROTOCOL_ERROR;
         } else if (c instanceof ReadTimeoutException) {

@@ -16,7 +16,9 @@ import java.time.Duration;
  */
 class ChunkDecoderFuzzTest {
     private static final RtmpLimits SMALL = new RtmpLimits(64 * 1024, 8, 128 * 1024, 0xFFFFFF, Duration.ofSeconds(10),
-            Duration.ofSeconds(30), Duration.ofSeconds(5), 16, RtmpLimits.DEFAULT_READ_BATCH_HOLD);
+            Duration.ofSeconds(30), Duration.ofSeconds(5), 16, RtmpLimits.DEFAULT_READ_BATCH_HOLD,
+            RtmpLimits.DEFAULT_MAX_BYTES_BEFORE_ADMISSION, RtmpLimits.DEFAULT_MAX_BYTES_BEFORE_ADMISSION_TOTAL,
+            RtmpLimits.DEFAULT_ADMISSION_TIMEOUT);
 
     @FuzzTest(maxDuration = "60s")
     void decodesOrRejects(byte[] data) {

@@ -107,7 +107,15 @@ class ChunkDecoderTest {
             new Msg(4, 46, 8, 1, 177));  // fmt 1 delta 23
 
     private static List<Msg> decode(RtmpLimits limits, List<byte[]> pieces) {
+        return decode(limits, pieces, false);
+    }
+
+    /** Decodes {@code pieces}, as a connection before its publish is admitted or, with {@code admitted}, after. */
+    private static List<Msg> decode(RtmpLimits limits, List<byte[]> pieces, boolean admitted) {
         EmbeddedChannel channel = new EmbeddedChannel(new ChunkDecoder(limits));
+        if (admitted) {
+            channel.pipeline().fireUserEventTriggered(PublishAdmitted.EVENT);
+        }
         for (byte[] piece : pieces) {
             channel.writeInbound(Unpooled.wrappedBuffer(piece));
         }
@@ -137,11 +145,14 @@ class ChunkDecoderTest {
     @MethodSource("vectors")
     void decodesTheSameWhenSplitAtEveryByte(String name, String hex, List<Msg> expected) {
         byte[] all = hex(hex);
-        for (int split = 1; split < all.length; split++) {
-            assertThat(decode(RtmpLimits.defaults(), List.of(java.util.Arrays.copyOfRange(all, 0, split),
-                    java.util.Arrays.copyOfRange(all, split, all.length)))).as("split at %d", split).isEqualTo(expected);
+        for (boolean admitted : new boolean[] {false, true}) { // buffers grown as bytes arrive, or allocated at once
+            for (int split = 1; split < all.length; split++) {
+                assertThat(decode(RtmpLimits.defaults(), List.of(java.util.Arrays.copyOfRange(all, 0, split),
+                        java.util.Arrays.copyOfRange(all, split, all.length)), admitted))
+                        .as("split at %d, admitted %s", split, admitted).isEqualTo(expected);
+            }
+            assertThat(decode(RtmpLimits.defaults(), oneBytePieces(all), admitted)).isEqualTo(expected);
         }
-        assertThat(decode(RtmpLimits.defaults(), oneBytePieces(all))).isEqualTo(expected);
     }
 
     private static List<byte[]> oneBytePieces(byte[] all) {
@@ -221,12 +232,22 @@ class ChunkDecoderTest {
 
     private static RtmpLimits limits(int maxMessage, int maxStreams, int maxBuffered, int maxChunkSize) {
         return new RtmpLimits(maxMessage, maxStreams, maxBuffered, maxChunkSize, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), Duration.ofSeconds(5), 16, RtmpLimits.DEFAULT_READ_BATCH_HOLD);
+                Duration.ofSeconds(30), Duration.ofSeconds(5), 16, RtmpLimits.DEFAULT_READ_BATCH_HOLD,
+                RtmpLimits.DEFAULT_MAX_BYTES_BEFORE_ADMISSION, RtmpLimits.DEFAULT_MAX_BYTES_BEFORE_ADMISSION_TOTAL,
+                RtmpLimits.DEFAULT_ADMISSION_TIMEOUT);
     }
 
     private static void assertRejected(RtmpLimits limits, String hex, RtmpProtocolException.Reason reason,
             String message) {
+        assertRejected(limits, false, hex, reason, message);
+    }
+
+    private static void assertRejected(RtmpLimits limits, boolean admitted, String hex,
+            RtmpProtocolException.Reason reason, String message) {
         EmbeddedChannel channel = new EmbeddedChannel(new ChunkDecoder(limits));
+        if (admitted) {
+            channel.pipeline().fireUserEventTriggered(PublishAdmitted.EVENT);
+        }
         assertThatThrownBy(() -> channel.writeInbound(Unpooled.wrappedBuffer(hex(hex))))
                 .isInstanceOf(DecoderException.class).cause().isInstanceOf(RtmpProtocolException.class)
                 .hasMessageContaining(message)
@@ -256,8 +277,8 @@ class ChunkDecoderTest {
     void rejectsPartialMessagesBeyondTheConnectionBufferLimit() {
         String twoPartials = "04 000000 0000c8 09 01000000 " + bytes(128, 1)   // 200-byte message, 128 read
                 + " 05 000000 0000c8 09 01000000 " + bytes(128, 2);            // another 200 bytes: 400 buffered
-        assertThat(decode(limits(1000, 64, 400, 0xFFFFFF), List.of(hex(twoPartials)))).isEmpty();
-        assertRejected(limits(1000, 64, 399, 0xFFFFFF), twoPartials, RtmpProtocolException.Reason.BUFFER_LIMIT,
+        assertThat(decode(limits(1000, 64, 400, 0xFFFFFF), List.of(hex(twoPartials)), true)).isEmpty();
+        assertRejected(limits(1000, 64, 399, 0xFFFFFF), true, twoPartials, RtmpProtocolException.Reason.BUFFER_LIMIT,
                 "partial messages of 400 bytes exceed maxBufferedBytesPerConnection 399");
     }
 
@@ -290,46 +311,163 @@ class ChunkDecoderTest {
     @Test
     void acknowledgesEachWindowOfBytesReceived() {
         EmbeddedChannel channel = new EmbeddedChannel(new ChunkDecoder(RtmpLimits.defaults()), new ChunkEncoder());
-        // peer's Window Acknowledgement Size 40 (16 bytes), then a 25-byte message: 41 bytes in total
-        channel.writeInbound(Unpooled.wrappedBuffer(hex("02 000000 000004 05 00000000 00000028"
-                + " 03 000000 00000d 08 01000000 " + bytes(13, 0xee))));
+        // peer's Window Acknowledgement Size 4096 (16 bytes), then a 4081-byte message in one chunk (after a
+        // Set Chunk Size 8192 of 16 bytes): 4109 bytes in total
+        channel.writeInbound(Unpooled.wrappedBuffer(hex("02 000000 000004 01 00000000 00002000"
+                + " 02 000000 000004 05 00000000 00001000"
+                + " 03 000000 000ff1 08 01000000 " + bytes(4081, 0xee))));
         ByteBuf ack = channel.readOutbound();
-        // fmt 0 csid 2; ts 0; len 4; type 3 (Acknowledgement); msid 0; sequence number 41
-        assertThat(ByteBufUtil.hexDump(ack)).isEqualTo("020000000000040300000000" + "00000029");
+        // fmt 0 csid 2; ts 0; len 4; type 3 (Acknowledgement); msid 0; sequence number 4125
+        assertThat(ByteBufUtil.hexDump(ack)).isEqualTo("020000000000040300000000" + "0000101d");
         ack.release();
-        assertThat(drain(channel)).hasSize(2);
+        assertThat(drain(channel)).hasSize(3);
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
     @Test
-    void countsWhatAKeyframeUnderWayStillMissesAndNothingForOtherMessages() {
-        ChunkDecoder decoder = new ChunkDecoder(RtmpLimits.defaults());
-        EmbeddedChannel channel = new EmbeddedChannel(decoder);
-        // csid 4 fmt 0; ts 0; length 0x133 = 307; video; msid 1; payload 0x17: AVC keyframe
+    void aWindowBelow4096BytesIsAcknowledgedEvery4096Bytes() {
+        EmbeddedChannel channel = new EmbeddedChannel(new ChunkDecoder(RtmpLimits.defaults()), new ChunkEncoder());
+        // Window Acknowledgement Size 1: a peer asking for an acknowledgement of every byte it sends
+        channel.writeInbound(Unpooled.wrappedBuffer(hex("02 000000 000004 05 00000000 00000001")));
+        for (int i = 0; i < 100; i++) {
+            channel.writeInbound(Unpooled.wrappedBuffer(hex("03 000000 000001 08 01000000 ee"))); // 13 bytes each
+        }
+        assertThat((Object) channel.readOutbound()).as("1,316 bytes: under the 4,096-byte minimum").isNull();
+        assertThat(drain(channel)).hasSize(101);
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    /** Records the {@link ReadProgress} events behind the decoder. */
+    private static final class Progress extends io.netty.channel.ChannelInboundHandlerAdapter {
+        final List<ReadProgress> events = new ArrayList<>();
+
+        @Override
+        public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ReadProgress p) {
+                events.add(p);
+            }
+        }
+
+        ReadProgress last() {
+            return events.get(events.size() - 1);
+        }
+    }
+
+    @Test
+    void reportsAfterEachReadTheBytesAndTheIncompleteMessageThatMissesTheMost() {
+        Progress progress = new Progress();
+        EmbeddedChannel channel = new EmbeddedChannel(new ChunkDecoder(RtmpLimits.defaults()), progress);
+        // csid 4 fmt 0; ts 0; length 0x133 = 307; video; msid 1; first payload byte 0x17 (an AVC keyframe)
         channel.writeInbound(Unpooled.wrappedBuffer(hex("04 000000 000133 09 01000000 17" + bytes(127, 0xb1))));
-        assertThat(decoder.bytesToFinishKeyframe()).isEqualTo(307 - 128);
+        assertThat(progress.last()).isEqualTo(new ReadProgress(140, 9, 0x17, 307 - 128));
         channel.writeInbound(Unpooled.wrappedBuffer(hex("c4 " + bytes(100, 0xb2))));
-        assertThat(decoder.bytesToFinishKeyframe()).isEqualTo(307 - 228);
+        assertThat(progress.last()).isEqualTo(new ReadProgress(101, 9, 0x17, 307 - 228));
         channel.writeInbound(Unpooled.wrappedBuffer(hex(bytes(28, 0xb2))));
-        assertThat(decoder.bytesToFinishKeyframe()).isEqualTo(51);
+        assertThat(progress.last()).isEqualTo(new ReadProgress(28, 9, 0x17, 51));
         // an audio chunk starts in between (csid 3): its header bytes wait unread, and may belong to what is missing
         channel.writeInbound(Unpooled.wrappedBuffer(hex("03 0003")));
-        assertThat(decoder.bytesToFinishKeyframe()).isBetween(48, 51);
+        assertThat(progress.last().incompleteBytesMissing()).isBetween(48, 51);
         channel.writeInbound(Unpooled.wrappedBuffer(hex("e8 000004 08 01000000 af01a1a2")));
-        assertThat(decoder.bytesToFinishKeyframe()).isEqualTo(51);
+        assertThat(progress.last()).isEqualTo(new ReadProgress(13, 9, 0x17, 51));
         channel.writeInbound(Unpooled.wrappedBuffer(hex("c4 " + bytes(51, 0xb3))));
-        assertThat(decoder.bytesToFinishKeyframe()).isZero();
+        assertThat(progress.last()).as("nothing incomplete").isEqualTo(new ReadProgress(52, -1, -1, 0));
+        assertThat(progress.events).hasSize(6);
         ReferenceCountUtil.release(channel.readInbound()); // the audio message
-        ReferenceCountUtil.release(channel.readInbound()); // the keyframe
-
-        channel.writeInbound(Unpooled.wrappedBuffer(hex("04 000000 000133 09 01000000 27" + bytes(127, 0xb1))));
-        assertThat(decoder.bytesToFinishKeyframe()).as("an inter frame").isZero();
-        channel.writeInbound(Unpooled.wrappedBuffer(hex("c4 " + bytes(128, 0xb2) + " c4 " + bytes(51, 0xb3))));
-        ReferenceCountUtil.release(channel.readInbound());
-        // Enhanced RTMP: IsExHeader bit, frame type 1 (keyframe), packet type 1 (coded frames)
-        channel.writeInbound(Unpooled.wrappedBuffer(hex("04 000000 000133 09 01000000 91" + bytes(127, 0xb1))));
-        assertThat(decoder.bytesToFinishKeyframe()).as("an Enhanced RTMP keyframe").isEqualTo(307 - 128);
+        ReferenceCountUtil.release(channel.readInbound()); // the video message
         assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    /** An allocator whose metric counts the bytes of every buffer it handed out and that is not released yet. */
+    private static EmbeddedChannel measuredChannel(io.netty.buffer.UnpooledByteBufAllocator allocator,
+            io.netty.channel.ChannelHandler... handlers) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.config().setAllocator(allocator);
+        channel.pipeline().addLast(handlers);
+        return channel;
+    }
+
+    /** The bytes of issue 29 finding 2: two chunk headers announcing 8 MiB video messages, one chunk of each. */
+    private static final String TWO_8_MIB_HEADERS = "04 000000 800000 09 01000000 " + bytes(128, 0x17)
+            + " 05 000000 800000 09 01000000 " + bytes(128, 0x17);
+
+    @Test
+    void beforeAdmissionTwoHeadersAnnouncing8MiBHoldTheirChunksNot16MiBUntilTheConnectionsLimit() {
+        io.netty.buffer.UnpooledByteBufAllocator allocator = new io.netty.buffer.UnpooledByteBufAllocator(false);
+        UnadmittedMemory unadmitted = new UnadmittedMemory(RtmpLimits.DEFAULT_MAX_BYTES_BEFORE_ADMISSION_TOTAL);
+        EmbeddedChannel channel = measuredChannel(allocator, new ChunkDecoder(RtmpLimits.defaults(), unadmitted));
+        channel.writeInbound(Unpooled.wrappedBuffer(hex(TWO_8_MIB_HEADERS)));
+        assertThat(unadmitted.heldBytes()).as("two chunks of 128 bytes").isEqualTo(256);
+        assertThat(allocator.metric().usedHeapMemory()).as("bytes reserved").isLessThan(4096);
+        String chunk = " c4 " + bytes(128, 0xb2);
+        // the 256 KiB limit is passed when the first message's buffer would grow (doubling) past it
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 4096; i++) {
+                channel.writeInbound(Unpooled.wrappedBuffer(hex(chunk)));
+            }
+        }).isInstanceOf(DecoderException.class).cause().isInstanceOf(RtmpProtocolException.class)
+                .hasMessageContaining("bytes held before the publish was admitted exceed maxBytesBeforeAdmission 262144")
+                .satisfies(e -> assertThat(((RtmpProtocolException) e).reason())
+                        .isEqualTo(RtmpProtocolException.Reason.BEFORE_ADMISSION_LIMIT));
+        assertThat(unadmitted.heldBytes()).isLessThanOrEqualTo(RtmpLimits.DEFAULT_MAX_BYTES_BEFORE_ADMISSION);
+        assertThat(allocator.metric().usedHeapMemory()).isLessThanOrEqualTo(RtmpLimits.DEFAULT_MAX_BYTES_BEFORE_ADMISSION);
+        channel.finishAndReleaseAll();
+        assertThat(unadmitted.heldBytes()).isZero();
+    }
+
+    @Test
+    void beforeAdmissionUnreadInputCountsTooWhenALargeChunkSizeLetsItWait() {
+        // Set Chunk Size 16777215, then a 1 MiB message whose single chunk would wait unread in the input
+        String header = "02 000000 000004 01 00000000 00ffffff 04 000000 100000 09 01000000";
+        assertRejected(RtmpLimits.defaults(), header + bytes(300_000, 0x17),
+                RtmpProtocolException.Reason.BEFORE_ADMISSION_LIMIT, "exceed maxBytesBeforeAdmission 262144");
+    }
+
+    @Test
+    void connectionsNotAdmittedShareOneServerWideLimitAndReturnTheirShareWhenClosed() {
+        RtmpLimits limits = RtmpLimits.defaults().withBeforeAdmission(256 * 1024, 512 * 1024, Duration.ofSeconds(15));
+        UnadmittedMemory unadmitted = new UnadmittedMemory(limits.maxBytesBeforeAdmissionTotal());
+        // 199,936 bytes of a 200,000-byte message in 128-byte chunks: its buffer grows to 200,000 bytes
+        StringBuilder message = new StringBuilder("04 000000 030d40 09 01000000 " + bytes(128, 0x17));
+        for (int i = 1; i < 200_000 / 128; i++) {
+            message.append(" c4 ").append(bytes(128, 0xb2));
+        }
+        byte[] bytes = hex(message.toString());
+        EmbeddedChannel first = new EmbeddedChannel(new ChunkDecoder(limits, unadmitted));
+        first.writeInbound(Unpooled.wrappedBuffer(bytes));
+        EmbeddedChannel second = new EmbeddedChannel(new ChunkDecoder(limits, unadmitted));
+        second.writeInbound(Unpooled.wrappedBuffer(bytes));
+        assertThat(unadmitted.heldBytes()).isEqualTo(400_000);
+        EmbeddedChannel third = new EmbeddedChannel(new ChunkDecoder(limits, unadmitted));
+        assertThatThrownBy(() -> third.writeInbound(Unpooled.wrappedBuffer(bytes)))
+                .isInstanceOf(DecoderException.class).cause()
+                .hasMessageContaining("would exceed maxBytesBeforeAdmissionTotal 524288");
+        third.finishAndReleaseAll();
+        assertThat(unadmitted.heldBytes()).isEqualTo(400_000);
+
+        first.pipeline().fireUserEventTriggered(PublishAdmitted.EVENT);
+        assertThat(unadmitted.heldBytes()).as("an admitted publisher draws on its own limit").isEqualTo(200_000);
+        EmbeddedChannel fourth = new EmbeddedChannel(new ChunkDecoder(limits, unadmitted));
+        fourth.writeInbound(Unpooled.wrappedBuffer(bytes));
+        assertThat(unadmitted.heldBytes()).isEqualTo(400_000);
+        for (EmbeddedChannel c : List.of(first, second, fourth)) {
+            assertThat(c.isActive()).isTrue();
+            assertThat(c.finishAndReleaseAll()).isFalse();
+        }
+        assertThat(unadmitted.heldBytes()).isZero();
+    }
+
+    @Test
+    void afterAdmissionAMessageGetsABufferOfItsAnnouncedLengthOnce() {
+        // a 400-byte message in four chunks: the buffer's capacity, not only its content, is the announced length
+        EmbeddedChannel again = new EmbeddedChannel(new ChunkDecoder(RtmpLimits.defaults()));
+        again.pipeline().fireUserEventTriggered(PublishAdmitted.EVENT);
+        again.writeInbound(Unpooled.wrappedBuffer(hex("06 000000 000190 09 01000000 " + bytes(128, 0x17)
+                + " c6 " + bytes(128, 0xb2) + " c6 " + bytes(128, 0xb2) + " c6 " + bytes(16, 0xb3))));
+        RawMessage m = again.readInbound();
+        assertThat(m.content().readableBytes()).isEqualTo(400);
+        assertThat(m.content().capacity()).isEqualTo(400);
+        m.release();
+        assertThat(again.finishAndReleaseAll()).isFalse();
     }
 
     @Test

@@ -57,6 +57,10 @@ class ReadBatchingTest {
 
     @AfterEach
     void close() throws Exception {
+        if (accepted.isDone()) {
+            // closed while its loop runs, so its chunk decoder releases what it holds
+            accepted.get().close().sync();
+        }
         if (server != null) {
             server.close().sync();
         }
@@ -65,20 +69,24 @@ class ReadBatchingTest {
         }
     }
 
-    /** Records each read's size and each wakeup's total (a wakeup's reads end with one channelReadComplete). */
+    /**
+     * At the head of the pipeline: records each read's size and each wakeup's total (a wakeup's reads end with one
+     * channelReadComplete), and passes the bytes on.
+     */
     private final class Recorder extends ChannelInboundHandlerAdapter {
         private int burst;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             int n = ((ByteBuf) msg).readableBytes();
-            ReferenceCountUtil.release(msg);
+            ctx.fireChannelRead(msg);
             reads.add(n);
             burst += n;
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.fireChannelReadComplete();
             if (burst > 0) {
                 readBursts.add(burst);
                 burst = 0;
@@ -86,8 +94,18 @@ class ReadBatchingTest {
         }
     }
 
+    /** Releases each message; reading zeros, the chunk decoder emits an empty message per 13 bytes (csid 64). */
+    private static final class Discard extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Bytes, a chunk decoder, the batcher behind it (as at publish start) and a sink that releases. */
     private int startEpollServer() throws InterruptedException {
-        return startEpollServer(ch -> ch.pipeline().addLast("batcher", batching.newHandler(ch)).addLast(new Recorder()));
+        return startEpollServer(ch -> ch.pipeline().addLast(new Recorder(), new ChunkDecoder(RtmpLimits.defaults()))
+                .addLast("batcher", batching.newHandler(ch)).addLast(new Discard()));
     }
 
     /** A one-loop epoll server whose connections get the pipeline {@code pipeline} builds; returns its port. */
@@ -112,11 +130,12 @@ class ReadBatchingTest {
 
     /**
      * An epoll server whose connections decode chunks and hand each message to {@code messages} (then release it),
-     * with the batcher at the head of the pipeline, as at publish start.
+     * with the batcher behind the chunk decoder, as at publish start.
      */
     private int startChunkServer(Consumer<RawMessage> messages) throws Exception {
         return startEpollServer(ch -> {
-            ch.pipeline().addLast(new ChunkDecoder(RtmpLimits.defaults())).addLast(new ChannelInboundHandlerAdapter() {
+            ch.pipeline().addLast(new ChunkDecoder(RtmpLimits.defaults())).addLast("batcher", batching.newHandler(ch));
+            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                 @Override
                 public void channelRead(ChannelHandlerContext ctx, Object msg) {
                     RawMessage m = (RawMessage) msg;
@@ -127,7 +146,6 @@ class ReadBatchingTest {
                     }
                 }
             });
-            ch.pipeline().addFirst("batcher", batching.newHandler(ch));
         });
     }
 
@@ -152,7 +170,10 @@ class ReadBatchingTest {
         assertThat(got).isEqualTo(total);
     }
 
-    /** One second at 500 kB/s: the mark becomes 500,000 × 40 ms / 1 s = 20,000 bytes. */
+    /**
+     * One second at 500 kB/s, a 48,000-byte keyframe first (the mark may then be 24,000 bytes) and zeros after it:
+     * the mark becomes 500,000 × 40 ms / 1 s = 20,000 bytes.
+     */
     private Channel publishOneSecondAt500kBps(OutputStream out) throws Exception {
         Channel ch = accepted.get(5, TimeUnit.SECONDS);
         sendOneSecondAt500kBps(out, ch);
@@ -160,9 +181,9 @@ class ReadBatchingTest {
     }
 
     private void sendOneSecondAt500kBps(OutputStream out, Channel ch) throws Exception {
-        for (int i = 0; i < 50; i++) {
-            out.write(new byte[10_000]);
-        }
+        byte[] keyframe = chunked(6, 9, frame(48_000, 0x17)); // 48,386 bytes
+        out.write(keyframe);
+        out.write(new byte[500_000 - keyframe.length]);
         out.flush();
         awaitBytes(500_000);
         ch.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS); // after the last read's channelReadComplete

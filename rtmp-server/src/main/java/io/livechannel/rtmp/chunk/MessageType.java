@@ -1,4 +1,4 @@
-package io.livechannel.rtmp.message;
+package io.livechannel.rtmp.chunk;
 
 /**
  * RTMP message type ids (RTMP spec §5.4, §6.2, §7.1). Unknown ids map to {@link #UNKNOWN}: the session skips such
