@@ -6,7 +6,7 @@ public enum CutReason {
     FRAG_DURATION(false),
     /** No keyframe within max(2 × FragDuration, 60 s): cut before a non-keyframe (spec, "HLS output"). */
     FORCED(false),
-    /** The segment reached {@link SegmenterLimits#maxSegmentBytes()}. */
+    /** The next frame would have taken the segment past {@link SegmenterLimits#maxSegmentBytes()}. */
     SIZE_LIMIT(false),
     /** The timestamps jumped backwards or far forwards; the next segment is a discontinuity. */
     TIMESTAMP_JUMP(true),

@@ -10,7 +10,10 @@ public enum DropReason {
     MISSING_SEQUENCE_HEADER,
     /** Video before the first keyframe, or a frame of a new track waiting for the keyframe that starts its segment. */
     AWAITING_KEYFRAME,
-    /** A frame larger than {@link SegmenterLimits#maxAccessUnitBytes()} or an AAC frame too long for ADTS. */
+    /**
+     * A frame larger than {@link SegmenterLimits#maxAccessUnitBytes()}, a frame that would not fit an empty segment
+     * of {@link SegmenterLimits#maxSegmentBytes()}, or an AAC frame too long for ADTS.
+     */
     OVERSIZED,
     /** A tag after {@link HlsPackager#finish()}. */
     AFTER_FINISH

@@ -219,11 +219,18 @@ public final class HlsPackager {
             drop(DropReason.AWAITING_KEYFRAME, "video before keyframe");
             return;
         }
-        videoStarted = true;
-        segment = stream.prepare(dtsMillis, keyframe, tracks.mask());
-        long ptsMillis = Math.max(dtsMillis, dtsMillis + header.compositionTimeMillis());
         boolean prependParameterSets = (nalFlags & NalUnits.HAS_IDR) != 0 && (nalFlags & NalUnits.HAS_SPS) == 0;
         PesPayload accessUnit = assembler.assemble(body, tracks.video, prependParameterSets);
+        int annexBBytes = accessUnit.length();
+        if (!stream.fitsEmptySegment(annexBBytes)) {
+            assembler.clear();
+            drop(DropReason.OVERSIZED, "access unit of " + annexBBytes + " bytes does not fit a segment of "
+                    + "maxSegmentBytes " + settings.limits().maxSegmentBytes());
+            return;
+        }
+        videoStarted = true;
+        segment = stream.prepare(dtsMillis, keyframe, tracks.mask(), annexBBytes);
+        long ptsMillis = Math.max(dtsMillis, dtsMillis + header.compositionTimeMillis());
         stream.writeVideo(accessUnit, ptsMillis, dtsMillis, keyframe);
         assembler.clear();
         segment.extendTo(dtsMillis + tracks.videoFrameDuration(dtsMillis));
@@ -251,7 +258,7 @@ public final class HlsPackager {
             drop(DropReason.AWAITING_KEYFRAME, "audio before the segment that declares it");
             return;
         }
-        segment = stream.prepare(dtsMillis, audioLeads, tracks.mask());
+        segment = stream.prepare(dtsMillis, audioLeads, tracks.mask(), AdtsHeader.LENGTH_BYTES + rawBytes);
         adtsHeader.clear();
         AdtsHeader.write(adtsHeader, tracks.adtsProfile, tracks.adtsFrequencyIndex,
                 tracks.audio.channelConfiguration(), rawBytes);

@@ -27,6 +27,8 @@ final class SegmentStream {
     /** Offset added to every media timestamp so PCR (DTS − 100 ms) stays positive at the start: 1 s. */
     static final long TIMESTAMP_OFFSET_TICKS = TsClock.HZ;
     private static final int MIN_SEGMENT_CAPACITY = 64 * 1024;
+    /** PAT and PMT, at the start of every segment. */
+    private static final int TABLES_BYTES = 2 * TsWriter.PACKET_SIZE;
     /** Longest span of sound in one audio PES (first frame's start to last frame's end). */
     static final int MAX_AUDIO_PES_MILLIS = 90;
     /** Largest audio PES payload made of several frames (ffmpeg's mpegts muxer uses 2930 bytes too). */
@@ -100,12 +102,25 @@ final class SegmentStream {
     }
 
     /**
-     * Makes sure a segment is open for a frame at {@code dtsMillis}: cuts the open one first if the rule says so,
-     * then opens one declaring {@code trackMask} ({@link Tracks#VIDEO} / {@link Tracks#AUDIO}) if none is open.
+     * Whether a frame of {@code payloadBytes} (Annex B access unit, or ADTS frame) fits a segment of its own within
+     * {@code maxSegmentBytes}; a frame that does not must be dropped, as no cut can make room for it.
      */
-    OpenSegment prepare(long dtsMillis, boolean isRandomAccess, int trackMask) {
+    boolean fitsEmptySegment(int payloadBytes) {
+        return TABLES_BYTES + TsWriter.maxBytesOfPes(payloadBytes) <= settings.limits().maxSegmentBytes();
+    }
+
+    /**
+     * Makes sure a segment is open for a frame at {@code dtsMillis} of {@code payloadBytes} (which
+     * {@link #fitsEmptySegment} accepted): cuts the open one first if the rule says so, then opens one declaring
+     * {@code trackMask} ({@link Tracks#VIDEO} / {@link Tracks#AUDIO}) if none is open.
+     */
+    OpenSegment prepare(long dtsMillis, boolean isRandomAccess, int trackMask, int payloadBytes) {
         if (segment != null) {
-            CutReason reason = segmenter.cutBefore(dtsMillis, isRandomAccess, segment.buffer.readableBytes());
+            long waitingAudio = pendingAudio != null && pendingAudio.isReadable()
+                    ? TsWriter.maxBytesOfPes(pendingAudio.readableBytes()) : 0;
+            long bytesWithFrame = segment.buffer.readableBytes() + waitingAudio
+                    + TsWriter.maxBytesOfPes(payloadBytes);
+            CutReason reason = segmenter.cutBefore(dtsMillis, isRandomAccess, bytesWithFrame);
             if (reason == null) {
                 return segment;
             }
@@ -210,9 +225,11 @@ final class SegmentStream {
         lastKeyMillis = keyMillis;
         // A PMT with another track set is a new elementary stream layout for players: signal it.
         boolean discontinuity = nextIsDiscontinuity || (lastTrackMask != 0 && lastTrackMask != trackMask);
+        int maxBytes = (int) settings.limits().maxSegmentBytes();
         int capacity = (int) Math.min(Math.max(MIN_SEGMENT_CAPACITY, lastSegmentBytes + lastSegmentBytes / 8),
-                settings.limits().maxSegmentBytes());
-        ByteBuf buffer = allocator.buffer(capacity);
+                maxBytes);
+        // The cut rule keeps a segment within maxSegmentBytes; the buffer's own cap makes that a hard bound.
+        ByteBuf buffer = allocator.buffer(capacity, maxBytes);
         segment = new OpenSegment(buffer, settings.segmentObjectKey(keyMillis), wallMillis, firstMillis,
                 playlist.nextMediaSequence(), discontinuity, trackMask);
         ts.writeTables(buffer, segment.hasVideo(), segment.hasAudio());

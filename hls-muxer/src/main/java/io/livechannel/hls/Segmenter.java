@@ -10,7 +10,8 @@ package io.livechannel.hls;
  * <li>A random-access frame (video keyframe; any frame of an audio-only stream) cuts once the segment holds
  *     FragDuration of media ({@link CutReason#FRAG_DURATION}).</li>
  * <li>Any frame cuts once the segment holds max(2 × FragDuration, 60 s) ({@link CutReason#FORCED}).</li>
- * <li>Any frame cuts once the segment holds {@code maxSegmentBytes} ({@link CutReason#SIZE_LIMIT}).</li>
+ * <li>Any frame cuts when the segment would pass {@code maxSegmentBytes} with it ({@link CutReason#SIZE_LIMIT}), so
+ *     no segment is larger.</li>
  * </ol>
  */
 final class Segmenter {
@@ -46,8 +47,13 @@ final class Segmenter {
         return tracksChangePending;
     }
 
-    /** Whether to cut before a frame, and why; null to keep writing into the open segment. */
-    CutReason cutBefore(long mediaMillis, boolean isRandomAccess, long segmentBytes) {
+    /**
+     * Whether to cut before a frame, and why; null to keep writing into the open segment.
+     *
+     * @param bytesWithFrame the most bytes the open segment can hold once the frame (and any audio waiting to be
+     *                       written) is in it
+     */
+    CutReason cutBefore(long mediaMillis, boolean isRandomAccess, long bytesWithFrame) {
         if (jumpPending) {
             return CutReason.TIMESTAMP_JUMP;
         }
@@ -61,7 +67,7 @@ final class Segmenter {
         if (elapsed >= forcedCutMillis) {
             return CutReason.FORCED;
         }
-        if (segmentBytes >= maxSegmentBytes) {
+        if (bytesWithFrame > maxSegmentBytes) {
             return CutReason.SIZE_LIMIT;
         }
         return null;

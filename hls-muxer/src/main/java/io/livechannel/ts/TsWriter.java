@@ -129,6 +129,15 @@ public final class TsWriter {
         writePes(out, audio, adtsFrames, new PesTiming(ptsTicks, ptsTicks, false, pcr));
     }
 
+    /**
+     * The most bytes one {@link #writeVideo} or {@link #writeAudio} call writes for {@code payloadBytes} of payload:
+     * the first packet (adaptation field and PES header leave it at least 157 payload bytes), the full packets, the
+     * padded last one, and the PCR-only packet an audio PES may be preceded by.
+     */
+    public static long maxBytesOfPes(int payloadBytes) {
+        return PACKET_SIZE * (3L + payloadBytes / PAYLOAD_SIZE);
+    }
+
     private long nextPcr(long dtsTicks) {
         long pcr = Math.max(dtsTicks - PCR_LEAD_TICKS, lastPcrTicks);
         lastPcrTicks = pcr;

@@ -50,19 +50,69 @@ class LimitsTest {
     }
 
     @Test
-    void segmentReachingMaxSegmentBytesIsCutBeforeTheNextFrame() {
+    void aFrameThatWouldTakeTheSegmentPastMaxSegmentBytesStartsTheNextSegment() {
         SegmenterLimits limits = new SegmenterLimits(64 * 1024, 1 << 20, 1_000, 10_000);
         HlsPackager packager = packager(limits);
 
         packager.onVideoTag(0, avcFrame(true, 40_000));
-        packager.onVideoTag(40, avcFrame(false, 40_000)); // segment now holds > 64 KiB
+        packager.onVideoTag(40, avcFrame(false, 40_000)); // 80,000 bytes of frames do not fit 64 KiB
         packager.onVideoTag(80, avcFrame(false, 1_000));
         packager.finish();
 
         assertThat(output.infos()).extracting(SegmentInfo::cutReason)
                 .containsExactly(CutReason.SIZE_LIMIT, CutReason.PUBLISH_END);
-        assertThat(output.infos().get(0).sizeBytes()).isGreaterThanOrEqualTo(64 * 1024);
-        assertThat(output.infos().get(0).durationMicros()).isEqualTo(80_000);
+        assertThat(output.infos()).allSatisfy(s -> assertThat(s.sizeBytes()).isLessThanOrEqualTo(64 * 1024));
+        assertThat(output.infos().get(0).durationMicros()).isEqualTo(40_000);
+        assertThat(new TsInspector().inspect(output.concatenated()).pesOf(0x100)).hasSize(3);
+    }
+
+    /**
+     * A publisher that stamps every frame 0 never reaches FragDuration nor the forced cut: only the size cut ends its
+     * segments, and each of them holds every frame it was given and stays within maxSegmentBytes, whatever the mix
+     * of frame sizes and audio waiting to be written at the cut.
+     */
+    @Test
+    void framesAllAtTimestampZeroAreKeptInSegmentsNoLargerThanMaxSegmentBytes() {
+        long maxSegmentBytes = 64 * 1024;
+        HlsPackager packager = packager(new SegmenterLimits(maxSegmentBytes, 1 << 20, 1_000, 10_000));
+        java.util.Random random = new java.util.Random(29);
+        int videoFrames = 0;
+        packager.onVideoTag(0, avcFrame(true, 30_000));
+        videoFrames++;
+        for (int i = 0; i < 300; i++) {
+            if (random.nextInt(3) == 0) {
+                packager.onAudioTag(0, aacFrame(1 + random.nextInt(8191 - 7)));
+            } else {
+                packager.onVideoTag(0, avcFrame(false, 100 + random.nextInt(60_000)));
+                videoFrames++;
+            }
+        }
+        packager.finish();
+
+        assertThat(output.infos()).hasSizeGreaterThan(20);
+        assertThat(output.infos()).allSatisfy(s -> assertThat(s.sizeBytes()).isLessThanOrEqualTo(maxSegmentBytes));
+        assertThat(output.infos().subList(0, output.infos().size() - 1)).extracting(SegmentInfo::cutReason)
+                .containsOnly(CutReason.SIZE_LIMIT);
+        assertThat(output.refused).isEmpty();
+        for (DropReason reason : DropReason.values()) {
+            assertThat(packager.droppedUnits(reason)).as("dropped %s", reason).isZero();
+        }
+        assertThat(new TsInspector().inspect(output.concatenated()).pesOf(0x100)).hasSize(videoFrames);
+    }
+
+    @Test
+    void anAccessUnitThatCannotFitAnEmptySegmentIsDroppedAsOversized() {
+        SegmenterLimits limits = new SegmenterLimits(64 * 1024, 1 << 20, 1_000, 10_000);
+        HlsPackager packager = packager(limits);
+
+        packager.onVideoTag(0, avcFrame(true, 1_000));
+        packager.onVideoTag(40, avcFrame(false, 70_000)); // within maxAccessUnitBytes, larger than any segment
+        packager.onVideoTag(80, avcFrame(false, 60_000));
+        packager.finish();
+
+        assertThat(packager.droppedUnits(DropReason.OVERSIZED)).isEqualTo(1);
+        assertThat(output.infos()).allSatisfy(s -> assertThat(s.sizeBytes()).isLessThanOrEqualTo(64 * 1024));
+        assertThat(new TsInspector().inspect(output.concatenated()).pesOf(0x100)).hasSize(2);
     }
 
     @Test
@@ -76,6 +126,16 @@ class LimitsTest {
 
         assertThat(packager.droppedUnits(DropReason.OVERSIZED)).isEqualTo(1);
         assertThat(new TsInspector().inspect(output.concatenated()).pesOf(0x101)).hasSize(1);
+    }
+
+    @Test
+    void maxSegmentBytesIsRefusedOutside64KiBTo1GiB() {
+        assertThat(SegmenterLimits.DEFAULTS.withMaxSegmentBytes(64 * 1024).maxSegmentBytes()).isEqualTo(64 * 1024);
+        assertThat(SegmenterLimits.DEFAULTS.withMaxSegmentBytes(1L << 30).maxSegmentBytes()).isEqualTo(1L << 30);
+        assertThatThrownBy(() -> SegmenterLimits.DEFAULTS.withMaxSegmentBytes(64 * 1024 - 1))
+                .hasMessage("maxSegmentBytes 65535 outside 65536..1073741824");
+        assertThatThrownBy(() -> SegmenterLimits.DEFAULTS.withMaxSegmentBytes((1L << 30) + 1))
+                .hasMessage("maxSegmentBytes 1073741825 outside 65536..1073741824");
     }
 
     @Test

@@ -153,6 +153,25 @@ class TsWriterTest {
         assertThat(payload.add(buffer, 10, 6).length()).isEqualTo(6);
     }
 
+    /** The packager's size cut relies on this bound: one PES, with its PCR-only packet, never writes more. */
+    @Test
+    void maxBytesOfPesBoundsWhatOneVideoOrAudioWriteAppends() {
+        for (int size = 0; size <= 2_000; size++) {
+            TsWriter writer = new TsWriter();
+            ByteBuf out = Unpooled.buffer();
+            writer.writeTables(out, true, true);
+            int before = out.writerIndex();
+            writer.writeVideo(out, Unpooled.wrappedBuffer(new byte[size]), 93_600, 90_000, true);
+            assertThat((long) out.writerIndex() - before).as("video PES of %d bytes", size)
+                    .isLessThanOrEqualTo(TsWriter.maxBytesOfPes(size));
+            before = out.writerIndex();
+            writer.writeAudio(out, Unpooled.wrappedBuffer(new byte[size]), 900_000); // PCR 9 s old: PCR-only first
+            assertThat((long) out.writerIndex() - before).as("audio PES of %d bytes", size)
+                    .isGreaterThan(TsWriter.maxBytesOfPes(size) - 3 * 188)
+                    .isLessThanOrEqualTo(TsWriter.maxBytesOfPes(size));
+        }
+    }
+
     @Test
     void audioWhileVideoStallsGetsPcrOnlyPacketsOnVideoPid() {
         TsWriter writer = new TsWriter();

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.livechannel.hls.SegmenterLimits;
 import io.livechannel.server.cli.PushUrlCommand;
 import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
@@ -121,6 +122,12 @@ public final class Main implements Callable<Integer> {
                     + "arrives; at most 500 (default: ${DEFAULT-VALUE})")
     long rtmpReadBatchMillis;
 
+    /** Internal: tests set a small value to reach the size cut within seconds; operators keep the default. */
+    @Option(names = "--max-segment-bytes", paramLabel = "N", hidden = true,
+            defaultValue = "" + SegmenterLimits.DEFAULT_MAX_SEGMENT_BYTES,
+            description = "largest HLS segment in bytes; the write backlog is sized from it")
+    long maxSegmentBytes;
+
     @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "-1",
             description = "serve Prometheus metrics at http://<bind>:N/metrics (default: off)")
     int metricsPort;
@@ -176,7 +183,8 @@ public final class Main implements Callable<Integer> {
                 ? new ServerConfig.S3Settings(s3Endpoint, s3Region, s3AccessKeyId, s3SecretAccessKey, s3PathStyle)
                 : null;
         return new ServerConfig(dataDir, bind, httpPort, rtmpPort, domains, accessKeyId, accessKeySecret, bucket,
-                bucketAcl, s3, fsync, directIo, metricsPort, transport, Duration.ofMillis(rtmpReadBatchMillis));
+                bucketAcl, s3, fsync, directIo, metricsPort, transport, Duration.ofMillis(rtmpReadBatchMillis),
+                maxSegmentBytes);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.livechannel.server;
 
+import io.livechannel.hls.SegmenterLimits;
 import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import io.livechannel.rtmp.RtmpLimits;
@@ -22,11 +23,13 @@ import java.util.Objects;
  * @param transport the Netty transport of both listeners ({@code --transport})
  * @param rtmpReadBatch how much of each publisher's rate the kernel gathers before a read
  *                      ({@code --rtmp-read-batch-ms}); zero reads every message as it arrives
+ * @param maxSegmentBytes the largest HLS segment ({@link SegmenterLimits#maxSegmentBytes()}); the write backlog is
+ *                        sized from it ({@code --max-segment-bytes}, internal: tests make it small)
  */
 public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort, List<String> domains,
                            String accessKeyId, String accessKeySecret, String bucket, String bucketAcl,
                            S3Settings s3, FsyncPolicy fsync, DirectIo directIo, int metricsPort,
-                           Transport transport, Duration rtmpReadBatch) {
+                           Transport transport, Duration rtmpReadBatch, long maxSegmentBytes) {
     /** {@link #metricsPort} when no metrics endpoint is wanted (the default). */
     public static final int METRICS_OFF = -1;
 
@@ -78,6 +81,25 @@ public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort
         if ((accessKeyId == null) != (accessKeySecret == null)) {
             throw new IllegalArgumentException("--access-key-id and --access-key-secret go together");
         }
+        if (maxSegmentBytes < SegmenterLimits.MIN_MAX_SEGMENT_BYTES
+                || maxSegmentBytes > SegmenterLimits.MAX_MAX_SEGMENT_BYTES) {
+            throw new IllegalArgumentException("--max-segment-bytes " + maxSegmentBytes + " is not in ["
+                    + SegmenterLimits.MIN_MAX_SEGMENT_BYTES + ", " + SegmenterLimits.MAX_MAX_SEGMENT_BYTES + "]");
+        }
+    }
+
+    /** A configuration with the packager's default largest segment. */
+    public ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort, List<String> domains,
+                        String accessKeyId, String accessKeySecret, String bucket, String bucketAcl,
+                        S3Settings s3, FsyncPolicy fsync, DirectIo directIo, int metricsPort,
+                        Transport transport, Duration rtmpReadBatch) {
+        this(dataDir, bind, httpPort, rtmpPort, domains, accessKeyId, accessKeySecret, bucket, bucketAcl, s3, fsync,
+                directIo, metricsPort, transport, rtmpReadBatch, SegmenterLimits.DEFAULT_MAX_SEGMENT_BYTES);
+    }
+
+    /** The packager's limits: the defaults with {@link #maxSegmentBytes}. */
+    public SegmenterLimits segmenterLimits() {
+        return SegmenterLimits.DEFAULTS.withMaxSegmentBytes(maxSegmentBytes);
     }
 
     private static void checkPort(String option, int port) {
@@ -97,6 +119,6 @@ public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort
                 + rtmpPort + ", domains=" + domains + ", accessKeyId=" + accessKeyId + ", bucket=" + bucket
                 + ", bucketAcl=" + bucketAcl + ", s3=" + s3 + ", fsync=" + fsync + ", directIo=" + directIo
                 + ", metricsPort=" + metricsPort + ", transport=" + transport + ", rtmpReadBatch=" + rtmpReadBatch
-                + "]";
+                + ", maxSegmentBytes=" + maxSegmentBytes + "]";
     }
 }

@@ -66,7 +66,10 @@ final class Storage implements AutoCloseable {
     static final int WAITING_WRITE_THREADS = 16;
     static final int CATALOG_THREADS = 8;
     static final int CATALOG_QUEUE = 10_000;
-    static final long MAX_MEMORY_BACKLOG_BYTES = 256L * 1024 * 1024;
+    /** The in-memory backlog's floor, whatever the largest segment; see {@link #writeQueueConfig}. */
+    static final long MIN_MEMORY_BACKLOG_BYTES = 256L * 1024 * 1024;
+    /** Largest segments that fit the backlog together; see {@link #writeQueueConfig}. */
+    static final int LARGEST_SEGMENTS_IN_BACKLOG = 2;
     /** In the data dir: see {@link #close} and {@link #recoverAfterUncleanStop}. */
     static final String CLEAN_STOP_MARKER = "clean-stop";
 
@@ -134,7 +137,8 @@ final class Storage implements AutoCloseable {
         ExecutorService writeExecutor = Executors.newFixedThreadPool(writeThreads, named("storage-write"));
         ExecutorService catalogExecutor = new ThreadPoolExecutor(CATALOG_THREADS, CATALOG_THREADS, 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(CATALOG_QUEUE), named("catalog"));
-        ObjectWriteQueue writes = new ObjectWriteQueue(cachedObjects, writeExecutor, writeQueueConfig(spool), queued);
+        ObjectWriteQueue writes = new ObjectWriteQueue(cachedObjects, writeExecutor,
+                writeQueueConfig(spool, config.maxSegmentBytes()), queued);
         CatalogBatcher catalogUpdates = new CatalogBatcher(metadata, CatalogBatcher.DEFAULT_MAX_QUEUED,
                 CatalogBatcher.DEFAULT_LINGER);
         Path marker = dataDir.resolve(CLEAN_STOP_MARKER);
@@ -174,22 +178,25 @@ final class Storage implements AutoCloseable {
     }
 
     /**
-     * The S3 store spools its backlog to disk (1 GiB); the filesystem store has no spool, so its backlog (writes
-     * waiting for a write thread, or refused by the local disk and being retried) stays in memory and is capped at
-     * {@value #MAX_MEMORY_BACKLOG_BYTES} bytes. That memory is the segments' pooled direct buffers (the queue
-     * holds views of them, not copies), counted by Netty's allocator and {@code -XX:MaxDirectMemorySize}, not the
-     * heap; playlists are small heap arrays. 256 MiB is about 2 s of ingest at 1 Gbit/s: enough to ride out a
-     * short disk stall, small enough that a stuck disk refuses segments (logged, not listed) long before the
-     * process runs out of direct memory.
+     * The write queue's limits, derived from the largest segment so that they cannot contradict each other: the
+     * backlog holds at least {@value #LARGEST_SEGMENTS_IN_BACKLOG} segments of {@code maxSegmentBytes}, so a segment
+     * is refused only when other writes fill the backlog, never for its own size.
+     *
+     * <p>The S3 store spools its backlog to disk (1 GiB, or more for larger segments); the filesystem store has no
+     * spool, so its backlog (writes waiting for a write thread, or refused by the local disk and being retried)
+     * stays in memory and is capped at {@value #MIN_MEMORY_BACKLOG_BYTES} bytes, or two of the largest segments if
+     * that is more (the same 256 MiB at the default 128 MiB). That memory is the segments' pooled direct buffers
+     * (the queue holds views of them, not copies), counted by Netty's allocator and
+     * {@code -XX:MaxDirectMemorySize}, not the heap; playlists are small heap arrays. 256 MiB is about 2 s of
+     * ingest at 1 Gbit/s: enough to ride out a short disk stall, small enough that a stuck disk refuses segments
+     * (logged, not listed) long before the process runs out of direct memory.
      */
-    static WriteQueueConfig writeQueueConfig(Path spool) {
+    static WriteQueueConfig writeQueueConfig(Path spool, long maxSegmentBytes) {
         WriteQueueConfig defaults = WriteQueueConfig.defaults(spool);
-        if (spool != null) {
-            return defaults;
-        }
-        return new WriteQueueConfig(null, defaults.maxBacklogWrites(), MAX_MEMORY_BACKLOG_BYTES,
-                defaults.initialBackoff(), defaults.maxBackoff(), defaults.errorAfterAttempts(),
-                defaults.shutdownTimeout());
+        long floor = spool != null ? defaults.maxBacklogBytes() : MIN_MEMORY_BACKLOG_BYTES;
+        long backlogBytes = Math.max(floor, LARGEST_SEGMENTS_IN_BACKLOG * maxSegmentBytes);
+        return new WriteQueueConfig(spool, defaults.maxBacklogWrites(), backlogBytes, defaults.initialBackoff(),
+                defaults.maxBackoff(), defaults.errorAfterAttempts(), defaults.shutdownTimeout());
     }
 
     private static ThreadFactory named(String prefix) {

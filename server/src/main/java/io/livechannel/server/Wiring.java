@@ -116,8 +116,7 @@ public final class Wiring implements AutoCloseable {
                 new CatalogPushAuthorizer(storage.metadata(), storage.catalogExecutor(), new PushSignature(clock),
                         counters),
                 new HlsPublishListener(storage.writes(), storage.metadata(), storage.catalogUpdates(),
-                        storage.catalogExecutor(), counters,
-                        clock, meters),
+                        storage.catalogExecutor(), counters, clock, meters, config.segmenterLimits()),
                 registry, ownHosts, clock));
         ApiChannelInitializer api = new ApiChannelInitializer(new ApiConfig(config.domains(), config.rtmpPort(),
                 storage.objects(), storage.metadata(), storage.catalogExecutor(), new RegistryLiveSessions(registry),

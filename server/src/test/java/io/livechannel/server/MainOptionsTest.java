@@ -110,6 +110,20 @@ class MainOptionsTest {
     }
 
     @Test
+    void theLargestSegmentDefaultsToThePackagersAndIsHiddenFromTheHelp() throws IOException {
+        assertThat(parse(Map.of()).segmenterLimits()).isEqualTo(io.livechannel.hls.SegmenterLimits.DEFAULTS);
+        assertThat(parse(Map.of(), "--max-segment-bytes", "65536").segmenterLimits().maxSegmentBytes())
+                .isEqualTo(65536);
+        assertThat(Main.commandLine(new Main(System.out)).getUsageMessage()).doesNotContain("--max-segment-bytes");
+
+        StringWriter err = new StringWriter();
+        int exit = Main.commandLine(new Main(System.out)).setErr(new PrintWriter(err))
+                .execute("--max-segment-bytes", "65535", "--data-dir", temp.toString());
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--max-segment-bytes 65535 is not in [65536, 1073741824]");
+    }
+
+    @Test
     void commandLineBeatsEnvironmentWhichBeatsConfigFileWhichBeatsDefault() throws IOException {
         Path file = temp.resolve("livechannel.properties");
         Files.writeString(file, "http-port=9001\nrtmp-port=9002\nbucket=from-file\ndomain=a.example,b.example\n");

@@ -29,23 +29,28 @@ public final class Deployment implements AutoCloseable {
 
     private final StoreBackend backend;
     private final Path dir;
+    private final List<String> extraServerArgs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private S3ProxyServer s3;
     private final List<RunningServer> started = new ArrayList<>();
     private RunningServer server;
     private OSS oss;
 
-    private Deployment(StoreBackend backend, Path dir, S3ProxyServer s3) {
+    private Deployment(StoreBackend backend, Path dir, S3ProxyServer s3, List<String> extraServerArgs) {
         this.backend = backend;
         this.dir = dir;
         this.s3 = s3;
+        this.extraServerArgs = List.copyOf(extraServerArgs);
     }
 
-    /** Starts S3Proxy (for {@link StoreBackend#S3}) and the server, with everything kept under {@code dir}. */
-    public static Deployment start(StoreBackend backend, Path dir) throws Exception {
+    /**
+     * Starts S3Proxy (for {@link StoreBackend#S3}) and the server, with everything kept under {@code dir};
+     * {@code extraServerArgs} go to every start of the server.
+     */
+    public static Deployment start(StoreBackend backend, Path dir, String... extraServerArgs) throws Exception {
         Ffmpeg.requireInstalled();
         S3ProxyServer s3 = backend == StoreBackend.S3 ? S3ProxyServer.start(dir.resolve("s3")) : null;
-        Deployment deployment = new Deployment(backend, dir, s3);
+        Deployment deployment = new Deployment(backend, dir, s3, List.of(extraServerArgs));
         try {
             deployment.startServer();
         } catch (Exception | AssertionError e) {
@@ -64,6 +69,7 @@ public final class Deployment implements AutoCloseable {
         } else {
             args.addAll(List.of("--store", "filesystem"));
         }
+        args.addAll(extraServerArgs);
         server = RunningServer.start(dir.resolve("data"), args.toArray(String[]::new));
         started.add(server);
         if (oss != null) {

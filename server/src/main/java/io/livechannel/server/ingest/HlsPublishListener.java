@@ -3,6 +3,7 @@ package io.livechannel.server.ingest;
 import io.livechannel.hls.DropReason;
 import io.livechannel.hls.HlsPackager;
 import io.livechannel.hls.HlsSettings;
+import io.livechannel.hls.SegmenterLimits;
 import io.livechannel.rtmp.EndReason;
 import io.livechannel.rtmp.MediaSink;
 import io.livechannel.rtmp.PublishListener;
@@ -37,15 +38,19 @@ public final class HlsPublishListener implements PublishListener {
     private final PlaylistCountersCache counters;
     private final Clock clock;
     private final Timer segmentListed;
+    private final SegmenterLimits limits;
 
     /**
      * @param meters where {@value #SEGMENT_LISTED_TIMER} is recorded: from a segment's cut (on the publish's event
      *               loop) to the stored playlist that lists it, i.e. what a player polling the playlist waits for
      *               beyond its own poll interval; an empty {@code CompositeMeterRegistry} records nothing
+     * @param limits the packager's limits; the write queue's backlog must hold at least two of its largest
+     *               segments ({@code Storage.writeQueueConfig})
      */
     public HlsPublishListener(ObjectWriteQueue writes, MetadataStore metadata, CatalogBatcher catalogUpdates,
                               Executor storageExecutor, PlaylistCountersCache counters, Clock clock,
-                              MeterRegistry meters) {
+                              MeterRegistry meters, SegmenterLimits limits) {
+        this.limits = limits;
         this.writes = writes;
         this.metadata = metadata;
         this.catalogUpdates = catalogUpdates;
@@ -64,7 +69,7 @@ public final class HlsPublishListener implements PublishListener {
     public MediaSink onPublishStart(PublishSessionInfo info) {
         ChannelKey key = new ChannelKey(info.bucket(), info.channel());
         HlsSettings settings = new HlsSettings(info.channel(), info.playlistName(), info.fragDurationSeconds(),
-                info.fragCount());
+                info.fragCount(), limits);
         StoredHlsOutput output = new StoredHlsOutput(key, info.logId(), writes, catalogUpdates, counters,
                 segmentListed);
         HlsPackager packager = new HlsPackager(settings, output, clock::millis, counters.get(key));
