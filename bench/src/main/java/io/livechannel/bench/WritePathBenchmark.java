@@ -110,7 +110,7 @@ public class WritePathBenchmark {
     public void close() throws IOException {
         queue.close();
         executor.shutdown();
-        store.close(); // waits for its unlink thread, which would race the walk below over replaced objects
+        store.close(); // waits for abandoned direct writes, which would race the walk below over their files
         TempDirs.deleteTree(dir);
     }
 
