@@ -7,6 +7,7 @@ import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.livechannel.storage.write.WriteQueueConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -93,7 +94,7 @@ public class WritePathBenchmark {
     public void open() throws Exception {
         dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", "bench/target")), "write-path");
         store = new FileSystemObjectStore(dir.resolve("objects"), Clock.systemUTC(), fsync,
-                directIo);
+                directIo, new SimpleMeterRegistry());
         segmentOptions = new PutOptions("video/MP2T", Map.of(), origin);
         playlistOptions = new PutOptions("application/x-mpegURL", Map.of(), origin);
         store.createBucket("live");
@@ -109,7 +110,7 @@ public class WritePathBenchmark {
     public void close() throws IOException {
         queue.close();
         executor.shutdown();
-        store.close(); // waits for its unlink thread, which would race the walk below over replaced objects
+        store.close(); // waits for abandoned direct writes, which would race the walk below over their files
         TempDirs.deleteTree(dir);
     }
 

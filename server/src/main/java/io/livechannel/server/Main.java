@@ -106,9 +106,10 @@ public final class Main implements Callable<Integer> {
     FsyncPolicy fsync;
 
     @Option(names = "--direct-io", paramLabel = "MODE", defaultValue = "auto",
-            description = "filesystem store: auto writes live segments and playlists with O_DIRECT, past the page "
-                    + "cache, when the file system takes it (less CPU, no writeback stalls; a segment's first read "
-                    + "comes from the disk), never writes them through the page cache (default: ${DEFAULT-VALUE})")
+            description = "filesystem store: auto writes live output of one block to 4 MiB (segments) with "
+                    + "O_DIRECT, past the page cache, when the file system takes it (less CPU, no writeback stalls; "
+                    + "a segment's first read comes from the disk; a write not done within 20 ms goes through the "
+                    + "page cache), never writes it all through the page cache (default: ${DEFAULT-VALUE})")
     DirectIo directIo;
 
     @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto",

@@ -19,6 +19,7 @@ import io.livechannel.storage.s3.S3StoreConfig;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.livechannel.storage.write.QueuedObjects;
 import io.livechannel.storage.write.WriteQueueConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -103,7 +104,7 @@ final class Storage implements AutoCloseable {
         this.checkPending = uncleanStop;
     }
 
-    static Storage open(ServerConfig config, Clock clock) throws IOException {
+    static Storage open(ServerConfig config, Clock clock, MeterRegistry meters) throws IOException {
         Path dataDir = config.dataDir();
         ObjectStore objects;
         String description;
@@ -111,7 +112,7 @@ final class Storage implements AutoCloseable {
         try {
             if (config.s3() == null) {
                 FileSystemObjectStore fs = new FileSystemObjectStore(dataDir.resolve("objects"), clock,
-                        config.fsync(), config.directIo());
+                        config.fsync(), config.directIo(), meters);
                 objects = fs;
                 description = "filesystem " + dataDir.resolve("objects") + " (fsync "
                         + config.fsync().name().toLowerCase(java.util.Locale.ROOT)

@@ -96,7 +96,7 @@ public final class Wiring implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         Wiring wiring = new Wiring(config, BootstrapCredentials.resolve(config, random));
         try {
-            wiring.storage = Storage.open(config, wiring.clock);
+            wiring.storage = Storage.open(config, wiring.clock, wiring.meters);
             wiring.storage.bootstrap(config, wiring.credentials.id(), wiring.credentials.secret());
             wiring.storage.recoverAfterUncleanStop();
             wiring.bind();

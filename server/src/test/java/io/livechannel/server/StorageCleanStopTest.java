@@ -9,6 +9,7 @@ import io.livechannel.storage.catalog.Channel;
 import io.livechannel.storage.catalog.ChannelStatus;
 import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class StorageCleanStopTest {
     void onlyAStartAfterAnUncleanStopChecksTheCatalogAgainstTheLivePlaylists() throws Exception {
         Path marker = dir.resolve("data").resolve(Storage.CLEAN_STOP_MARKER);
         Files.createDirectories(marker.getParent());
-        try (Storage storage = Storage.open(config(), Clock.systemUTC())) {
+        try (Storage storage = Storage.open(config(), Clock.systemUTC(), new SimpleMeterRegistry())) {
             storage.bootstrap(config(), "id", "secret");
             assertThat(storage.recoverAfterUncleanStop()).as("a new data dir has nothing to check").isEmpty();
             storage.metadata().channels().put(new Channel("live", "cam1", "", ChannelStatus.ENABLED, 2, 3,
@@ -58,14 +59,14 @@ class StorageCleanStopTest {
         }
         assertThat(marker).as("after a clean stop").exists();
 
-        try (Storage storage = Storage.open(config(), Clock.systemUTC())) {
+        try (Storage storage = Storage.open(config(), Clock.systemUTC(), new SimpleMeterRegistry())) {
             assertThat(marker).as("taken at start, so that a crash of this run is noticed").doesNotExist();
             assertThat(storage.recoverAfterUncleanStop()).isEmpty();
             assertThat(storage.metadata().segments().range("live", "cam1", 0, Long.MAX_VALUE)).isEmpty();
         }
         Files.delete(marker); // as if that run had been killed
 
-        try (Storage storage = Storage.open(config(), Clock.systemUTC())) {
+        try (Storage storage = Storage.open(config(), Clock.systemUTC(), new SimpleMeterRegistry())) {
             assertThat(storage.recoverAfterUncleanStop())
                     .isEqualTo(Optional.of(new UncleanStopRecovery.Result(1, 1, 1, 1, 0, 0)));
             assertThat(storage.metadata().segments().range("live", "cam1", 0, Long.MAX_VALUE)).hasSize(1);
@@ -75,11 +76,11 @@ class StorageCleanStopTest {
         }
         assertThat(marker).as("after a stop that lost a catalog update").doesNotExist();
 
-        try (Storage storage = Storage.open(config(), Clock.systemUTC())) {
+        try (Storage storage = Storage.open(config(), Clock.systemUTC(), new SimpleMeterRegistry())) {
             assertThat(storage.metadata().buckets().list()).isNotEmpty(); // a start that fails before its check
         }
         assertThat(marker).as("after a run that owed the check and did not run it").doesNotExist();
-        try (Storage storage = Storage.open(config(), Clock.systemUTC())) {
+        try (Storage storage = Storage.open(config(), Clock.systemUTC(), new SimpleMeterRegistry())) {
             assertThat(storage.recoverAfterUncleanStop()).isPresent();
         }
         assertThat(marker).as("after the check ran through").exists();

@@ -105,7 +105,9 @@ class MetricsEndpointTest {
             int port = Integer.parseInt(line.replaceAll(".*:(\\d+)/metrics$", "$1"));
             assertThat(send("GET", port, "/metrics").body()).contains("livechannel_write_backlog_bytes",
                     "livechannel_catalog_queued",
-                    "livechannel_segment_listed_latency_seconds{quantile=\"0.99\"}");
+                    "livechannel_segment_listed_latency_seconds{quantile=\"0.99\"}",
+                    "livechannel_storage_fs_put_seconds_count{origin=\"live_output\",write=\"direct\"}",
+                    "livechannel_storage_fs_put_seconds_count{origin=\"live_output\",write=\"buffered\"}");
         }
         ServerConfig off = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
                 "secret", "live", "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT,

@@ -9,10 +9,12 @@ import io.livechannel.storage.ObjectStream;
 import io.livechannel.storage.PutOptions;
 import io.livechannel.storage.StorageException;
 import io.livechannel.storage.StoredObject;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,44 +27,37 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
  * The embedded object store: {@code <root>/<bucket>/<encoded key path>}, one file per object (see
  * {@link KeyPathCodec} for the name mapping and {@link ObjectFile} for the format).
  *
- * <p>Lifecycle of a put: write header and content to {@code .tmp-<token>-<n>} beside the target (hidden from
- * listings; a new name for each attempt, so that a direct write abandoned under one name never meets the next),
- * fsync it if the {@link FsyncPolicy} says so, rename atomically over the target, then fsync the directory under
- * the same condition. Readers open the file once and keep it, so they see the old object or the
- * whole new one. A crash or {@code kill -9} at any moment leaves at most a temporary file, which listings ignore
- * and the next {@link #FileSystemObjectStore(Path, Clock, FsyncPolicy, DirectIo) open} deletes; what a power loss
- * leaves depends on the policy (see {@link FsyncPolicy}). Empty directories left by deletes are harmless and
- * removed with the bucket.
+ * <p>Every put lands the same way: write header and content to a new {@code .tmp-<token>-<n>} beside the target
+ * (hidden from listings), fsync it if the {@link FsyncPolicy} says so, rename it atomically over the target, then
+ * fsync the directory under the same condition. Readers open the file once and keep it, so they see the old object
+ * or the whole new one. A crash or {@code kill -9} at any moment leaves at most a temporary file, which listings
+ * ignore and the next open deletes; what a power loss leaves depends on the policy. Empty directories left by
+ * deletes are harmless and removed with the bucket. A missing directory is created only when the write reports it
+ * missing.
  *
- * <p>Cost of a put from a {@link ByteBuffer} (the live write path): the ETag is computed from the buffer
- * ({@link ObjectFile}: CRC32C for live output), then {@code open}, one {@code write}, {@code close},
- * {@code rename}; plus two {@code fsync}s when forced. How the file is written, and into which file, is
- * {@link ObjectFileWriter}'s: live output with {@code O_DIRECT} under {@link DirectIo#AUTO} (one copy into an
- * aligned buffer, then the device reads it, waited for at most a patience), into a replaced version's file or an
- * empty one made ahead of need when one is ready; anything else in one gathering write of header and content
- * through the page cache (a direct buffer is not copied on the Java side). A missing directory is created only when
- * the {@code open} reports it missing. Replacing an existing object adds an {@code access} and a {@code link}
- * ({@link #retire}); a new key only the {@code access}.
+ * <p>How the temporary file is written is a {@link LiveFileWriter}'s: uploads stream through the page cache
+ * (computing the MD5 as they go); live output from a buffer goes to the writer chosen when the store opens
+ * ({@link DirectIo}), whose ETag (CRC32C) is computed from the buffer first ({@link ObjectFile#layout}).
+ *
+ * <p>Metrics: the timer {@value #PUT_TIMER} (tags {@code origin} = {@code live_output}/{@code upload},
+ * {@code write} = {@code direct}/{@code buffered}) times each put from the first byte written to the rename (and
+ * directory fsync) done.
  *
  * <p>Threading: thread-safe and blocking; call it from a storage executor, never a Netty event loop. Only one
  * process may use a root at a time (opening deletes other writers' temporary files).
@@ -74,80 +69,53 @@ public final class FileSystemObjectStore implements ObjectStore {
     private static final Logger log = LoggerFactory.getLogger(FileSystemObjectStore.class);
     /** Names that listings skip and {@link #removeTemporaryFiles} deletes when the store opens. */
     static final String TEMP_PREFIX = ".tmp-";
-    static final String RETIRED_SUFFIX = ".replaced";
-    /** Ends the names of {@link SpareFiles}' empty files, so that a look into a directory tells them apart. */
-    static final String SPARE_SUFFIX = ".spare";
-    /** Live objects up to this file size (header and content) reuse replaced ones' inodes ({@link RecycledFiles}). */
-    static final int RECYCLE_MAX_BYTES = 16 * 1024;
-    /** How many times {@link #get} reads a small object whose content does not match its checksum. */
-    static final int SMALL_READ_ATTEMPTS = 3;
+    static final String PUT_TIMER = "livechannel.storage.fs.put";
 
     private final Path root;
     private final Clock clock;
     private final FsyncPolicy fsync;
-    private final TempNames names = new TempNames();
-    private final LongSupplier nanoTime;
-    /** Writes each put's file; its direct writer, pools of files and pauses are the live path's (issue 9). */
-    private final ObjectFileWriter writer;
-    /**
-     * Unlinks the temporary names of replaced objects ({@link #retire}) that are not kept for reuse, and the files
-     * that {@link #writer}'s pools no longer need, and runs their sweeps; one daemon thread, in order.
-     */
-    private final ScheduledExecutorService unlinker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "storage-fs-unlink");
-        t.setDaemon(true);
-        return t;
-    });
-    /** Reports puts that took {@link SlowPuts#THRESHOLD} or more, with where the time went. */
-    private final SlowPuts slowPuts;
+    private final LiveFileWriter liveWriter;
+    private final Timer liveDirect;
+    private final Timer liveBuffered;
+    private final Timer uploads;
 
     /**
      * Opens (creating when missing) the store at {@code root}, deleting temporary files of killed writes.
      *
      * @param fsync which puts are forced to disk before they return
+     * @param directIo whether live output is written with {@code O_DIRECT} where the file system takes it
+     * @param meters where the {@value #PUT_TIMER} timer goes
      */
-    public FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync, DirectIo directIo)
+    public FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync, DirectIo directIo, MeterRegistry meters)
             throws StorageException {
-        this(root, clock, fsync, Objects.requireNonNull(directIo, "directIo") == DirectIo.AUTO ? DirectWriter::probe
-                : dir -> null, System::nanoTime);
+        this(root, clock, fsync, Objects.requireNonNull(directIo, "directIo") == DirectIo.AUTO
+                ? DirectFileWriter::probe : dir -> BufferedFileWriter.INSTANCE, meters);
     }
 
-    /**
-     * As the public constructor, with the direct writer (or null) that {@code directWriter} makes for the root, and
-     * {@code nanoTime} to time direct writes with.
-     */
-    FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync, Function<Path, DirectWriter> directWriter,
-                          LongSupplier nanoTime) throws StorageException {
-        this(root, clock, fsync, directWriter, nanoTime, ObjectFileWriter.DIRECT_PATIENCE);
-    }
-
-    /** As above, waiting {@code directPatience} (real time) for a direct write before going through the page cache. */
-    FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync, Function<Path, DirectWriter> directWriter,
-                          LongSupplier nanoTime, Duration directPatience) throws StorageException {
-        Objects.requireNonNull(directPatience, "directPatience");
-        this.nanoTime = nanoTime;
-        this.slowPuts = new SlowPuts(nanoTime);
+    /** As the public constructor, with the writer of live output that {@code liveWriter} makes for the root. */
+    FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync, Function<Path, LiveFileWriter> liveWriter,
+                          MeterRegistry meters) throws StorageException {
         this.root = root.toAbsolutePath().normalize();
         this.clock = clock;
         this.fsync = Objects.requireNonNull(fsync, "fsync");
+        this.liveDirect = timer(meters, "live_output", "direct");
+        this.liveBuffered = timer(meters, "live_output", "buffered");
+        this.uploads = timer(meters, "upload", "buffered");
         try {
             Files.createDirectories(this.root);
             int removed = removeTemporaryFiles(this.root);
-            DirectWriter direct = directWriter.apply(this.root);
-            this.writer = new ObjectFileWriter(direct, nanoTime, directPatience, names, this::unlinkLater);
+            this.liveWriter = liveWriter.apply(this.root);
             log.info("filesystem object store at {}, fsync {}, live output {} ({} leftover temporary files removed)",
-                    this.root, fsync.name().toLowerCase(java.util.Locale.ROOT),
-                    direct == null ? "through the page cache" : "direct (O_DIRECT)", removed);
+                    this.root, fsync.name().toLowerCase(Locale.ROOT),
+                    writesLiveOutputDirect() ? "direct (O_DIRECT)" : "through the page cache", removed);
         } catch (IOException | UncheckedIOException e) {
             throw new StorageException(StorageException.Kind.IO, "cannot open object store at " + this.root, e);
         }
-        long sweep = ObjectFileWriter.SWEEP_INTERVAL.toMillis();
-        unlinker.scheduleWithFixedDelay(writer::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
-    /** With {@link DirectIo#DEFAULT}. */
+    /** With {@link DirectIo#DEFAULT} and no meters. */
     public FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync) throws StorageException {
-        this(root, clock, fsync, DirectIo.DEFAULT);
+        this(root, clock, fsync, DirectIo.DEFAULT, new CompositeMeterRegistry());
     }
 
     /** With {@link FsyncPolicy#DEFAULT}. */
@@ -160,14 +128,15 @@ public final class FileSystemObjectStore implements ObjectStore {
         this(root, Clock.systemUTC());
     }
 
-    /** Direct writes that a put stopped waiting for and that the device still holds; for tests. */
-    int abandonedDirectWritesUnderWay() {
-        return writer.abandonedUnderWay();
+    private static Timer timer(MeterRegistry meters, String origin, String write) {
+        return Timer.builder(PUT_TIMER).tag("origin", origin).tag("write", write)
+                .description("filesystem store puts: temporary file written, renamed over the key (and fsynced per "
+                        + "--fsync)").register(meters);
     }
 
     /** Whether live output is written past the page cache: {@link DirectIo#AUTO} and a file system that takes it. */
     public boolean writesLiveOutputDirect() {
-        return writer.writesDirect();
+        return liveWriter instanceof DirectFileWriter;
     }
 
     @Override
@@ -188,7 +157,6 @@ public final class FileSystemObjectStore implements ObjectStore {
                 throw new StorageException(StorageException.Kind.BUCKET_NOT_EMPTY,
                         "bucket " + bucket + " is not empty");
             }
-            writer.discardSparesUnder(dir); // the walk deletes them; none is made meanwhile
             try (Stream<Path> paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
@@ -204,11 +172,11 @@ public final class FileSystemObjectStore implements ObjectStore {
     @Override
     public StoredObject put(String bucket, String key, InputStream data, long length, PutOptions options)
             throws StorageException {
-        return put(bucket, key, options, (dir, now, force) -> {
-            Path temp = names.next(dir);
+        return put(bucket, key, options, (dir, force) -> {
+            Path temp = TempNames.next(dir);
             try {
-                return new ObjectFileWriter.Written(temp, ObjectFile.write(temp, key, data, length, options, now,
-                        force));
+                return new LiveFileWriter.Written(temp, ObjectFile.write(temp, key, data, length, options, now(),
+                        force), false);
             } catch (IOException | StorageException | RuntimeException e) {
                 deleteQuietly(temp);
                 throw e;
@@ -216,11 +184,13 @@ public final class FileSystemObjectStore implements ObjectStore {
         });
     }
 
-    /** Writes the buffer to the file without copying it on the Java side; see the class comment. */
+    /** Writes the buffer to the file without copying it on the Java side (or once, into an aligned buffer). */
     @Override
     public StoredObject put(String bucket, String key, ByteBuffer data, PutOptions options) throws StorageException {
-        return put(bucket, key, options, (dir, now, force) -> writer.write(dir,
-                ObjectFile.layout(key, data, options, now), options, force));
+        LiveFileWriter writer = options.origin() == PutOptions.Origin.LIVE_OUTPUT ? liveWriter
+                : BufferedFileWriter.INSTANCE;
+        return put(bucket, key, options, (dir, force) -> writer.write(dir, ObjectFile.layout(key, data, options,
+                now()), force));
     }
 
     /** MD5 for uploads, the CRC32C tag for live output: the same bytes {@code ObjectFile} writes. */
@@ -229,14 +199,10 @@ public final class FileSystemObjectStore implements ObjectStore {
         return ObjectFile.etag(content, options);
     }
 
-    /**
-     * How a put fills a temporary file in {@code dir}: each attempt under a new name (an abandoned direct write
-     * may still hold an earlier one), deleted again when the attempt fails.
-     */
+    /** How a put fills a new temporary file in {@code dir}; on an exception it leaves no file behind. */
     @FunctionalInterface
     private interface ContentWriter {
-        ObjectFileWriter.Written write(Path dir, Instant lastModified, boolean force)
-                throws IOException, StorageException;
+        LiveFileWriter.Written write(Path dir, boolean force) throws IOException, StorageException;
     }
 
     private StoredObject put(String bucket, String key, PutOptions options, ContentWriter content)
@@ -244,54 +210,31 @@ public final class FileSystemObjectStore implements ObjectStore {
         Path target = objectFile(bucketDir(bucket), key);
         Path dir = target.getParent();
         boolean force = fsync.forces(options);
-        ObjectFileWriter.Written written = null;
-        boolean renamed = false;
-        long start = nanoTime.getAsLong();
+        long start = System.nanoTime();
         try {
+            LiveFileWriter.Written written;
             try {
-                written = content.write(dir, now(), force);
+                written = content.write(dir, force);
             } catch (NoSuchFileException e) { // first object under this prefix: one mkdir, not one per put
-                writer.forgetSpares(dir); // or a spare file was deleted under us: the retry creates its own
                 Files.createDirectories(dir);
-                written = content.write(dir, now(), force);
+                written = content.write(dir, force);
             }
-            long wrote = nanoTime.getAsLong();
-            // a new key (every segment) is told apart with one access() call: a failed link() would cost two
-            // exceptions with stack traces per segment (java_lang_Throwable::fill_in_stack_trace was 2 % of the
-            // write threads' CPU samples at 100 publishers)
-            Path retired = Files.exists(target) ? retire(target, dir) : null;
-            long linked = nanoTime.getAsLong();
-            boolean moved = false;
             try {
                 Files.move(written.file(), target, StandardCopyOption.ATOMIC_MOVE);
-                moved = true;
-                slowPuts.check(bucket, key, start, wrote, linked, nanoTime.getAsLong());
-            } finally {
-                if (retired != null && !(moved && writer.keepReplaced(dir, retired, options, written.object()))) {
-                    unlinkLater(retired);
-                }
+            } catch (IOException | RuntimeException e) {
+                deleteQuietly(written.file());
+                throw e;
             }
-            renamed = true;
             if (force) {
                 syncDirectory(dir);
             }
+            Timer timer = options.origin() == PutOptions.Origin.UPLOAD ? uploads
+                    : written.direct() ? liveDirect : liveBuffered;
+            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             log.debug("put {}/{} ({} bytes)", bucket, key, written.object().size());
             return written.object();
         } catch (IOException e) {
             throw io("put " + bucket + "/" + key, e);
-        } finally {
-            if (written != null && !renamed) {
-                deleteQuietly(written.file());
-            }
-        }
-    }
-
-    /** Unlinks {@code file} on the unlinker thread, or here once the store is closed. */
-    private void unlinkLater(Path file) {
-        try {
-            unlinker.execute(() -> deleteQuietly(file));
-        } catch (RejectedExecutionException e) {
-            deleteQuietly(file);
         }
     }
 
@@ -300,55 +243,27 @@ public final class FileSystemObjectStore implements ObjectStore {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /**
-     * Opens the object's file and streams its content. A small object (at most {@link #RECYCLE_MAX_BYTES}) is read
-     * whole before this returns, and live output's content is checked against its CRC32C: such a file may be a kept
-     * one ({@link RecycledFiles}) that a later version overwrites in place once it has been retired for
-     * {@link ObjectFileWriter#RECYCLE_QUARANTINE}, so a reader that stalled that long between its {@code open} and
-     * its reads could see parts of two versions. A mismatch (or a header that no longer fits the file) reads again
-     * from the path, up to {@link #SMALL_READ_ATTEMPTS} times; then the object is reported unreadable rather than
-     * served wrong.
-     */
     @Override
     public ObjectStream get(String bucket, String key, ByteRange range) throws StorageException {
         Path file = objectFile(bucketDir(bucket), key);
-        for (int attempt = 1; ; attempt++) {
-            FileChannel ch = null;
-            try {
-                ch = FileChannel.open(file, StandardOpenOption.READ);
-                ObjectFile.Header header = ObjectFile.read(ch);
-                StoredObject object = header.object();
-                ByteRange served = clamp(range, object, key);
-                long first = served == null ? 0 : served.first();
-                long length = served == null ? object.size() : served.length();
-                if (object.size() > RECYCLE_MAX_BYTES) {
-                    ObjectStream stream = new ObjectStream(object, served,
-                            new RangeInputStream(ch, header.contentOffset() + first, length));
-                    ch = null; // ownership moved to the stream
-                    return stream;
-                }
-                byte[] content = new RangeInputStream(ch, header.contentOffset(), object.size()).readNBytes(
-                        (int) object.size());
-                if (content.length == object.size() && ObjectFile.matchesChecksum(content, object)) {
-                    return new ObjectStream(object, served, new ByteArrayInputStream(content, (int) first,
-                            (int) length));
-                }
-                if (attempt == SMALL_READ_ATTEMPTS) {
-                    throw new IOException(key + " does not match its checksum in " + attempt + " reads ("
-                            + content.length + " of " + object.size() + " bytes read)");
-                }
-                log.debug("{} changed while read (its file was reused): reading it again", key);
-            } catch (NoSuchFileException e) {
-                throw new StorageException(StorageException.Kind.NO_SUCH_KEY, "no such key " + key + " in " + bucket,
-                        e);
-            } catch (IOException e) {
-                if (attempt == SMALL_READ_ATTEMPTS) {
-                    throw io("get " + bucket + "/" + key, e);
-                }
-                log.debug("reading {} failed ({}): reading it again", key, e.toString());
-            } finally {
-                closeQuietly(ch);
-            }
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+            ObjectFile.Header header = ObjectFile.read(ch);
+            StoredObject object = header.object();
+            ByteRange served = clamp(range, object, key);
+            long first = served == null ? 0 : served.first();
+            long length = served == null ? object.size() : served.length();
+            ObjectStream stream = new ObjectStream(object, served,
+                    new RangeInputStream(ch, header.contentOffset() + first, length));
+            ch = null; // ownership moved to the stream
+            return stream;
+        } catch (NoSuchFileException e) {
+            throw new StorageException(StorageException.Kind.NO_SUCH_KEY, "no such key " + key + " in " + bucket, e);
+        } catch (IOException e) {
+            throw io("get " + bucket + "/" + key, e);
+        } finally {
+            closeQuietly(ch);
         }
     }
 
@@ -426,45 +341,10 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
     }
 
-    /**
-     * Gives the object being replaced a second, temporary name, so that the rename over it does not drop the
-     * last link to its inode: freeing an inode's blocks happens in the thread that drops the last link, and on
-     * ext4 mounted with {@code discard} that is a synchronous TRIM which, behind a busy disk's writeback, blocked
-     * playlist rewrites for up to a second (kernel stacks: {@code ext4_evict_inode} → {@code ext4_free_blocks} →
-     * {@code blkdev_issue_discard}). The temporary name is kept for reuse when the object is small live output
-     * ({@link ObjectFileWriter#keepReplaced}), and otherwise unlinked by {@link #unlinker}, off the lane.
-     *
-     * @return the temporary name, or null when there is no object to replace (it was deleted since the caller
-     *         saw it) or no hard links here
-     */
-    private Path retire(Path target, Path dir) {
-        Path retired = names.next(dir, RETIRED_SUFFIX);
-        try {
-            Files.createLink(retired, target);
-            return retired;
-        } catch (NoSuchFileException e) {
-            return null; // a new key
-        } catch (IOException | UnsupportedOperationException e) {
-            return null; // no hard links on this file system: the rename frees the old inode itself
-        }
-    }
-
-    /** Waits up to 10 s for the temporary names of replaced objects to be unlinked (leftovers go at next open). */
+    /** Ends the direct writer's threads, waiting up to 5 s for abandoned direct writes to delete their files. */
     @Override
     public void close() {
-        String report = writer.liveOutputReport();
-        if (report != null) {
-            log.info("{}; puts of {} ms or more: {}", report, SlowPuts.THRESHOLD.toMillis(), slowPuts.count());
-        }
-        writer.close();
-        unlinker.shutdown();
-        try {
-            if (!unlinker.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("replaced objects still being unlinked at close; the next open removes them");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        liveWriter.close();
     }
 
     private Path bucketDir(String bucket) throws StorageException {

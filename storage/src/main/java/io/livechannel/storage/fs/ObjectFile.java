@@ -34,12 +34,13 @@ import java.util.zip.CRC32C;
  * 44  UTF      key (java.io.DataOutput modified UTF-8)
  *     UTF      content type ("" when none)
  *     short    n, then n pairs of UTF name, UTF value (user metadata)
- *  H  content
- *     padding: fewer than {@link DirectWriter#MAX_BLOCK_BYTES} zero bytes, after a direct write (the file then
- *     ends on a block boundary); none otherwise
+ *  H  content, to the end of the file
  * </pre>
  *
- * A file is only ever read after the rename that published it, so a reader never sees the placeholders.
+ * A file is only ever read after the rename that published it, so a reader never sees the placeholders. Files
+ * written directly by earlier versions may end with fewer than {@link #LEGACY_PADDING_BYTES} zero bytes after the
+ * content (they padded direct writes to a block); the header gives the content's length, so reads skip that padding
+ * and such files stay readable. A file shorter than its header says is an I/O error.
  *
  * <p>The 16 ETag bytes are the content's MD5 for an {@link PutOptions.Origin#UPLOAD}. For
  * {@link PutOptions.Origin#LIVE_OUTPUT} they are {@link #checksumTag}: CRC32C of the content (4 bytes), four zero
@@ -54,6 +55,8 @@ final class ObjectFile {
     /** Bounds what a reader allocates for a header: key 1023 bytes + metadata 8 KB + content type, with room. */
     static final int MAX_HEADER_BYTES = 32 * 1024;
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
+    /** Trailing bytes a reader accepts after the content: the block padding of earlier versions' files. */
+    static final int LEGACY_PADDING_BYTES = 64 * 1024;
 
     /** A decoded header; {@code contentOffset} is where the content starts. */
     record Header(StoredObject object, int contentOffset) {
@@ -68,7 +71,7 @@ final class ObjectFile {
      * object will return.
      */
     record Layout(ByteBuffer header, ByteBuffer content, StoredObject object) {
-        /** Header and content: the file's length before any padding. */
+        /** Header and content: the file's length. */
         long fileBytes() {
             return header.remaining() + (long) content.remaining();
         }
@@ -88,29 +91,19 @@ final class ObjectFile {
     }
 
     /**
-     * Writes a laid-out object to {@code file} (a new temporary file, or an {@code existing} one, cut to the
-     * object's length when it was longer) through the page cache: one gathering write, in which a direct buffer goes
-     * to the kernel without a copy on the Java side. The layout's buffers do not move.
+     * Writes a laid-out object to {@code file}, a new temporary file, through the page cache: one gathering write, in
+     * which a direct buffer goes to the kernel without a copy on the Java side. The layout's buffers do not move.
      *
      * @param force whether to fsync the file before returning
-     * @throws java.nio.file.NoSuchFileException when {@code file}'s directory does not exist, or an {@code existing}
-     *     file does not
+     * @throws java.nio.file.NoSuchFileException when {@code file}'s directory does not exist
      */
-    static void writeBuffered(Path file, Layout layout, boolean force, boolean existing) throws IOException {
+    static void writeBuffered(Path file, Layout layout, boolean force) throws IOException {
         ByteBuffer header = layout.header().duplicate();
         ByteBuffer content = layout.content().duplicate();
-        // not O_TRUNC: truncating a file to nothing makes ext4 flush what is written next when the file is closed
-        // (its replace-via-truncate heuristic), even a file that was empty; that flush allocated blocks, reading
-        // bitmaps from the disk behind a cache flush of the catalog (session 14)
-        try (FileChannel ch = existing ? FileChannel.open(file, StandardOpenOption.WRITE)
-                : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer[] parts = {header, content};
             while (header.hasRemaining() || content.hasRemaining()) {
                 ch.write(parts);
-            }
-            long written = ch.position();
-            if (existing && ch.size() > written) {
-                ch.truncate(written);
             }
             if (force) {
                 ch.force(true);
@@ -184,22 +177,6 @@ final class ObjectFile {
         return ByteBuffer.allocate(16).putInt((int) crc.getValue()).putInt(0).putLong(length).array();
     }
 
-    /**
-     * Whether {@code content} is what {@code object}'s ETag was computed from, when that ETag is a
-     * {@link #checksumTag} (live output); true for an MD5 ETag, which is not checked here (a reader would pay an MD5
-     * per read for objects that are never overwritten in place).
-     */
-    static boolean matchesChecksum(byte[] content, StoredObject object) {
-        byte[] tag = HexFormat.of().parseHex(object.etag());
-        ByteBuffer fields = ByteBuffer.wrap(tag);
-        if (tag.length != 16 || fields.getInt(4) != 0 || fields.getLong(8) != object.size()) {
-            return true; // an MD5
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(content, 0, content.length);
-        return Arrays.equals(checksumTag(crc, content.length), tag);
-    }
-
     private static StoredObject stored(String key, long size, byte[] tag, PutOptions options, Instant lastModified) {
         return new StoredObject(key, size, HexFormat.of().withUpperCase().formatHex(tag), lastModified,
                 options.contentType(), options.userMetadata());
@@ -249,7 +226,7 @@ final class ObjectFile {
             metadata.put(in.readUTF(), in.readUTF());
         }
         long padding = ch.size() - (headerLength + size);
-        if (padding < 0 || padding >= DirectWriter.MAX_BLOCK_BYTES) {
+        if (padding < 0 || padding >= LEGACY_PADDING_BYTES) {
             throw new IOException("object file of " + key + " has " + ch.size() + " bytes, header says "
                     + (headerLength + size));
         }

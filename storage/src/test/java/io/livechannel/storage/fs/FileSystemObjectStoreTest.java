@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
@@ -76,7 +77,7 @@ class FileSystemObjectStoreTest extends ObjectStoreContractTest {
             other.delete(bucket, "new/dir/seg.ts");
             assertThat(other.head(bucket, "new/dir/seg.ts")).isEmpty();
         }
-        other.close(); // waits for the replaced versions' temporary names, unlinked off the writing thread
+        other.close();
         try (Stream<Path> files = Files.walk(tmp.resolve("policy-" + policy))) {
             assertThat(files.filter(Files::isRegularFile)).isEmpty(); // no temporary file left behind
         }
@@ -167,7 +168,6 @@ class FileSystemObjectStoreTest extends ObjectStoreContractTest {
             assertThat(now.content().readAllBytes()).isEqualTo(bytes(300, 20));
         }
         assertThat(keysOf(store.list(bucket, ListQuery.prefix("", 10)))).containsExactly("ch/playlist.m3u8");
-        store.close(); // waits for the replaced versions' temporary names to be unlinked
         try (Stream<Path> files = Files.list(root.resolve(bucket).resolve("ch"))) {
             assertThat(files.map(f -> f.getFileName().toString())).as("files beside the object").hasSize(1)
                     .noneMatch(name -> name.startsWith(".tmp-"));
@@ -185,6 +185,22 @@ class FileSystemObjectStoreTest extends ObjectStoreContractTest {
         Files.write(file, java.util.Arrays.copyOf(all, all.length - 10));
 
         assertKind(() -> store.get(bucket, "seg.ts", null), StorageException.Kind.IO);
+    }
+
+    /** Earlier versions padded directly written files to a block: a user upgrading keeps those objects. */
+    @Test
+    void anEarlierVersionsBlockPaddingAfterTheContentIsIgnoredUpToItsLimit() throws Exception {
+        byte[] content = bytes(10_000, 2);
+        StoredObject stored = store.put(bucket, "ch/old.ts", content, PutOptions.liveOutput("video/MP2T"));
+        Path file = StoreFiles.objectFile(root.resolve(bucket), "ch/old.ts");
+        Files.write(file, new byte[4096 - (int) (Files.size(file) % 4096)], StandardOpenOption.APPEND);
+
+        assertThat(read("ch/old.ts")).isEqualTo(content);
+        assertThat(store.head(bucket, "ch/old.ts")).contains(stored);
+        assertThat(store.list(bucket, ListQuery.prefix("ch/", 10)).objects()).containsExactly(stored);
+
+        Files.write(file, new byte[ObjectFile.LEGACY_PADDING_BYTES], StandardOpenOption.APPEND);
+        assertKind(() -> store.get(bucket, "ch/old.ts", null), StorageException.Kind.IO);
     }
 
     @Test
