@@ -78,7 +78,7 @@ class SegmentSizeLimitTest {
                 "secret", "live", "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT, ServerConfig.METRICS_OFF,
                 Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD, MAX_SEGMENT_BYTES);
         int frames = 100;
-        try (Storage storage = Storage.open(config, Clock.systemUTC())) {
+        try (Storage storage = Storage.open(config, Clock.systemUTC(), new SimpleMeterRegistry())) {
             storage.bootstrap(config, "id", "secret");
             HlsPublishListener listener = new HlsPublishListener(storage.writes(), storage.metadata(),
                     storage.catalogUpdates(), storage.catalogExecutor(), new PlaylistCountersCache(),
