@@ -99,6 +99,9 @@ final class SignedPlaylistText {
     }
 
     private String rewriteAttribute(String tag) throws OssException {
+        if (!tag.contains("URI=\"")) {
+            return tag;
+        }
         Matcher m = URI_ATTRIBUTE.matcher(tag);
         if (!m.find()) {
             return tag;
@@ -129,6 +132,10 @@ final class SignedPlaylistText {
     }
 
     private String sameBucketKey(String uri) {
+        if (isPlainName(uri)) { // what our own playlists list: resolving needs no URI parsing
+            String playlist = location.playlistKey();
+            return playlist.substring(0, playlist.lastIndexOf('/') + 1) + uri;
+        }
         URI ref;
         try {
             ref = new URI(uri);
@@ -153,6 +160,18 @@ final class SignedPlaylistText {
             return null;
         }
         return path.substring(prefix.length());
+    }
+
+    /** Only RFC 3986 unreserved characters and not a dot segment: a file name beside the playlist. */
+    private static boolean isPlainName(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                    || c == '_' || c == '~')) {
+                return false;
+            }
+        }
+        return !uri.equals(".") && !uri.equals("..");
     }
 
     private static OssException refused(String message, String ec) {
