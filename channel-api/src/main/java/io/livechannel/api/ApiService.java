@@ -52,14 +52,15 @@ final class ApiService {
     }
 
     /**
-     * For an instance over memory-only stores: the answer to an object GET or HEAD when everything it needs is in
+     * For an instance over memory-only stores: the answer to an object GET or HEAD (or an hls/sign playlist GET,
+     * whose rewrite of a live playlist is a few HMACs) when everything it needs is in
      * memory, else {@code null} (the caller then runs {@link #handle} of the ordinary instance on the storage
      * executor, which answers exactly as this would have). Never blocks; the result's stream reads memory.
      */
     ApiResponse handleInMemory(OssRequest request) {
         try {
             Operation op = OperationSelector.select(request);
-            if (op != Operation.GET_OBJECT && op != Operation.HEAD_OBJECT) {
+            if (op != Operation.GET_OBJECT && op != Operation.HEAD_OBJECT && op != Operation.GET_SIGNED_PLAYLIST) {
                 return null;
             }
             // Segments are never cached: give up before verifying a signature the executor would verify again.

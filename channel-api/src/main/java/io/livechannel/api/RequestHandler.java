@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *   <li>event loop: parse the aggregated request into an {@link OssRequest} (addressing, query, copies of
  *       headers and body) and release Netty's message;</li>
  *   <li>event loop, with {@link ApiConfig#memoryOnly()} stores: {@link ApiService#handleInMemory}; an object GET
- *       or HEAD whose bucket, access key and bytes are all in memory is answered right here (live playlists),
+ *       or HEAD (also {@code x-oss-process=hls/sign}) whose bucket, access key and bytes are all in memory is
+ *       answered right here (live playlists),
  *       in one write; otherwise:</li>
  *   <li>storage executor: {@link ApiService#handle} (blocking catalog/store calls);</li>
  *   <li>event loop: write the response; an object body is streamed by {@link ObjectBodyWriter}.</li>

@@ -110,6 +110,7 @@ class InMemoryAnswersTest {
                 "GET /pub/ch1/playlist.m3u8?response-content-type=text/plain HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                 "GET /priv/ch1/playlist.m3u8 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                 signedV1("GET", "/priv/ch1/playlist.m3u8"),
+                hlsSignPresignedV1("/priv/ch1/playlist.m3u8"),
                 "GET /ch1/playlist.m3u8 HTTP/1.1\r\nHost: pub.oss.lc.test\r\n\r\n");
     }
 
@@ -152,6 +153,20 @@ class InMemoryAnswersTest {
         tasks = executorTasks.get();
         assertThat(EmbeddedExchange.exchange(fast, get)).endsWith("1700000086000.ts\n");
         assertThat(executorTasks.get()).as("later GETs are answered from memory").isEqualTo(tasks);
+    }
+
+    @Test
+    void aLivePlaylistIsSignedOnTheEventLoop() {
+        String request = hlsSignPresignedV1("/priv/ch1/playlist.m3u8");
+        assertThat(EmbeddedExchange.exchange(fast, request)).startsWith("HTTP/1.1 200"); // fills the caches
+        int tasks = executorTasks.get();
+
+        String answered = EmbeddedExchange.exchange(fast, request);
+
+        assertThat(executorTasks.get()).as("storage executor tasks").isEqualTo(tasks);
+        assertThat(answered).startsWith("HTTP/1.1 200").contains("Cache-Control: no-cache")
+                .contains("\n/priv/ch1/1700000082000.ts?OSSAccessKeyId=" + KEY_ID + "&Expires="
+                        + (NOW.getEpochSecond() + 3600) + "&Signature=");
     }
 
     @Test
@@ -205,6 +220,15 @@ class InMemoryAnswersTest {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A V1 presigned {@code x-oss-process=hls/sign} GET, as the SDKs build it: the live player's request. */
+    private static String hlsSignPresignedV1(String path) {
+        long expires = NOW.getEpochSecond() + 3600;
+        String signature = SignatureV1.sign(SECRET, "GET\n\n\n" + expires + "\n" + path + "?x-oss-process=hls/sign");
+        return "GET " + path + "?OSSAccessKeyId=" + KEY_ID + "&Expires=" + expires + "&Signature="
+                + java.net.URLEncoder.encode(signature, StandardCharsets.UTF_8)
+                + "&x-oss-process=hls%2Fsign HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     }
 
     private static String signedV1(String method, String path) {

@@ -40,13 +40,19 @@ public enum OssClients {
     }
 
     public OSS client(int port, String keyId, String secret) {
+        return client(port, keyId, secret, null);
+    }
+
+    /** @param securityToken an STS token the SDK signs into every request, or {@code null} */
+    public OSS client(int port, String keyId, String secret, String securityToken) {
         ClientBuilderConfiguration conf = new ClientBuilderConfiguration();
         conf.setSignatureVersion(version);
         conf.setMaxErrorRetry(0);
         conf.setConnectionTimeout(5_000);
         conf.setSocketTimeout(10_000);
         return OSSClientBuilder.create().endpoint(endpoint(port))
-                .credentialsProvider(new DefaultCredentialProvider(keyId, secret))
+                .credentialsProvider(securityToken == null ? new DefaultCredentialProvider(keyId, secret)
+                        : new DefaultCredentialProvider(keyId, secret, securityToken))
                 .clientConfiguration(conf).region("cn-hangzhou").build();
     }
 }

@@ -111,6 +111,29 @@ class PushAdmissionTest {
         }
     }
 
+    /** As the HTTP API checks any signature it is given, a public-read-write bucket refuses one that is wrong. */
+    @Test
+    void publicReadWriteBucketAdmitsUnsignedPushesButRefusesAForgedSignature_fileSystem() throws Exception {
+        String open = "open-rw";
+        OSS oss = fileSystem.oss();
+        oss.createBucket(new com.aliyun.oss.model.CreateBucketRequest(open)
+                .withCannedACL(com.aliyun.oss.model.CannedAccessControlList.PublicReadWrite));
+        oss.createLiveChannel(new CreateLiveChannelRequest(open, channel, "admission", LiveChannelStatus.Enabled,
+                new LiveChannelTarget("HLS", 2, 3, "playlist.m3u8")));
+        String genuine = fileSystem.signedPushUrl(open, channel, "playlist.m3u8", Duration.ofHours(1));
+
+        try (Push forged = Ffmpeg.push(withSignature(genuine, "AAAAAAAAAAAAAAAAAAAAAAAAAAA%3D"),
+                Duration.ofSeconds(30), run.testDir())) {
+            assertRefusedByServer(forged);
+        }
+        try (Push unsigned = Ffmpeg.push(genuine.substring(0, genuine.indexOf('?')), Duration.ofSeconds(3),
+                run.testDir())) {
+            assertThat(unsigned.awaitExit(Duration.ofSeconds(30))).as("unsigned push; log:\n%s", unsigned.log())
+                    .isZero();
+        }
+        assertThat(oss.getLiveChannelHistory(open, channel)).as("only the unsigned push was admitted").hasSize(1);
+    }
+
     @Test
     void disabledChannelIsRefusedUntilEnabledAgain_fileSystem() throws Exception {
         disabledChannelIsRefusedUntilEnabledAgain(fileSystem);

@@ -15,6 +15,8 @@ import io.livechannel.server.ingest.RegistryLiveSessions;
 import io.livechannel.server.metrics.MetricsEndpoint;
 import io.livechannel.server.metrics.ServerMetrics;
 import io.livechannel.server.portsharing.ProtocolSniffer;
+import io.livechannel.storage.catalog.Bucket;
+import io.livechannel.storage.catalog.BucketAcl;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -201,7 +203,9 @@ public final class Wiring implements AutoCloseable {
             sb.append("  metrics      http://").append(host).append(':').append(metricsEndpoint.port())
                     .append("/metrics\n");
         }
-        sb.append("  bucket       ").append(config.bucket()).append(" (").append(config.bucketAcl()).append(")\n");
+        // the catalog's ACL, not the flag: --bucket-acl applies only when the bucket is created
+        BucketAcl acl = storage.metadata().buckets().find(config.bucket()).map(Bucket::acl).orElse(BucketAcl.PRIVATE);
+        sb.append("  bucket       ").append(config.bucket()).append(" (").append(acl.wireValue()).append(")\n");
         sb.append("  access key   ").append(credentials.id()).append('\n');
         if (credentials.generated()) {
             sb.append("  secret       ").append(credentials.secret())
@@ -209,7 +213,11 @@ public final class Wiring implements AutoCloseable {
                     .append(config.dataDir().resolve(BootstrapCredentials.FILE_NAME)).append(")\n");
         }
         sb.append("  push URL     java -jar livechannel-server.jar push-url <channel> --data-dir ")
-                .append(config.dataDir()).append("   (creates the channel, prints a signed URL)\n");
+                .append(config.dataDir()).append("   (creates the channel, prints the push and play URLs)\n");
+        sb.append("  play URL     http://").append(host).append(':').append(httpPort()).append('/')
+                .append(config.bucket()).append("/<channel>/playlist.m3u8");
+        sb.append(acl == BucketAcl.PRIVATE ? "?x-oss-process=hls/sign&<signature>   (private bucket: push-url prints "
+                + "it signed, valid as long as the push URL)\n" : "\n");
         return sb.append('\n').toString();
     }
 

@@ -31,7 +31,9 @@ import java.util.Map;
  *
  * <p>Errors: unknown key 403 InvalidAccessKeyId; date more than {@value #MAX_SKEW_MINUTES} minutes from the
  * clock 403 RequestTimeTooSkewed; expired URL 403 AccessDenied; wrong signature 403 SignatureDoesNotMatch with
- * the StringToSign; malformed header or parameters 400 InvalidArgument. Signatures are compared in constant
+ * the StringToSign; malformed header or V4 parameters 400 InvalidArgument; a V1 presigned URL lacking
+ * OSSAccessKeyId, Expires or Signature, or with a non-numeric Expires, 403 AccessDenied; a URL signature together
+ * with an Authorization header 400 InvalidArgument. Signatures are compared in constant
  * time. Blocks (key lookup): storage executor only.
  */
 public final class Authenticator {
@@ -55,6 +57,11 @@ public final class Authenticator {
         String authorization = request.headers().get("Authorization");
         QueryParameters q = request.query();
         if (authorization != null && !authorization.isEmpty()) {
+            if (q.has("Signature") || q.has("x-oss-signature")) {
+                throw new OssException(OssErrorCode.INVALID_ARGUMENT,
+                        "Only one authentication method is allowed: a URL signature or an Authorization header.",
+                        ErrorDetails.of("Header", "Authorization"));
+            }
             if (authorization.startsWith(SignatureV4.ALGORITHM + " ")) {
                 return v4.verifyHeader(request, authorization);
             }
@@ -97,16 +104,16 @@ public final class Authenticator {
 
     private AuthResult verifyV1Presigned(OssRequest request) throws OssException {
         QueryParameters q = request.query();
-        String keyId = required(q, "OSSAccessKeyId");
-        String expires = required(q, "Expires");
-        String provided = required(q, "Signature");
-        AccessKey key = findKey(keyId);
+        String keyId = requiredV1(q, "OSSAccessKeyId");
+        String expires = requiredV1(q, "Expires");
+        String provided = requiredV1(q, "Signature");
         long expiresSeconds;
         try {
             expiresSeconds = Long.parseLong(expires);
         } catch (NumberFormatException e) {
-            throw new OssException(OssErrorCode.INVALID_ARGUMENT, "Expires must be Unix seconds: " + shorten(expires));
+            throw new OssException(OssErrorCode.ACCESS_DENIED, "Expires must be Unix seconds: " + shorten(expires));
         }
+        AccessKey key = findKey(keyId);
         if (expiresSeconds < clock.instant().getEpochSecond()) {
             throw new OssException(OssErrorCode.ACCESS_DENIED, "Request has expired.");
         }
@@ -146,6 +153,15 @@ public final class Authenticator {
         String v = q.get(name).orElse("");
         if (v.isEmpty()) {
             throw new OssException(OssErrorCode.INVALID_ARGUMENT, "presigned URL lacks parameter " + name);
+        }
+        return v;
+    }
+
+    /** A V1 presigned URL lacking one of its three parameters is refused as OSS does: 403, not 400. */
+    private static String requiredV1(QueryParameters q, String name) throws OssException {
+        String v = q.get(name).orElse("");
+        if (v.isEmpty()) {
+            throw new OssException(OssErrorCode.ACCESS_DENIED, "The presigned URL lacks parameter " + name + ".");
         }
         return v;
     }

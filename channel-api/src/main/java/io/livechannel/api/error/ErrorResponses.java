@@ -3,31 +3,23 @@ package io.livechannel.api.error;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
-import com.fasterxml.jackson.dataformat.xml.ser.ToXmlGenerator;
-import java.io.UncheckedIOException;
+import io.livechannel.api.xml.OssXml;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
  * The one place that renders OSS error documents ({@code <Error>}, wire spec §8): Code, Message, RequestId,
  * HostId, then the optional elements (SignatureDoesNotMatch adds OSSAccessKeyId, SignatureProvided,
- * StringToSign and StringToSignBytes, as the OSS troubleshooting doc shows).
+ * StringToSign and StringToSignBytes, as the OSS troubleshooting doc shows; {@code EC}, the reference's detailed
+ * error code, where we answer a case the reference documents one for).
  */
 public final class ErrorResponses {
-    private static final XmlMapper XML = XmlMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(ToXmlGenerator.Feature.WRITE_XML_DECLARATION)
-            .build();
-
     /** The body of an error response; element names and order as OSS sends them. */
     @JacksonXmlRootElement(localName = "Error")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"Code", "Message", "RequestId", "HostId", "OSSAccessKeyId", "SignatureProvided",
-            "StringToSign", "StringToSignBytes", "CanonicalRequest", "Key", "BucketName", "Header"})
+            "StringToSign", "StringToSignBytes", "CanonicalRequest", "Key", "BucketName", "Header", "EC"})
     record ErrorDocument(
             @JsonProperty("Code") String code,
             @JsonProperty("Message") String message,
@@ -40,7 +32,8 @@ public final class ErrorResponses {
             @JsonProperty("CanonicalRequest") String canonicalRequest,
             @JsonProperty("Key") String key,
             @JsonProperty("BucketName") String bucketName,
-            @JsonProperty("Header") String header) {
+            @JsonProperty("Header") String header,
+            @JsonProperty("EC") String ec) {
     }
 
     private ErrorResponses() {
@@ -58,12 +51,8 @@ public final class ErrorResponses {
                 : spacedHex(d.stringToSign().getBytes(StandardCharsets.UTF_8));
         ErrorDocument doc = new ErrorDocument(error.code().code(), error.getMessage(), requestId, hostId,
                 d.accessKeyId(), d.signatureProvided(), d.stringToSign(), bytes, d.extra().get("CanonicalRequest"),
-                d.extra().get("Key"), d.extra().get("BucketName"), d.extra().get("Header"));
-        try {
-            return XML.writeValueAsBytes(doc);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+                d.extra().get("Key"), d.extra().get("BucketName"), d.extra().get("Header"), d.extra().get("EC"));
+        return OssXml.write(doc);
     }
 
     /** {@code StringToSignBytes} as OSS writes it: two hex digits per byte, separated by spaces. */

@@ -10,11 +10,12 @@ import io.livechannel.api.xml.OssXml;
 import io.livechannel.storage.catalog.Channel;
 import io.livechannel.storage.catalog.PushRecord;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * {@code GET /<channel>?live&comp=history} (wire spec §3.5): the {@value #MAX_RECORDS} most recent pushes,
- * newest first. Every record needs an EndTime (Java and oss2 parse all three children), so the push still in
+ * oldest first, as the reference's sample lists them. Every record needs an EndTime (Java and oss2 parse all three children), so the push still in
  * progress is left out, and a push whose end was never recorded (server killed) ends at its start.
  */
 final class GetLiveChannelHistory implements Route {
@@ -40,6 +41,7 @@ final class GetLiveChannelHistory implements Route {
             records.add(new LiveChannelHistory.LiveRecord(OssXml.date(r.start()),
                     OssXml.date(r.end() == null ? r.start() : r.end()), r.remoteAddress()));
         }
+        Collections.reverse(records); // recent() is newest first
         return ApiResponse.xml(OssXml.write(new LiveChannelHistory(records)));
     }
 }

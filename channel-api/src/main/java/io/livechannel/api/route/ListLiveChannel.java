@@ -33,7 +33,7 @@ final class ListLiveChannel implements Route {
     public ApiResponse handle(OssRequest request, Bucket bucket) throws OssException {
         String prefix = request.query().getOrDefault("prefix", "");
         String marker = request.query().getOrDefault("marker", "");
-        int maxKeys = MaxKeys.parse(request.query().getOrDefault("max-keys", ""), DEFAULT_MAX_KEYS, MAX_KEYS);
+        int maxKeys = MaxKeys.parse(request.query().getOrDefault("max-keys", ""), DEFAULT_MAX_KEYS, 1, MAX_KEYS);
         ChannelPage page = config.metadata().channels().list(bucket.name(), prefix, marker, maxKeys);
         List<ListLiveChannelResult.LiveChannel> entries = new ArrayList<>();
         for (Channel c : page.channels()) {

@@ -19,7 +19,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * {@code GET /<bucket>/} (ListObjects v1, wire spec §7.5) and {@code ?list-type=2} (v2, §7.6): prefix, marker
- * or start-after/continuation-token, delimiter, max-keys (default {@value #DEFAULT_MAX_KEYS}, at most
+ * or start-after/continuation-token, delimiter, max-keys (default {@value #DEFAULT_MAX_KEYS}, 0 for an empty page, at most
  * {@value ListQuery#MAX_KEYS}), {@code encoding-type=url}. The v2 continuation token is the base64url of the
  * last key of the page. Owner is always written in v1 (Java and ali-oss need it), in v2 only with
  * {@code fetch-owner=true}.
@@ -38,7 +38,7 @@ final class ListObjects implements Route {
         QueryParameters q = request.query();
         String prefix = q.getOrDefault("prefix", "");
         String delimiter = q.getOrDefault("delimiter", "");
-        int maxKeys = MaxKeys.parse(q.getOrDefault("max-keys", ""), DEFAULT_MAX_KEYS, ListQuery.MAX_KEYS);
+        int maxKeys = MaxKeys.parse(q.getOrDefault("max-keys", ""), DEFAULT_MAX_KEYS, 0, ListQuery.MAX_KEYS);
         String encodingType = q.getOrDefault("encoding-type", "");
         if (!encodingType.isEmpty() && !encodingType.equals("url")) {
             throw ChannelConfigParser.invalid("encoding-type must be 'url'");
@@ -46,7 +46,9 @@ final class ListObjects implements Route {
         UnaryOperator<String> enc = encodingType.isEmpty() ? s -> s : QueryParameters::percentEncode;
         boolean v2 = q.getOrDefault("list-type", "").equals("2");
         String marker = v2 ? v2Marker(q) : q.getOrDefault("marker", "");
-        ObjectListing page = config.objects().list(bucket.name(), new ListQuery(prefix, marker, delimiter, maxKeys));
+        // max-keys=0 is a valid request for an empty page (OSS and S3 accept it), with nothing to ask the store
+        ObjectListing page = maxKeys == 0 ? new ObjectListing(List.of(), List.of(), false, null)
+                : config.objects().list(bucket.name(), new ListQuery(prefix, marker, delimiter, maxKeys));
         boolean owner = !v2 || q.getOrDefault("fetch-owner", "").equals("true");
         List<ListBucketResult.Contents> contents = page.objects().stream()
                 .map(o -> new ListBucketResult.Contents(enc.apply(o.key()), OssXml.date(o.lastModified()),

@@ -7,8 +7,8 @@ final class MaxKeys {
     private MaxKeys() {
     }
 
-    /** Empty gives {@code fallback}; a non-number or a value outside 1..{@code max} is InvalidArgument. */
-    static int parse(String value, int fallback, int max) throws OssException {
+    /** Empty gives {@code fallback}; a non-number or a value outside {@code min}..{@code max} is InvalidArgument. */
+    static int parse(String value, int fallback, int min, int max) throws OssException {
         if (value.isEmpty()) {
             return fallback;
         }
@@ -16,11 +16,11 @@ final class MaxKeys {
         try {
             n = Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw ChannelConfigParser.invalid("max-keys must be an integer in [1, " + max + "], not '"
+            throw ChannelConfigParser.invalid("max-keys must be an integer in [" + min + ", " + max + "], not '"
                     + ChannelConfigParser.shorten(value) + "'");
         }
-        if (n < 1 || n > max) {
-            throw ChannelConfigParser.invalid("max-keys " + n + " is outside [1, " + max + "]");
+        if (n < min || n > max) {
+            throw ChannelConfigParser.invalid("max-keys " + n + " is outside [" + min + ", " + max + "]");
         }
         return n;
     }

@@ -17,6 +17,8 @@ public enum Operation {
     LIST_OBJECTS(Permission.READ, true),
     GET_OBJECT(Permission.READ, true),
     HEAD_OBJECT(Permission.READ, true),
+    /** {@code GET} of a playlist with {@code x-oss-process=hls/sign}; the route also requires a presigned URL. */
+    GET_SIGNED_PLAYLIST(Permission.READ, true),
     PUT_OBJECT(Permission.WRITE, true),
     DELETE_OBJECT(Permission.WRITE, true),
     PUT_LIVE_CHANNEL(Permission.OWNER, true),

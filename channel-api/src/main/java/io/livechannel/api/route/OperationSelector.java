@@ -2,6 +2,7 @@ package io.livechannel.api.route;
 
 import io.livechannel.api.OssRequest;
 import io.livechannel.api.QueryParameters;
+import io.livechannel.api.auth.PresignedUrlSigner;
 import io.livechannel.api.error.OssErrorCode;
 import io.livechannel.api.error.OssException;
 import io.netty.handler.codec.http.HttpMethod;
@@ -9,15 +10,15 @@ import java.util.Set;
 
 /**
  * Picks the operation from the method, the level (service, bucket, object) and the sub-resources present
- * ({@code live}, {@code comp}, {@code status}, {@code vod}, {@code acl}, {@code cors}), as wire spec §3 and §7
- * lay them out. Sub-resources the server does not implement get 501 NotImplemented, other methods 405.
+ * ({@code live}, {@code comp}, {@code status}, {@code vod}, {@code acl}, {@code cors}, {@code x-oss-process}), as
+ * wire spec §3 and §7 and the private-playback spec lay them out. Sub-resources the server does not implement get 501 NotImplemented, other methods 405.
  */
 public final class OperationSelector {
     /** Sub-resources recognised but not served here (multipart, tagging, ...). */
     private static final Set<String> UNSUPPORTED = Set.of("uploads", "uploadId", "partNumber", "append", "tagging",
             "symlink", "restore", "versioning", "versions", "versionId", "lifecycle", "logging", "website", "referer",
-            "policy", "encryption", "replication", "worm", "inventory", "delete", "x-oss-process", "bucketInfo",
-            "location");
+            "policy", "encryption", "replication", "worm", "inventory", "delete", "bucketInfo", "location");
+    private static final String PROCESS = "x-oss-process";
 
     private OperationSelector() {
     }
@@ -36,7 +37,21 @@ public final class OperationSelector {
                 throw new OssException(OssErrorCode.NOT_IMPLEMENTED, "Sub-resource '" + name + "' is not supported.");
             }
         }
+        if (q.has(PROCESS)) {
+            return process(request, m, q);
+        }
         return request.target().isBucketLevel() ? bucketLevel(m, q) : objectLevel(m, q);
+    }
+
+    /** {@code x-oss-process}: only {@code hls/sign} on a plain object GET is served; any other use is 501. */
+    private static Operation process(OssRequest request, HttpMethod m, QueryParameters q) throws OssException {
+        boolean hlsSign = q.getOrDefault(PROCESS, "").equals(PresignedUrlSigner.HLS_SIGN)
+                && !request.target().isBucketLevel() && !q.has("live") && !q.has("vod") && !q.has("acl");
+        if (!hlsSign) {
+            throw new OssException(OssErrorCode.NOT_IMPLEMENTED,
+                    "Only x-oss-process=hls/sign on an object GET is supported.");
+        }
+        return require(m.equals(HttpMethod.GET), Operation.GET_SIGNED_PLAYLIST, m);
     }
 
     private static Operation bucketLevel(HttpMethod m, QueryParameters q) throws OssException {

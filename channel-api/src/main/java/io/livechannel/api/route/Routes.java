@@ -23,6 +23,7 @@ public final class Routes {
         routes.put(Operation.LIST_OBJECTS, new ListObjects(config));
         routes.put(Operation.GET_OBJECT, new GetObject(config, false));
         routes.put(Operation.HEAD_OBJECT, new GetObject(config, true));
+        routes.put(Operation.GET_SIGNED_PLAYLIST, new GetSignedPlaylist(config));
         routes.put(Operation.PUT_OBJECT, new PutObject(config));
         routes.put(Operation.DELETE_OBJECT, new DeleteObject(config));
         routes.put(Operation.PUT_LIVE_CHANNEL, new PutLiveChannel(config, urls));

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.xml.XmlFactory;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
 import com.fasterxml.jackson.dataformat.xml.ser.ToXmlGenerator;
+import com.ctc.wstx.api.WstxOutputProperties;
 import io.livechannel.api.error.OssErrorCode;
 import io.livechannel.api.error.OssException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -15,6 +18,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 
 /**
  * Reads request documents and writes response documents. Thread-safe.
@@ -23,12 +30,13 @@ import javax.xml.stream.XMLInputFactory;
  * {@code .000Z} (wire spec §0.6), so milliseconds are always written as zeros.
  */
 public final class OssXml {
-    private static final XmlMapper WRITER = XmlMapper.builder()
+    private static final XmlMapper WRITER = XmlMapper.builder(XmlFactory.builder().xmlOutputFactory(declaring()).build())
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(ToXmlGenerator.Feature.WRITE_XML_DECLARATION)
             .build();
     /** No DTDs and no external entities: request bodies come from the network (XXE, billion laughs). */
-    private static final XmlMapper READER = XmlMapper.builder(XmlFactory.builder().xmlInputFactory(hardened()).build())
+    private static final XMLInputFactory INPUT = hardened();
+    private static final XmlMapper READER = XmlMapper.builder(XmlFactory.builder().xmlInputFactory(INPUT).build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
             .build();
@@ -36,6 +44,13 @@ public final class OssXml {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'.000Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private OssXml() {
+    }
+
+    /** {@code <?xml version="1.0" encoding="UTF-8"?>} with double quotes, as OSS writes it (Woodstox: single). */
+    private static XMLOutputFactory declaring() {
+        XMLOutputFactory f = XMLOutputFactory.newFactory();
+        f.setProperty(WstxOutputProperties.P_USE_DOUBLE_QUOTES_IN_XML_DECL, true);
+        return f;
     }
 
     private static XMLInputFactory hardened() {
@@ -57,11 +72,18 @@ public final class OssXml {
     /**
      * Parses a request document.
      *
-     * @throws OssException MalformedXML when the body is empty, not well-formed or not of that shape
+     * @throws OssException MalformedXML when the body is empty, not well-formed, not of that shape or its root
+     *     element is not the one {@code type} names (Jackson alone would accept any root)
      */
     public static <T> T read(byte[] body, Class<T> type) throws OssException {
         if (body.length == 0) {
             throw new OssException(OssErrorCode.MALFORMED_XML, "The XML you provided was empty.");
+        }
+        JacksonXmlRootElement root = type.getAnnotation(JacksonXmlRootElement.class);
+        if (root != null && !root.localName().equals(rootName(body))) {
+            throw new OssException(OssErrorCode.MALFORMED_XML,
+                    "The XML you provided was not well-formed or did not validate against our published schema: "
+                            + "the root element must be " + root.localName() + ".");
         }
         try {
             T value = READER.readValue(body, type);
@@ -72,6 +94,25 @@ public final class OssXml {
         } catch (IOException | RuntimeException e) {
             throw new OssException(OssErrorCode.MALFORMED_XML,
                     "The XML you provided was not well-formed or did not validate against our published schema.");
+        }
+    }
+
+    /** The local name of the document's first element, or {@code ""} when it has none or is not well-formed. */
+    private static String rootName(byte[] body) {
+        try {
+            XMLStreamReader reader = INPUT.createXMLStreamReader(new ByteArrayInputStream(body));
+            try {
+                while (reader.hasNext()) {
+                    if (reader.next() == XMLStreamConstants.START_ELEMENT) {
+                        return reader.getLocalName();
+                    }
+                }
+                return "";
+            } finally {
+                reader.close();
+            }
+        } catch (XMLStreamException e) {
+            return "";
         }
     }
 

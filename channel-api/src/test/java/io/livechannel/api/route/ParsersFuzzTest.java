@@ -8,6 +8,7 @@ import io.livechannel.api.OssRequest;
 import io.livechannel.api.QueryParameters;
 import io.livechannel.api.RequestTarget;
 import io.livechannel.api.auth.Authenticator;
+import io.livechannel.api.auth.PresignedUrlSigner;
 import io.livechannel.api.error.OssException;
 import io.livechannel.api.xml.CorsConfiguration;
 import io.livechannel.api.xml.LiveChannelConfiguration;
@@ -79,6 +80,17 @@ class ParsersFuzzTest {
             OssXml.read(xml, CorsConfiguration.class);
         } catch (OssException expected) {
             // MalformedXML
+        }
+    }
+
+    @FuzzTest
+    void signedPlaylist(FuzzedDataProvider data) {
+        try {
+            SignedPlaylistText.rewrite(data.consumeRemainingAsString(),
+                    new SignedPlaylistText.Location("live", "/live", "cam1/playlist.m3u8", "127.0.0.1:8080"),
+                    PresignedUrlSigner.v1(new AccessKey("LTAIexampleAK", "exampleSecretKey123"), 1L, null));
+        } catch (OssException expected) {
+            // InvalidArgument: not a playlist, or past a limit
         }
     }
 

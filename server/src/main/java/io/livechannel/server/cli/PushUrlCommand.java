@@ -1,6 +1,8 @@
 package io.livechannel.server.cli;
 
+import io.livechannel.api.auth.PresignedUrlSigner;
 import io.livechannel.rtmp.auth.PushSignature;
+import io.livechannel.storage.catalog.AccessKey;
 import io.livechannel.storage.catalog.Bucket;
 import io.livechannel.storage.catalog.BucketAcl;
 import io.livechannel.storage.catalog.Channel;
@@ -27,12 +29,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code push-url <channel>}: prints a signed RTMP push URL and the play URL of a channel, creating the channel
+ * {@code push-url <channel>}: prints a signed RTMP push URL and a play URL that plays, creating the channel
  * (FragDuration 5, FragCount 3, playlist.m3u8) when it does not exist. Works on the data dir directly, whether or
- * not the server is running (SQLite in WAL mode allows both), so an OBS user needs no SDK.
+ * not the server is running (SQLite in WAL mode allows both), so an OBS user needs no SDK. The play URL of a
+ * public bucket is the plain playlist URL; a private bucket's is presigned with {@code x-oss-process=hls/sign}
+ * (private-playback spec) and expires with the push URL, so that any HLS player can play the channel from it.
  */
 @Command(name = "push-url", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Print a signed RTMP push URL and the HLS play URL for a channel (created when missing).")
+        description = "Print a signed RTMP push URL and an HLS play URL (signed when the bucket is private) for a "
+                + "channel (created when missing).")
 public final class PushUrlCommand implements Callable<Integer> {
     static final int DEFAULT_FRAG_DURATION = 5;
     static final int DEFAULT_FRAG_COUNT = 3;
@@ -110,23 +115,28 @@ public final class PushUrlCommand implements Callable<Integer> {
             String host = domains.get(0);
             // No bucket in the path, like the Java SDK's URLs: the server finds the channel by name and picks the
             // bucket whose signature verifies (wire spec §6.4), so OBS users can enter ".../live" as the server.
+            long expires = Instant.now(clock).getEpochSecond() + expiresSeconds;
             String pushUrl = "rtmp://" + host + ":" + rtmpPort + "/live/" + encodePath(channel)
-                    + "?" + signedQuery(key.getKey(), key.getValue());
+                    + "?" + signedQuery(key.getKey(), key.getValue(), expires);
             String playlist = playlistName != null ? playlistName : ch.playlistName();
+            String playUrl = "http://" + host + ":" + httpPort + "/" + bucket + "/" + encodePath(channel) + "/"
+                    + encodePath(playlist);
             out.println("push URL  " + pushUrl);
-            out.println("play URL  http://" + host + ":" + httpPort + "/" + bucket + "/" + encodePath(channel) + "/"
-                    + encodePath(playlist));
             if (found.get().acl() == BucketAcl.PRIVATE) {
-                out.println("note      bucket " + bucket + " is private: players need a signed URL per object, "
-                        + "or make it public-read (PutBucketAcl or --bucket-acl on first start)");
+                // every segment of a private bucket needs its own signature: hls/sign writes them into the playlist
+                out.println("play URL  " + playUrl + "?" + PresignedUrlSigner.v1(new AccessKey(key.getKey(),
+                        key.getValue()), expires, null).query(bucket, channel + "/" + playlist, true));
+                out.println("note      bucket " + bucket + " is private: the play URL is signed (x-oss-process="
+                        + "hls/sign) and stops working when the push URL does, at " + Instant.ofEpochSecond(expires));
+            } else {
+                out.println("play URL  " + playUrl);
             }
         }
         return 0;
     }
 
     /** {@code OSSAccessKeyId}, {@code Expires}, {@code Signature} and {@code playlistName} as the SDKs send them. */
-    String signedQuery(String id, String secret) {
-        long expires = Instant.now(clock).getEpochSecond() + expiresSeconds;
+    String signedQuery(String id, String secret, long expires) {
         Map<String, String> params = new LinkedHashMap<>();
         if (playlistName != null) {
             params.put("playlistName", playlistName);

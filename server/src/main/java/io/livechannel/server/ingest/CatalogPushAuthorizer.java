@@ -25,7 +25,8 @@ import java.util.concurrent.RejectedExecutionException;
  * Decides a publish against the catalog ({@code livechannel.md} "RTMP ingest", wire spec §6.4): the bucket comes
  * from the URL, or — for URLs without one, as the Java SDK makes for IP endpoints — from the buckets holding a
  * channel of that name, picking the one whose key verifies the signature. Unless the bucket is
- * {@code public-read-write} the URL must carry a valid, unexpired signature by a known key; the channel must exist
+ * {@code public-read-write} the URL must carry a valid, unexpired signature by a known key (on a
+ * {@code public-read-write} bucket an unsigned URL is admitted, a signed one must verify); the channel must exist
  * and be enabled; a {@code playlistName} parameter must be a valid playlist name.
  *
  * <p>Threading: {@link #authorize} returns at once; the catalog is read on the storage executor.
@@ -98,7 +99,9 @@ public final class CatalogPushAuthorizer implements PushAuthorizer {
             return new PushDecision.Denied(StatusCode.PUBLISH_BAD_NAME,
                     "no LiveChannel named '" + url.channel() + "' in bucket '" + bucketName + "'");
         }
-        if (bucket.get().acl() != BucketAcl.PUBLIC_READ_WRITE) {
+        // A public-read-write bucket admits unsigned pushes, but a signature that is there must verify, as the
+        // HTTP API checks any signature it is given: a wrong or expired one is a mistake the user should see.
+        if (bucket.get().acl() != BucketAcl.PUBLIC_READ_WRITE || carriesSignature(url)) {
             Optional<String> refusal = signatureRefusal(bucketName, url);
             if (refusal.isPresent()) {
                 return new PushDecision.Denied(StatusCode.PUBLISH_DENIED, refusal.get());
@@ -121,7 +124,8 @@ public final class CatalogPushAuthorizer implements PushAuthorizer {
     private Optional<String> signatureRefusal(String bucket, PushUrl url) {
         Optional<String> keyId = PushSignature.accessKeyId(url.params());
         if (keyId.isEmpty()) {
-            return Optional.of("the push URL is not signed (bucket '" + bucket + "' is not public-read-write)");
+            return Optional.of(carriesSignature(url) ? "the push URL lacks OSSAccessKeyId"
+                    : "the push URL is not signed (bucket '" + bucket + "' is not public-read-write)");
         }
         Optional<AccessKey> key = metadata.accessKeys().find(keyId.get());
         if (key.isEmpty()) {
@@ -134,6 +138,11 @@ public final class CatalogPushAuthorizer implements PushAuthorizer {
             case MISMATCH -> Optional.of("the push URL's signature does not match");
             case EXPIRED -> Optional.of("the push URL has expired");
         };
+    }
+
+    private static boolean carriesSignature(PushUrl url) {
+        return url.params().containsKey(PushSignature.ACCESS_KEY_ID) || url.params().containsKey(PushSignature.SIGNATURE)
+                || url.params().containsKey(PushSignature.EXPIRES);
     }
 
     static boolean isValidPlaylistName(String name) {

@@ -80,13 +80,27 @@ class PushUrlCommandTest {
     }
 
     @Test
-    void privateBucketGetsANoteAboutPlaying() {
+    void privateBucketGetsAnHlsSignPlayUrlExpiringWithThePushUrl() {
         bucket(BucketAcl.PRIVATE);
 
         String output = run("cam1", "--data-dir", dataDir.toString(), "--access-key-id", "K",
-                "--access-key-secret", "S");
+                "--access-key-secret", "S", "--expires", "600");
 
-        assertThat(output).startsWith("0\n").contains("note      bucket live is private");
+        long expires = NOW.getEpochSecond() + 600;
+        assertThat(output).startsWith("0\n").contains("note      bucket live is private: the play URL is signed");
+        URI play = URI.create(output.lines().filter(l -> l.startsWith("play URL")).findFirst().orElseThrow()
+                .substring(10));
+        assertThat(play.getRawPath()).isEqualTo("/live/cam1/playlist.m3u8");
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String pair : play.getRawQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            params.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        // V1 presigned GET (wire spec §4.1): x-oss-process is a signed sub-resource
+        String stringToSign = "GET\n\n\n" + expires + "\n/live/cam1/playlist.m3u8?x-oss-process=hls/sign";
+        assertThat(params).containsEntry("OSSAccessKeyId", "K").containsEntry("Expires", Long.toString(expires))
+                .containsEntry("x-oss-process", "hls/sign")
+                .containsEntry("Signature", io.livechannel.api.auth.SignatureV1.sign("S", stringToSign));
     }
 
     @Test

@@ -146,6 +146,23 @@ class CatalogPushAuthorizerTest {
     }
 
     @Test
+    void publicReadWriteBucketRefusesASignatureThatDoesNotVerify() {
+        bucket("open", BucketAcl.PUBLIC_READ_WRITE);
+        channel("open", "cam9", ChannelStatus.ENABLED);
+        Map<String, String> tampered = new LinkedHashMap<>(signed("open", "cam9", inAnHour(), Map.of()));
+        tampered.put(PushSignature.SIGNATURE, "AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+
+        assertThat(authorizer.decide(url("open", "cam9", signed("open", "cam9", inAnHour(), Map.of()))))
+                .isInstanceOf(PushDecision.Allowed.class);
+        assertThat(denial(url("open", "cam9", tampered)))
+                .isEqualTo(StatusCode.PUBLISH_DENIED + ": the push URL's signature does not match");
+        assertThat(denial(url("open", "cam9", signed("open", "cam9", NOW.getEpochSecond() - 1, Map.of()))))
+                .isEqualTo(StatusCode.PUBLISH_DENIED + ": the push URL has expired");
+        assertThat(denial(url("open", "cam9", Map.of(PushSignature.EXPIRES, Long.toString(inAnHour())))))
+                .isEqualTo(StatusCode.PUBLISH_DENIED + ": the push URL lacks OSSAccessKeyId");
+    }
+
+    @Test
     void admissionLoadsTheStoredCountersUnlessNewerAreKnown() {
         metadata.channels().saveCounters("live", "cam1", new PlaylistCounters(41, 7));
 
