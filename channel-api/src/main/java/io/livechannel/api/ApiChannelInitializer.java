@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #addHandlers} on the HTTP port. One instance serves every connection.
  *
  * <p>Pipeline: {@code http-idle} (closes a connection idle for {@link HttpLimits#idleTimeout()}) →
- * {@code http-codec} (limits from {@link HttpLimits}) → {@code http-keepalive} →
+ * {@code http-codec} (limits from {@link HttpLimits}) → {@code http-deadline} ({@link RequestDeadline}: a
+ * complete request head within {@link HttpLimits#requestHeadTimeout()}, a body at a minimum rate) →
+ * {@code http-keepalive} →
  * {@code http-aggregator} (bodies up to {@link HttpLimits#maxBodyBytes()}, larger: 413 EntityTooLarge) →
  * {@code api} ({@link RequestHandler}: parse on the event loop, answer object reads found in memory there, run
  * other operations on the storage executor, write back on the event loop, stream object bodies in pieces).
@@ -30,6 +32,11 @@ public final class ApiChannelInitializer {
         this.inMemory = config.memoryOnly() == null ? null : new ApiService(config.onMemoryOnlyStores());
     }
 
+    /** API requests refused since start because the storage was full (a 500 saying so). */
+    public long storageFullFailures() {
+        return service.storageFullFailures();
+    }
+
     /** Appends the HTTP codec and the request handler to {@code pipeline}. */
     public void addHandlers(ChannelPipeline pipeline) {
         HttpLimits limits = config.limits();
@@ -37,6 +44,7 @@ public final class ApiChannelInitializer {
                 TimeUnit.MILLISECONDS));
         pipeline.addLast("http-codec", new HttpServerCodec(limits.maxInitialLineBytes(), limits.maxHeaderBytes(),
                 8192));
+        pipeline.addLast("http-deadline", new RequestDeadline(limits));
         pipeline.addLast("http-keepalive", new HttpServerKeepAliveHandler());
         pipeline.addLast("http-aggregator", new BodyAggregator(limits.maxBodyBytes(), config));
         pipeline.addLast("api", new RequestHandler(config, service, inMemory));

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <li>event loop: write the response; an object body is streamed by {@link ObjectBodyWriter}.</li>
  * </ol>
  * Requests on one connection are answered in order: while one is in flight, later (pipelined) ones wait in a
- * queue of at most {@link HttpLimits#maxPendingRequests()}; past that the connection is closed.
+ * queue of at most {@link HttpLimits#maxPendingRequests()}; past that the connection is closed. While one waits,
+ * the connection stops reading, so pipelined bodies stay in the socket instead of in memory.
  *
  * <p>Keep-alive and {@code Connection: close} are left to {@link io.netty.handler.codec.http.HttpServerKeepAliveHandler}.
  *
@@ -93,6 +94,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 return;
             }
             pending.add(request);
+            // Each queued request holds its body (up to maxBodyBytes): leave further ones in the socket.
+            ctx.channel().config().setAutoRead(false);
             return;
         }
         dispatch(ctx, request);
@@ -217,6 +220,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         busy = false;
         OssRequest queued = pending.poll();
+        if (pending.isEmpty()) {
+            ctx.channel().config().setAutoRead(true);
+        }
         if (queued != null && ctx.channel().isActive()) {
             dispatch(ctx, queued);
         }

@@ -3,12 +3,8 @@ package io.livechannel.api.error;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
-import com.fasterxml.jackson.dataformat.xml.ser.ToXmlGenerator;
-import java.io.UncheckedIOException;
+import io.livechannel.api.xml.OssXml;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
@@ -18,11 +14,6 @@ import java.util.HexFormat;
  * StringToSign and StringToSignBytes, as the OSS troubleshooting doc shows).
  */
 public final class ErrorResponses {
-    private static final XmlMapper XML = XmlMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(ToXmlGenerator.Feature.WRITE_XML_DECLARATION)
-            .build();
-
     /** The body of an error response; element names and order as OSS sends them. */
     @JacksonXmlRootElement(localName = "Error")
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -59,11 +50,7 @@ public final class ErrorResponses {
         ErrorDocument doc = new ErrorDocument(error.code().code(), error.getMessage(), requestId, hostId,
                 d.accessKeyId(), d.signatureProvided(), d.stringToSign(), bytes, d.extra().get("CanonicalRequest"),
                 d.extra().get("Key"), d.extra().get("BucketName"), d.extra().get("Header"));
-        try {
-            return XML.writeValueAsBytes(doc);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return OssXml.write(doc); // control characters echoed from the request are replaced, never a failure
     }
 
     /** {@code StringToSignBytes} as OSS writes it: two hex digits per byte, separated by spaces. */

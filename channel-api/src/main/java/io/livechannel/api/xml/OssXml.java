@@ -1,5 +1,8 @@
 package io.livechannel.api.xml;
 
+import com.ctc.wstx.api.InvalidCharHandler;
+import com.ctc.wstx.api.WstxOutputProperties;
+import com.ctc.wstx.stax.WstxOutputFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLOutputFactory;
 
 /**
  * Reads request documents and writes response documents. Thread-safe.
@@ -23,7 +27,13 @@ import javax.xml.stream.XMLInputFactory;
  * {@code .000Z} (wire spec §0.6), so milliseconds are always written as zeros.
  */
 public final class OssXml {
-    private static final XmlMapper WRITER = XmlMapper.builder()
+    /**
+     * What a character XML 1.0 cannot carry (most C0 controls, even as a reference) is written as: names stored
+     * before control characters were refused, or echoed from a request, must not turn a listing or an error
+     * document into a 5xx. A client that needs such a name exactly lists with {@code encoding-type=url}.
+     */
+    public static final char INVALID_CHAR_REPLACEMENT = '\uFFFD';
+    private static final XmlMapper WRITER = XmlMapper.builder(XmlFactory.builder().xmlOutputFactory(replacing()).build())
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(ToXmlGenerator.Feature.WRITE_XML_DECLARATION)
             .build();
@@ -42,6 +52,13 @@ public final class OssXml {
         XMLInputFactory f = XMLInputFactory.newFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        return f;
+    }
+
+    private static XMLOutputFactory replacing() {
+        XMLOutputFactory f = new WstxOutputFactory();
+        f.setProperty(WstxOutputProperties.P_OUTPUT_INVALID_CHAR_HANDLER,
+                new InvalidCharHandler.ReplacingHandler(INVALID_CHAR_REPLACEMENT));
         return f;
     }
 
