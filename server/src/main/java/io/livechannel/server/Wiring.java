@@ -1,5 +1,6 @@
 package io.livechannel.server;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.livechannel.api.ApiChannelInitializer;
 import io.livechannel.api.ApiConfig;
 import io.livechannel.api.HttpLimits;
@@ -13,6 +14,7 @@ import io.livechannel.server.ingest.HlsPublishListener;
 import io.livechannel.server.ingest.PlaylistCountersCache;
 import io.livechannel.server.ingest.RegistryLiveSessions;
 import io.livechannel.server.metrics.MetricsEndpoint;
+import io.livechannel.server.listener.ConnectionGate;
 import io.livechannel.server.metrics.ServerMetrics;
 import io.livechannel.server.portsharing.ProtocolSniffer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +31,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.NettyRuntime;
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -71,6 +74,8 @@ public final class Wiring implements AutoCloseable {
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private final PublisherRegistry registry = new PublisherRegistry();
+    private final ConnectionGate gate;
+    private ApiChannelInitializer api;
     private Storage storage;
     private Channel httpChannel;
     private Channel rtmpChannel;
@@ -83,6 +88,7 @@ public final class Wiring implements AutoCloseable {
     private Wiring(ServerConfig config, BootstrapCredentials.Result credentials) {
         this.config = config;
         this.credentials = credentials;
+        this.gate = connectionGate(config.connections(), clock);
         this.meters = config.metricsPort() == ServerConfig.METRICS_OFF ? new CompositeMeterRegistry()
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.transport = config.transport().resolve();
@@ -120,24 +126,47 @@ public final class Wiring implements AutoCloseable {
                         storage.catalogExecutor(), counters,
                         clock, meters),
                 registry, ownHosts, clock));
-        ApiChannelInitializer api = new ApiChannelInitializer(new ApiConfig(config.domains(), config.rtmpPort(),
+        ServerConfig.Connections connections = config.connections();
+        api = new ApiChannelInitializer(new ApiConfig(config.domains(), config.rtmpPort(),
                 storage.objects(), storage.metadata(), storage.catalogExecutor(), new RegistryLiveSessions(registry),
-                clock, HttpLimits.DEFAULTS, storage.memoryOnly()));
+                clock, HttpLimits.DEFAULTS.withRequestHeadTimeout(connections.requestHeadTimeout()),
+                storage.memoryOnly()));
         httpChannel = listen(config.httpPort(), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast("sniffer", new ProtocolSniffer(api::addHandlers, rtmp::addHandlers));
+                if (gate.admit(ch)) {
+                    ch.pipeline().addLast("sniffer", new ProtocolSniffer(api::addHandlers, rtmp::addHandlers,
+                            connections.firstByteTimeout()));
+                }
             }
         });
         log.info("HTTP API listening on {}:{} (RTMP accepted here too)", config.bind(), httpPort());
         rtmpChannel = listen(config.rtmpPort(), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                rtmp.addHandlers(ch.pipeline());
+                if (gate.admit(ch)) {
+                    rtmp.addHandlers(ch.pipeline());
+                }
             }
         });
         log.info("RTMP ingest listening on {}:{}", config.bind(), rtmpPort());
+        log.info("connections: at most {} in all, {} per client address", gate.maxConnections(), gate.maxPerAddress());
         logTransport(rtmp.readBatchingEnabled());
+    }
+
+    /** The caps of {@code connections}, the total lowered to what this process's open-file limit can serve. */
+    private static ConnectionGate connectionGate(ServerConfig.Connections connections, Clock clock) {
+        int max = connections.maxConnections();
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            long fileLimit = unix.getMaxFileDescriptorCount();
+            int fit = ConnectionGate.fitToFileLimit(max, fileLimit);
+            if (fit < max) {
+                log.warn("--max-connections {} lowered to {}: the open-file limit is {} (raise it with ulimit -n or "
+                        + "systemd's LimitNOFILE)", max, fit, fileLimit);
+                max = fit;
+            }
+        }
+        return new ConnectionGate(max, Math.min(max, connections.maxPerAddress()), clock);
     }
 
     private void logTransport(boolean batchingPossible) {
@@ -157,6 +186,7 @@ public final class Wiring implements AutoCloseable {
     private void startMetrics() throws IOException {
         if (meters instanceof PrometheusMeterRegistry prometheus) {
             metrics = ServerMetrics.bind(prometheus, storage.writes(), storage.catalogUpdates(), registry);
+            ServerMetrics.bindListeners(prometheus, gate, api);
             metricsEndpoint = MetricsEndpoint.start(config.bind(), config.metricsPort(), prometheus);
         }
     }

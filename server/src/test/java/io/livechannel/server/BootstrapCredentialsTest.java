@@ -21,7 +21,7 @@ class BootstrapCredentialsTest {
     private ServerConfig config(String id, String secret) {
         return new ServerConfig(dataDir, "127.0.0.1", 0, 0, List.of("localhost"), id, secret, "live", "private", null,
                 FsyncPolicy.DEFAULT, DirectIo.DEFAULT, ServerConfig.METRICS_OFF,
-                Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD);
+                Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD, ServerConfig.Connections.DEFAULTS);
     }
 
     @Test

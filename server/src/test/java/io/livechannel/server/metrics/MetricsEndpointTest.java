@@ -98,7 +98,7 @@ class MetricsEndpointTest {
     void theServerServesMetricsOnlyWhenAPortIsGivenAndNamesItInTheBanner() throws Exception {
         ServerConfig config = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
                 "secret", "live", "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT, 0,
-                Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD);
+                Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD, ServerConfig.Connections.DEFAULTS);
         try (Wiring wiring = Wiring.start(config, new SecureRandom())) {
             String banner = wiring.startupBanner("test");
             String line = banner.lines().filter(l -> l.trim().startsWith("metrics")).findFirst().orElseThrow();
@@ -109,7 +109,7 @@ class MetricsEndpointTest {
         }
         ServerConfig off = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
                 "secret", "live", "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT,
-                ServerConfig.METRICS_OFF, Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD);
+                ServerConfig.METRICS_OFF, Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD, ServerConfig.Connections.DEFAULTS);
         try (Wiring wiring = Wiring.start(off, new SecureRandom())) {
             assertThat(wiring.startupBanner("test")).doesNotContain("metrics");
         }
