@@ -35,17 +35,23 @@ public final class Deployment implements AutoCloseable {
     private RunningServer server;
     private OSS oss;
 
-    private Deployment(StoreBackend backend, Path dir, S3ProxyServer s3) {
+    private final List<String> serverArgs;
+
+    private Deployment(StoreBackend backend, Path dir, S3ProxyServer s3, List<String> serverArgs) {
         this.backend = backend;
         this.dir = dir;
         this.s3 = s3;
+        this.serverArgs = serverArgs;
     }
 
-    /** Starts S3Proxy (for {@link StoreBackend#S3}) and the server, with everything kept under {@code dir}. */
-    public static Deployment start(StoreBackend backend, Path dir) throws Exception {
+    /**
+     * Starts S3Proxy (for {@link StoreBackend#S3}) and the server, with everything kept under {@code dir};
+     * {@code serverArgs} are added to the server's command line.
+     */
+    public static Deployment start(StoreBackend backend, Path dir, String... serverArgs) throws Exception {
         Ffmpeg.requireInstalled();
         S3ProxyServer s3 = backend == StoreBackend.S3 ? S3ProxyServer.start(dir.resolve("s3")) : null;
-        Deployment deployment = new Deployment(backend, dir, s3);
+        Deployment deployment = new Deployment(backend, dir, s3, List.of(serverArgs));
         try {
             deployment.startServer();
         } catch (Exception | AssertionError e) {
@@ -64,6 +70,7 @@ public final class Deployment implements AutoCloseable {
         } else {
             args.addAll(List.of("--store", "filesystem"));
         }
+        args.addAll(serverArgs);
         server = RunningServer.start(dir.resolve("data"), args.toArray(String[]::new));
         started.add(server);
         if (oss != null) {

@@ -72,12 +72,16 @@ public final class ConnectionGate {
      * @return whether the connection was admitted
      */
     public boolean admit(Channel channel) {
-        InetAddress address = ((InetSocketAddress) channel.remoteAddress()).getAddress();
         if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();
             refuse(channel, "the server's " + maxConnections + " connections");
             return false;
         }
+        if (!(channel.remoteAddress() instanceof InetSocketAddress remote)) {
+            channel.closeFuture().addListener(f -> open.decrementAndGet()); // not TCP: counted in the total only
+            return true;
+        }
+        InetAddress address = remote.getAddress();
         boolean[] admitted = {false};
         perAddress.compute(address, (a, n) -> {
             int count = n == null ? 0 : n;
