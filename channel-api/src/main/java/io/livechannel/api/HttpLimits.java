@@ -22,11 +22,15 @@ import java.time.Duration;
  *   <tr><td>{@code requestHeadTimeout}</td><td>{@value #DEFAULT_REQUEST_HEAD_TIMEOUT_SECONDS} s</td><td>a
  *       connection that has not sent a complete request head this long after it could (connected, or got its
  *       last answer) is closed: idle keep-alive connections and slow-loris senders alike; a body gets this plus
- *       a second per {@value RequestDeadline#MIN_BODY_BYTES_PER_SECOND} bytes (see {@link RequestDeadline})</td></tr>
+ *       a second per {@value RequestGuard#MIN_BODY_BYTES_PER_SECOND} bytes (see {@link RequestGuard})</td></tr>
+ *   <tr><td>{@code maxBodyBytesInFlight}</td><td>{@value #DEFAULT_MAX_BODY_BYTES_IN_FLIGHT}</td><td>request
+ *       bodies (by their declared length) held by all connections together until answered; a request that does
+ *       not fit gets 503 ServiceUnavailable and its connection is closed ({@link BodyBudget})</td></tr>
  * </table>
  */
 public record HttpLimits(int maxBodyBytes, int maxXmlBodyBytes, int maxInitialLineBytes, int maxHeaderBytes,
-                         int maxPendingRequests, Duration idleTimeout, Duration requestHeadTimeout) {
+                         int maxPendingRequests, Duration idleTimeout, Duration requestHeadTimeout,
+                         long maxBodyBytesInFlight) {
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
     public static final int DEFAULT_MAX_XML_BODY_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_INITIAL_LINE_BYTES = 16 * 1024;
@@ -39,10 +43,13 @@ public record HttpLimits(int maxBodyBytes, int maxXmlBodyBytes, int maxInitialLi
      * connections that will never send one.
      */
     public static final int DEFAULT_REQUEST_HEAD_TIMEOUT_SECONDS = 20;
+    /** Eight full-size uploads at once: API uploads are rare here (VoD playlists, small objects, XML). */
+    public static final long DEFAULT_MAX_BODY_BYTES_IN_FLIGHT = 8L * DEFAULT_MAX_BODY_BYTES;
 
     public static final HttpLimits DEFAULTS = new HttpLimits(DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_XML_BODY_BYTES,
             DEFAULT_MAX_INITIAL_LINE_BYTES, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_PENDING_REQUESTS,
-            Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS), Duration.ofSeconds(DEFAULT_REQUEST_HEAD_TIMEOUT_SECONDS));
+            Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS), Duration.ofSeconds(DEFAULT_REQUEST_HEAD_TIMEOUT_SECONDS),
+            DEFAULT_MAX_BODY_BYTES_IN_FLIGHT);
 
     public HttpLimits {
         positive("maxBodyBytes", maxBodyBytes);
@@ -52,6 +59,10 @@ public record HttpLimits(int maxBodyBytes, int maxXmlBodyBytes, int maxInitialLi
         positive("maxPendingRequests", maxPendingRequests);
         positive("idleTimeout", idleTimeout);
         positive("requestHeadTimeout", requestHeadTimeout);
+        if (maxBodyBytesInFlight < maxBodyBytes) {
+            throw new IllegalArgumentException("maxBodyBytesInFlight " + maxBodyBytesInFlight + " < maxBodyBytes "
+                    + maxBodyBytes + ": a largest request could never be admitted");
+        }
         if (maxXmlBodyBytes > maxBodyBytes) {
             throw new IllegalArgumentException("maxXmlBodyBytes " + maxXmlBodyBytes + " > maxBodyBytes " + maxBodyBytes);
         }
@@ -60,7 +71,13 @@ public record HttpLimits(int maxBodyBytes, int maxXmlBodyBytes, int maxInitialLi
     /** These limits with another {@link #requestHeadTimeout}. */
     public HttpLimits withRequestHeadTimeout(Duration timeout) {
         return new HttpLimits(maxBodyBytes, maxXmlBodyBytes, maxInitialLineBytes, maxHeaderBytes, maxPendingRequests,
-                idleTimeout, timeout);
+                idleTimeout, timeout, maxBodyBytesInFlight);
+    }
+
+    /** These limits with another {@link #maxBodyBytesInFlight}. */
+    public HttpLimits withMaxBodyBytesInFlight(long bytes) {
+        return new HttpLimits(maxBodyBytes, maxXmlBodyBytes, maxInitialLineBytes, maxHeaderBytes, maxPendingRequests,
+                idleTimeout, requestHeadTimeout, bytes);
     }
 
     private static void positive(String name, Duration value) {

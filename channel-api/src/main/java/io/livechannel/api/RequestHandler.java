@@ -228,6 +228,21 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
     }
 
+    /**
+     * A complete answer carrying the error document of {@code e}, for handlers that refuse a request before it
+     * reaches this one; {@code host} is the request's Host header (null: the first domain).
+     */
+    static FullHttpResponse errorMessage(OssException e, String host, ApiConfig config) {
+        String requestId = newRequestId();
+        ApiResponse error = ApiService.errorResponse(e, requestId, host == null ? config.domains().get(0) : host);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, error.status(),
+                Unpooled.wrappedBuffer(error.body()));
+        response.headers().add(error.headers());
+        addCommonHeaders(response, requestId, config.clock());
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, error.body().length);
+        return response;
+    }
+
     static void addCommonHeaders(HttpResponse response, String requestId, Clock clock) {
         response.headers()
                 .set("x-oss-request-id", requestId)

@@ -2,6 +2,10 @@ package io.livechannel.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.livechannel.storage.ObjectStore;
+import io.livechannel.storage.catalog.MetadataStore;
+import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
+import io.livechannel.storage.fs.FileSystemObjectStore;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -9,6 +13,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -23,19 +28,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link RequestDeadline}: slow-loris senders and idle keep-alive connections are closed, requests being answered
- * are not. Socket tests run against the real API with a 300 ms head timeout; the in-flight rules run on an
+ * {@link RequestGuard}: slow-loris senders and idle keep-alive connections are closed, requests being answered
+ * are not; bodies past the server's budget are refused. Socket tests run against the real API with a 300 ms head timeout; the in-flight rules run on an
  * {@link EmbeddedChannel} with its fake clock.
  */
-class RequestDeadlineTest {
+class RequestGuardTest {
     static final Duration HEAD_TIMEOUT = Duration.ofMillis(300);
     static final HttpLimits LIMITS = HttpLimits.DEFAULTS.withRequestHeadTimeout(HEAD_TIMEOUT);
     /** Only guards against a hang: every close asserted here comes much sooner. */
@@ -44,6 +52,8 @@ class RequestDeadlineTest {
 
     @TempDir
     Path dir;
+    ObjectStore objects;
+    MetadataStore metadata;
 
     @Test
     void aConnectionThatSendsNothingIsClosed() throws Exception {
@@ -93,7 +103,7 @@ class RequestDeadlineTest {
 
     @Test
     void aRequestBeingAnsweredIsNeverCutByTheDeadline() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestDeadline(LIMITS));
+        EmbeddedChannel ch = new EmbeddedChannel(guard(LIMITS));
         ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/b/k"));
         ch.writeInbound(LastHttpContent.EMPTY_LAST_CONTENT);
         ch.advanceTimeBy(10, TimeUnit.MINUTES); // the server works, then streams a long download
@@ -113,9 +123,9 @@ class RequestDeadlineTest {
 
     @Test
     void aContinueAnswerDoesNotEndTheRequestAndABodyGetsTimeByItsLength() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestDeadline(LIMITS));
+        EmbeddedChannel ch = new EmbeddedChannel(guard(LIMITS));
         DefaultHttpRequest put = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/b/k");
-        put.headers().set("Content-Length", 10 * RequestDeadline.MIN_BODY_BYTES_PER_SECOND);
+        put.headers().set("Content-Length", 10 * RequestGuard.MIN_BODY_BYTES_PER_SECOND);
         ch.writeInbound(put);
         ch.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         ch.advanceTimeBy(HEAD_TIMEOUT.toMillis() + 9_000, TimeUnit.MILLISECONDS);
@@ -129,7 +139,7 @@ class RequestDeadlineTest {
 
     @Test
     void aBrokenRequestIsStillAnsweredAndCounted() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestDeadline(LIMITS));
+        EmbeddedChannel ch = new EmbeddedChannel(guard(LIMITS));
         ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/bad")); // head + end
         ch.advanceTimeBy(1, TimeUnit.MINUTES);
         ch.runScheduledPendingTasks();
@@ -139,6 +149,63 @@ class RequestDeadlineTest {
         ch.runScheduledPendingTasks();
         assertThat(ch.isOpen()).isFalse();
         releaseAll(ch);
+    }
+
+    @Test
+    void bodiesPastTheServersBudgetAre503AndTheirPlaceComesBackWhenAnswered() {
+        HttpLimits limits = LIMITS.withMaxBodyBytesInFlight(HttpLimits.DEFAULT_MAX_BODY_BYTES + 1000);
+        BodyBudget budget = new BodyBudget(limits.maxBodyBytesInFlight());
+        EmbeddedChannel first = new EmbeddedChannel(new RequestGuard(config(limits), budget));
+        EmbeddedChannel second = new EmbeddedChannel(new RequestGuard(config(limits), budget));
+        first.writeInbound(put(HttpLimits.DEFAULT_MAX_BODY_BYTES));
+        assertThat(budget.reserved()).isEqualTo(HttpLimits.DEFAULT_MAX_BODY_BYTES);
+
+        second.writeInbound(put(2000));
+        FullHttpResponse refusal = second.readOutbound();
+        assertThat(refusal.status().code()).isEqualTo(503);
+        assertThat(refusal.content().toString(StandardCharsets.UTF_8)).contains("<Code>ServiceUnavailable</Code>");
+        refusal.release();
+        assertThat(second.isOpen()).isFalse();
+        assertThat((Object) second.readInbound()).as("the refused request goes no further").isNull();
+
+        first.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        assertThat(budget.reserved()).as("released once answered").isZero();
+        EmbeddedChannel third = new EmbeddedChannel(new RequestGuard(config(limits), budget));
+        third.writeInbound(put(2000));
+        assertThat(third.isOpen()).isTrue();
+        third.close();
+        assertThat(budget.reserved()).as("released when the connection closes").isZero();
+        releaseAll(first);
+        releaseAll(second);
+        releaseAll(third);
+    }
+
+    private static DefaultHttpRequest put(long contentLength) {
+        DefaultHttpRequest put = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/examplebucket/k");
+        put.headers().set("Content-Length", contentLength);
+        return put;
+    }
+
+    private RequestGuard guard(HttpLimits limits) {
+        return new RequestGuard(config(limits), new BodyBudget(limits.maxBodyBytesInFlight()));
+    }
+
+    /** The guard only renders refusals with it; the stores are real but never used. */
+    private ApiConfig config(HttpLimits limits) {
+        return new ApiConfig(List.of(ApiTestServer.DOMAIN), 0, objects, metadata, Runnable::run,
+                LiveSessions.none(), Clock.systemUTC(), limits);
+    }
+
+    @BeforeEach
+    void openStores() throws Exception {
+        objects = new FileSystemObjectStore(dir.resolve("objects"), Clock.systemUTC());
+        metadata = JdbcMetadataStore.openSqlite(dir.resolve("catalog.db"));
+    }
+
+    @AfterEach
+    void closeStores() {
+        metadata.close();
+        objects.close();
     }
 
     private static void releaseAll(EmbeddedChannel ch) {
