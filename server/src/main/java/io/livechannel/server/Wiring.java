@@ -150,23 +150,29 @@ public final class Wiring implements AutoCloseable {
             }
         });
         log.info("RTMP ingest listening on {}:{}", config.bind(), rtmpPort());
-        log.info("connections: at most {} in all, {} per client address", gate.maxConnections(), gate.maxPerAddress());
         logTransport(rtmp.readBatchingEnabled());
     }
 
-    /** The caps of {@code connections}, the total lowered to what this process's open-file limit can serve. */
+    /**
+     * The caps of {@code connections}, the total lowered to what this process's open-file limit can serve; logged
+     * once (INFO: lowering the total is the intended behaviour, and the line says how to raise it).
+     */
     private static ConnectionGate connectionGate(ServerConfig.Connections connections, Clock clock) {
         int max = connections.maxConnections();
+        String lowered = "";
         if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
             long fileLimit = unix.getMaxFileDescriptorCount();
             int fit = ConnectionGate.fitToFileLimit(max, fileLimit);
             if (fit < max) {
-                log.warn("--max-connections {} lowered to {}: the open-file limit is {} (raise it with ulimit -n or "
-                        + "systemd's LimitNOFILE)", max, fit, fileLimit);
+                lowered = " (--max-connections " + max + " lowered to fit the open-file limit of " + fileLimit
+                        + "; ulimit -n or systemd's LimitNOFILE raises it)";
                 max = fit;
             }
         }
-        return new ConnectionGate(max, Math.min(max, connections.maxPerAddress()), clock);
+        ConnectionGate gate = new ConnectionGate(max, Math.min(max, connections.maxPerAddress()), clock);
+        log.info("connections: at most {} in all{}, {} per client address", gate.maxConnections(), lowered,
+                gate.maxPerAddress());
+        return gate;
     }
 
     private void logTransport(boolean batchingPossible) {
