@@ -107,9 +107,9 @@ public final class ConnectionGate {
         channel.close();
         long heldBack = refusalLog.admit();
         if (heldBack >= 0) {
-            log.warn("connection from {} refused: {} are open ({} more refused in the last {}; --max-connections, "
+            log.warn("connection from {} refused: {} are open ({} more refused in the last {} s; --max-connections, "
                     + "--max-connections-per-address)", channel.remoteAddress(), which, heldBack,
-                    FailureLogThrottle.INTERVAL);
+                    FailureLogThrottle.INTERVAL.toSeconds());
         }
     }
 
