@@ -6,6 +6,7 @@ import io.livechannel.api.error.ErrorResponses;
 import io.livechannel.api.error.OssErrorCode;
 import io.livechannel.api.error.OssException;
 import io.livechannel.api.route.CorsRules;
+import io.livechannel.api.route.ObjectKeys;
 import io.livechannel.api.route.Operation;
 import io.livechannel.api.route.OperationSelector;
 import io.livechannel.api.route.Route;
@@ -19,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +35,14 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiService {
     private static final Logger log = LoggerFactory.getLogger(ApiService.class);
+    static final String STORAGE_FULL_MESSAGE = "The server's storage is full (no space left on device); nothing was "
+            + "stored. The operator must free space.";
 
     private final ApiConfig config;
     private final Authenticator authenticator;
     private final Map<Operation, Route> routes;
     private final FailureLogThrottle failureLog;
+    private final LongAdder storageFull = new LongAdder();
 
     ApiService(ApiConfig config) {
         this.config = config;
@@ -84,18 +89,13 @@ final class ApiService {
         } catch (NotInMemoryException e) {
             throw e; // only from memory-only stores: handleInMemory falls back to the storage executor
         } catch (RuntimeException e) { // CatalogException included: database down is a 500 the SDKs retry
-            long heldBack = failureLog.admit();
-            if (heldBack >= 0) {
-                log.error("{} {} failed ({} similar failures not logged in the last {})", request.requestId(),
-                        request, heldBack, FailureLogThrottle.INTERVAL, e);
-            }
-            return error(request, new OssException(OssErrorCode.INTERNAL_ERROR,
-                    "We encountered an internal error. Please try again."));
+            return error(request, internalError(request, e));
         }
     }
 
     private ApiResponse execute(OssRequest request) throws OssException, StorageException {
         Operation op = OperationSelector.select(request);
+        ObjectKeys.checkCharacters(op, request.key());
         AuthResult auth = authenticator.authenticate(request);
         Bucket bucket = null;
         if (op.needsBucket()) {
@@ -180,15 +180,46 @@ final class ApiService {
             case BACKLOG_FULL -> new OssException(OssErrorCode.SERVICE_UNAVAILABLE, "Please reduce your request rate.");
             case CONFLICT -> new OssException(OssErrorCode.INVALID_REQUEST,
                     "The object was changed concurrently; retry.");
-            case IO -> {
-                long heldBack = failureLog.admit();
-                if (heldBack >= 0) {
-                    log.error("{} {}: storage failure ({} similar failures not logged in the last {})",
-                            request.requestId(), request, heldBack, FailureLogThrottle.INTERVAL, e);
-                }
-                yield new OssException(OssErrorCode.INTERNAL_ERROR, "We encountered an internal error. Please try again.");
-            }
+            case IO -> internalError(request, e);
         };
+    }
+
+    /**
+     * The 500 for a failure that is not the client's: logged (throttled), and when the storage is full, said so in
+     * the message and counted ({@link #storageFullFailures()}), because the operator must act and retries won't help.
+     */
+    private OssException internalError(OssRequest request, Exception e) {
+        boolean full = isStorageFull(e);
+        if (full) {
+            storageFull.increment();
+        }
+        long heldBack = failureLog.admit();
+        if (heldBack >= 0) {
+            log.error("{} {} failed{} ({} similar failures not logged in the last {})", request.requestId(), request,
+                    full ? ": the storage is full" : "", heldBack, FailureLogThrottle.INTERVAL, e);
+        }
+        return new OssException(OssErrorCode.INTERNAL_ERROR, full ? STORAGE_FULL_MESSAGE
+                : "We encountered an internal error. Please try again.");
+    }
+
+    /**
+     * Whether {@code e} comes from a full file system or database: the JDK reports ENOSPC and EDQUOT only by their
+     * message, SQLite by its result code name.
+     */
+    static boolean isStorageFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && (message.contains("No space left on device")
+                    || message.contains("Disk quota exceeded") || message.contains("SQLITE_FULL"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Requests answered {@link #STORAGE_FULL_MESSAGE} since start. */
+    long storageFullFailures() {
+        return storageFull.sum();
     }
 
     /** The error document for {@code e}, as an API response (the handler strips the body of HEAD answers). */

@@ -2,16 +2,13 @@ package io.livechannel.api;
 
 import io.livechannel.api.error.OssErrorCode;
 import io.livechannel.api.error.OssException;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * Netty's aggregator with an OSS answer for bodies over the limit: 400 {@code EntityTooLarge} as an XML error
@@ -29,17 +26,9 @@ final class BodyAggregator extends HttpObjectAggregator {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        String requestId = RequestHandler.newRequestId();
-        String host = oversized.headers().get("Host", config.domains().get(0));
         OssException e = new OssException(OssErrorCode.ENTITY_TOO_LARGE, "Your proposed upload exceeds the maximum "
                 + "allowed size of " + maxContentLength() + " bytes.");
-        ApiResponse error = ApiService.errorResponse(e, requestId, host);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                error.status(),
-                Unpooled.wrappedBuffer(error.body()));
-        response.headers().add(error.headers());
-        RequestHandler.addCommonHeaders(response, requestId, config.clock());
-        response.headers().set("Content-Length", error.body().length);
+        FullHttpResponse response = RequestHandler.errorMessage(e, oversized.headers().get("Host"), config);
         if (oversized instanceof HttpRequest request && HttpUtil.isKeepAlive(request)) {
             // Keep reading: the aggregator discards the rest of this body without buffering it. Closing now
             // would reset the connection under a client still sending, and it could lose this answer.

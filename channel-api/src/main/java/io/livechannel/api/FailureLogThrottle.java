@@ -11,14 +11,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe, lock-free.
  */
-final class FailureLogThrottle {
-    static final Duration INTERVAL = Duration.ofSeconds(10);
+public final class FailureLogThrottle {
+    public static final Duration INTERVAL = Duration.ofSeconds(10);
 
     private final Clock clock;
     private final AtomicLong nextAllowedMillis = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong suppressed = new AtomicLong();
 
-    FailureLogThrottle(Clock clock) {
+    public FailureLogThrottle(Clock clock) {
         this.clock = clock;
     }
 
@@ -28,7 +28,7 @@ final class FailureLogThrottle {
      * @return -1 to hold it back (it is counted); otherwise the number of failures held back since the last one
      *     logged, to mention in this line
      */
-    long admit() {
+    public long admit() {
         long now = clock.millis();
         long next = nextAllowedMillis.get();
         if (now >= next && nextAllowedMillis.compareAndSet(next, now + INTERVAL.toMillis())) {

@@ -1,5 +1,6 @@
 package io.livechannel.api;
 
+import io.livechannel.api.route.ObjectKeys;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.Objects;
@@ -89,6 +90,7 @@ public final class OssRequest {
 
     @Override
     public String toString() {
-        return method + " bucket=" + target.bucket() + " key=" + target.key() + " params=" + query;
+        return method + " bucket=" + ObjectKeys.forLog(target.bucket()) + " key=" + ObjectKeys.forLog(target.key())
+                + " params=" + ObjectKeys.forLog(String.valueOf(query));
     }
 }

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *   <li>event loop: write the response; an object body is streamed by {@link ObjectBodyWriter}.</li>
  * </ol>
  * Requests on one connection are answered in order: while one is in flight, later (pipelined) ones wait in a
- * queue of at most {@link HttpLimits#maxPendingRequests()}; past that the connection is closed.
+ * queue of at most {@link HttpLimits#maxPendingRequests()}; past that the connection is closed. While one waits,
+ * the connection stops reading, so pipelined bodies stay in the socket instead of in memory.
  *
  * <p>Keep-alive and {@code Connection: close} are left to {@link io.netty.handler.codec.http.HttpServerKeepAliveHandler}.
  *
@@ -94,6 +95,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 return;
             }
             pending.add(request);
+            // Each queued request holds its body (up to maxBodyBytes): leave further ones in the socket.
+            ctx.channel().config().setAutoRead(false);
             return;
         }
         dispatch(ctx, request);
@@ -218,9 +221,27 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         busy = false;
         OssRequest queued = pending.poll();
+        if (pending.isEmpty()) {
+            ctx.channel().config().setAutoRead(true);
+        }
         if (queued != null && ctx.channel().isActive()) {
             dispatch(ctx, queued);
         }
+    }
+
+    /**
+     * A complete answer carrying the error document of {@code e}, for handlers that refuse a request before it
+     * reaches this one; {@code host} is the request's Host header (null: the first domain).
+     */
+    static FullHttpResponse errorMessage(OssException e, String host, ApiConfig config) {
+        String requestId = newRequestId();
+        ApiResponse error = ApiService.errorResponse(e, requestId, host == null ? config.domains().get(0) : host);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, error.status(),
+                Unpooled.wrappedBuffer(error.body()));
+        response.headers().add(error.headers());
+        addCommonHeaders(response, requestId, config.clock());
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, error.body().length);
+        return response;
     }
 
     static void addCommonHeaders(HttpResponse response, String requestId, Clock clock) {

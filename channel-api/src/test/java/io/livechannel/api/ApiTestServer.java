@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The API on a real Netty listener (127.0.0.1, free port) over the real stores: {@link FileSystemObjectStore}
@@ -41,6 +42,7 @@ public final class ApiTestServer implements AutoCloseable {
     public final ObjectStore objects;
     public final MetadataStore metadata;
     public final FakeLiveSessions live = new FakeLiveSessions();
+    public final ApiChannelInitializer api;
     private final ExecutorService storage = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "storage-io");
         t.setDaemon(true);
@@ -50,8 +52,18 @@ public final class ApiTestServer implements AutoCloseable {
     private final Channel listener;
 
     public ApiTestServer(Path dir, Clock clock) throws Exception {
+        this(dir, clock, HttpLimits.DEFAULTS);
+    }
+
+    public ApiTestServer(Path dir, Clock clock, HttpLimits limits) throws Exception {
+        this(dir, clock, limits, UnaryOperator.identity());
+    }
+
+    /** @param faults wraps the filesystem store, to inject failures that cannot be caused here (a full disk) */
+    public ApiTestServer(Path dir, Clock clock, HttpLimits limits, UnaryOperator<ObjectStore> faults)
+            throws Exception {
         CachingObjectStore cachedObjects =
-                new CachingObjectStore(new FileSystemObjectStore(dir.resolve("objects"), clock));
+                new CachingObjectStore(faults.apply(new FileSystemObjectStore(dir.resolve("objects"), clock)));
         CachingMetadataStore cachedMetadata =
                 new CachingMetadataStore(JdbcMetadataStore.openSqlite(dir.resolve("catalog.db")));
         objects = cachedObjects;
@@ -59,8 +71,8 @@ public final class ApiTestServer implements AutoCloseable {
         metadata.accessKeys().put(new AccessKey(ACCESS_KEY_ID, ACCESS_KEY_SECRET));
         objects.createBucket(BUCKET);
         metadata.buckets().create(new Bucket(BUCKET, BucketAcl.PRIVATE, clock.instant(), List.of()));
-        ApiChannelInitializer api = new ApiChannelInitializer(new ApiConfig(List.of(DOMAIN), 0, objects, metadata,
-                storage, live, clock, HttpLimits.DEFAULTS, MemoryOnlyStores.of(cachedObjects, cachedMetadata)));
+        api = new ApiChannelInitializer(new ApiConfig(List.of(DOMAIN), 0, objects, metadata,
+                storage, live, clock, limits, MemoryOnlyStores.of(cachedObjects, cachedMetadata)));
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

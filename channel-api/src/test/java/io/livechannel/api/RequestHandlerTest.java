@@ -168,9 +168,9 @@ class RequestHandlerTest {
     }
 
     @Test
-    void idleConnectionIsClosedAfterTheIdleTimeout() {
+    void connectionWithoutARequestIsClosedAtTheRequestHeadTimeout() {
         channel.freezeTime();
-        channel.advanceTimeBy(HttpLimits.DEFAULT_IDLE_TIMEOUT_SECONDS - 1, java.util.concurrent.TimeUnit.SECONDS);
+        channel.advanceTimeBy(HttpLimits.DEFAULT_REQUEST_HEAD_TIMEOUT_SECONDS - 1, java.util.concurrent.TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.isOpen()).isTrue();
         channel.advanceTimeBy(2, java.util.concurrent.TimeUnit.SECONDS);

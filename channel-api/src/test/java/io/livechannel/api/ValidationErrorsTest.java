@@ -6,19 +6,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.aliyun.oss.OSS;
 import com.aliyun.oss.OSSException;
 import com.aliyun.oss.model.CreateLiveChannelRequest;
+import com.aliyun.oss.model.ListObjectsRequest;
 import com.aliyun.oss.model.LiveChannelStatus;
 import com.aliyun.oss.model.LiveChannelTarget;
+import com.aliyun.oss.model.OSSObjectSummary;
+import io.livechannel.storage.PutOptions;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Each LiveChannel validation rule (livechannel.md "Model", wire spec §3) refused with its documented code. */
+/**
+ * Each LiveChannel validation rule (livechannel.md "Model", wire spec §3) refused with its documented code, and
+ * object keys, channel names and header values with control characters refused without a 5xx.
+ */
 class ValidationErrorsTest {
     static final String BUCKET = ApiTestServer.BUCKET;
 
@@ -186,5 +196,93 @@ class ValidationErrorsTest {
         assertThat(a.status()).isEqualTo(400);
         assertThat(a.body()).contains("<Code>MalformedXML</Code>").doesNotContain("TOPSECRET");
         assertThat(server.metadata.channels().find(BUCKET, "ch")).isEmpty();
+    }
+
+    // Names and header values with control characters: refused with 400 InvalidArgument before anything is
+    // opened or signed; names already stored (by an earlier version) never turn a listing or an error into a 5xx.
+
+    @Test
+    void keysWithControlCharactersAreInvalidArgumentThroughTheSdk() {
+        for (String key : new String[] {"a\u0000b", "a\u0001b", "line\nbreak", "del\u007F"}) {
+            assertCode(() -> oss.putObject(BUCKET, key, new ByteArrayInputStream(new byte[] {1})), "InvalidArgument");
+            assertCode(() -> oss.getObject(BUCKET, key), "InvalidArgument");
+        }
+        assertThat(oss.listObjects(BUCKET).getObjectSummaries()).isEmpty();
+    }
+
+    @Test
+    void channelNamesWithControlCharactersAreInvalidArgumentThroughTheSdk() {
+        assertCode(() -> oss.createLiveChannel(new CreateLiveChannelRequest(BUCKET, "cam\u00001", "",
+                LiveChannelStatus.Enabled, new LiveChannelTarget())), "InvalidArgument");
+        assertCode(() -> oss.getLiveChannelInfo(BUCKET, "cam\u00011"), "InvalidArgument");
+        assertThat(oss.listLiveChannels(BUCKET)).isEmpty();
+    }
+
+    @Test
+    void nulKeyWithABadSignatureIs400NotARetried5xx() throws Exception {
+        RawHttp.Answer a = http.send("GET", "/" + BUCKET + "/a%00b", null,
+                "Date", RequestHandler.HTTP_DATE.format(Instant.now()),
+                "Authorization", "OSS " + ApiTestServer.ACCESS_KEY_ID + ":bm90IGEgc2lnbmF0dXJl");
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.body()).contains("<Code>InvalidArgument</Code>");
+    }
+
+    @Test
+    void playlistNameWithAControlCharacterIsInvalidArgument() {
+        assertCode(() -> oss.createLiveChannel(new CreateLiveChannelRequest(BUCKET, "cam1", "",
+                LiveChannelStatus.Enabled, new LiveChannelTarget("HLS", 5, 3, "play\tlist.m3u8"))), "InvalidArgument");
+    }
+
+    @Test
+    void aStoredKeyWithAControlCharacterIsListedAndCanBeDeleted() throws Exception {
+        // as an earlier version could store it; the store itself accepts any key
+        server.objects.put(BUCKET, "cam1/bad\u0001name.ts", new byte[] {1, 2, 3}, PutOptions.of("video/MP2T"));
+        oss.putObject(BUCKET, "cam1/good.ts", new ByteArrayInputStream(new byte[] {4}));
+
+        assertThat(oss.listObjects(BUCKET).getObjectSummaries()).extracting(OSSObjectSummary::getKey)
+                .containsExactly("cam1/bad\uFFFDname.ts", "cam1/good.ts");
+        ListObjectsRequest encoded = new ListObjectsRequest(BUCKET);
+        encoded.setEncodingType("url");
+        assertThat(oss.listObjects(encoded).getObjectSummaries()).extracting(OSSObjectSummary::getKey)
+                .containsExactly("cam1%2Fbad%01name.ts", "cam1%2Fgood.ts");
+
+        oss.deleteObject(BUCKET, "cam1/bad\u0001name.ts");
+        assertThat(oss.listObjects(BUCKET).getObjectSummaries()).extracting(OSSObjectSummary::getKey)
+                .containsExactly("cam1/good.ts");
+    }
+
+    @Test
+    void anErrorEchoingAControlCharacterIsStillA4xxDocument() throws Exception {
+        RawHttp.Answer a = http.signed("GET", "/no%01bucket/key", null, Instant.now());
+        assertThat(a.status()).isEqualTo(404);
+        assertThat(a.body()).contains("<Code>NoSuchBucket</Code>", "<BucketName>no\uFFFDbucket</BucketName>");
+    }
+
+    @Test
+    void responseOverrideWithCrLfIs400AndLeavesNoFileOpen() throws Exception {
+        byte[] large = new byte[100 * 1024]; // past the in-memory cache: the request reaches the file
+        oss.putObject(BUCKET, "big.bin", new ByteArrayInputStream(large));
+        for (int i = 0; i < 50; i++) {
+            RawHttp.Answer a = http.signed("GET", "/" + BUCKET + "/big.bin?response-content-type=text%2Fplain%0D%0AX-Evil%3A%201",
+                    null, Instant.now());
+            assertThat(a.status()).isEqualTo(400);
+            assertThat(a.body()).contains("<Code>InvalidArgument</Code>", "response-content-type");
+        }
+        assertThat(openFilesUnder(dir.resolve("objects"))).isZero();
+        assertThat(oss.getObject(BUCKET, "big.bin").getObjectMetadata().getContentLength()).isEqualTo(large.length);
+    }
+
+    /** Descriptors of this JVM open on files under {@code root}, from /proc (Linux). */
+    private static long openFilesUnder(Path root) throws IOException {
+        Path real = root.toRealPath();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).startsWith(real);
+                } catch (IOException e) {
+                    return false; // closed meanwhile
+                }
+            }).count();
+        }
     }
 }

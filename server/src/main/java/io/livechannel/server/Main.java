@@ -12,7 +12,10 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import io.livechannel.hls.SegmenterLimits;
+import io.livechannel.api.HttpLimits;
 import io.livechannel.server.cli.PushUrlCommand;
+import io.livechannel.server.listener.ConnectionGate;
+import io.livechannel.server.portsharing.ProtocolSniffer;
 import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import io.netty.util.ResourceLeakDetector;
@@ -128,6 +131,25 @@ public final class Main implements Callable<Integer> {
             defaultValue = "" + SegmenterLimits.DEFAULT_MAX_SEGMENT_BYTES,
             description = "largest HLS segment in bytes; the write backlog is sized from it")
     long maxSegmentBytes;
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + ConnectionGate.DEFAULT_MAX_CONNECTIONS,
+            description = "connections open at once, RTMP and HTTP together; past it a new connection is closed at "
+                    + "once; lowered at start to what the open-file limit (ulimit -n) allows (default: ${DEFAULT-VALUE})")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "" + ConnectionGate.DEFAULT_MAX_PER_ADDRESS,
+            description = "connections open at once from one client IP address (default: ${DEFAULT-VALUE})")
+    int maxConnectionsPerAddress;
+
+    @Option(names = "--first-byte-timeout-ms", paramLabel = "MS",
+            defaultValue = "" + ProtocolSniffer.DEFAULT_FIRST_BYTE_TIMEOUT_SECONDS * 1000,
+            description = "the HTTP port closes a connection that sends nothing for this long (default: ${DEFAULT-VALUE})")
+    long firstByteTimeoutMillis;
+
+    @Option(names = "--request-head-timeout-ms", paramLabel = "MS",
+            defaultValue = "" + HttpLimits.DEFAULT_REQUEST_HEAD_TIMEOUT_SECONDS * 1000,
+            description = "an HTTP connection that has not sent a complete request head this long after connecting or "
+                    + "after its last answer is closed (slow senders, idle keep-alive) (default: ${DEFAULT-VALUE})")
+    long requestHeadTimeoutMillis;
 
     @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "-1",
             description = "serve Prometheus metrics at http://<bind>:N/metrics (default: off)")
@@ -185,7 +207,8 @@ public final class Main implements Callable<Integer> {
                 : null;
         return new ServerConfig(dataDir, bind, httpPort, rtmpPort, domains, accessKeyId, accessKeySecret, bucket,
                 bucketAcl, s3, fsync, directIo, metricsPort, transport, Duration.ofMillis(rtmpReadBatchMillis),
-                maxSegmentBytes);
+                maxSegmentBytes, new ServerConfig.Connections(maxConnections, maxConnectionsPerAddress,
+                        Duration.ofMillis(firstByteTimeoutMillis), Duration.ofMillis(requestHeadTimeoutMillis)));
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.livechannel.server;
 
 import io.livechannel.hls.SegmenterLimits;
+import io.livechannel.api.HttpLimits;
+import io.livechannel.server.listener.ConnectionGate;
+import io.livechannel.server.portsharing.ProtocolSniffer;
 import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import io.livechannel.rtmp.RtmpLimits;
@@ -25,11 +28,13 @@ import java.util.Objects;
  *                      ({@code --rtmp-read-batch-ms}); zero reads every message as it arrives
  * @param maxSegmentBytes the largest HLS segment ({@link SegmenterLimits#maxSegmentBytes()}); the write backlog is
  *                        sized from it ({@code --max-segment-bytes}, internal: tests make it small)
+ * @param connections the caps and deadlines every accepted connection gets
  */
 public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort, List<String> domains,
                            String accessKeyId, String accessKeySecret, String bucket, String bucketAcl,
                            S3Settings s3, FsyncPolicy fsync, DirectIo directIo, int metricsPort,
-                           Transport transport, Duration rtmpReadBatch, long maxSegmentBytes) {
+                           Transport transport, Duration rtmpReadBatch, long maxSegmentBytes,
+                           Connections connections) {
     /** {@link #metricsPort} when no metrics endpoint is wanted (the default). */
     public static final int METRICS_OFF = -1;
 
@@ -58,8 +63,44 @@ public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort
         }
     }
 
+    /**
+     * Connection caps over both listeners and the HTTP port's deadlines.
+     *
+     * @param maxConnections {@code --max-connections}: RTMP and HTTP connections together (lowered at start to what
+     *     the file limit allows)
+     * @param maxPerAddress {@code --max-connections-per-address}: from one client IP address
+     * @param firstByteTimeout {@code --first-byte-timeout-ms}: the HTTP port closes a connection silent this long
+     * @param requestHeadTimeout {@code --request-head-timeout-ms}: the time an HTTP connection has to send a
+     *     complete request head once it may (also the idle keep-alive timeout)
+     */
+    public record Connections(int maxConnections, int maxPerAddress, Duration firstByteTimeout,
+                              Duration requestHeadTimeout) {
+        public static final Connections DEFAULTS = new Connections(ConnectionGate.DEFAULT_MAX_CONNECTIONS,
+                ConnectionGate.DEFAULT_MAX_PER_ADDRESS, Duration.ofSeconds(ProtocolSniffer.DEFAULT_FIRST_BYTE_TIMEOUT_SECONDS),
+                Duration.ofSeconds(HttpLimits.DEFAULT_REQUEST_HEAD_TIMEOUT_SECONDS));
+
+        public Connections {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("--max-connections " + maxConnections + " must be at least 1");
+            }
+            if (maxPerAddress < 1) {
+                throw new IllegalArgumentException("--max-connections-per-address " + maxPerAddress
+                        + " must be at least 1");
+            }
+            positive("--first-byte-timeout-ms", firstByteTimeout);
+            positive("--request-head-timeout-ms", requestHeadTimeout);
+        }
+
+        private static void positive(String option, Duration value) {
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(option + " " + value.toMillis() + " must be positive");
+            }
+        }
+    }
+
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(fsync, "fsync");
         Objects.requireNonNull(directIo, "directIo");
@@ -94,7 +135,8 @@ public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort
                         S3Settings s3, FsyncPolicy fsync, DirectIo directIo, int metricsPort,
                         Transport transport, Duration rtmpReadBatch) {
         this(dataDir, bind, httpPort, rtmpPort, domains, accessKeyId, accessKeySecret, bucket, bucketAcl, s3, fsync,
-                directIo, metricsPort, transport, rtmpReadBatch, SegmenterLimits.DEFAULT_MAX_SEGMENT_BYTES);
+                directIo, metricsPort, transport, rtmpReadBatch, SegmenterLimits.DEFAULT_MAX_SEGMENT_BYTES,
+                Connections.DEFAULTS);
     }
 
     /** The packager's limits: the defaults with {@link #maxSegmentBytes}. */
@@ -119,6 +161,6 @@ public record ServerConfig(Path dataDir, String bind, int httpPort, int rtmpPort
                 + rtmpPort + ", domains=" + domains + ", accessKeyId=" + accessKeyId + ", bucket=" + bucket
                 + ", bucketAcl=" + bucketAcl + ", s3=" + s3 + ", fsync=" + fsync + ", directIo=" + directIo
                 + ", metricsPort=" + metricsPort + ", transport=" + transport + ", rtmpReadBatch=" + rtmpReadBatch
-                + ", maxSegmentBytes=" + maxSegmentBytes + "]";
+                + ", maxSegmentBytes=" + maxSegmentBytes + ", connections=" + connections + "]";
     }
 }

@@ -73,6 +73,8 @@ final class Storage implements AutoCloseable {
     static final int LARGEST_SEGMENTS_IN_BACKLOG = 2;
     /** In the data dir: see {@link #close} and {@link #recoverAfterUncleanStop}. */
     static final String CLEAN_STOP_MARKER = "clean-stop";
+    static final String CATALOG_FILE = "catalog.db";
+    static final String OBJECTS_DIR = "objects";
 
     private final ObjectStore objects;
     private final MetadataStore metadata;
@@ -106,15 +108,16 @@ final class Storage implements AutoCloseable {
 
     static Storage open(ServerConfig config, Clock clock, MeterRegistry meters) throws IOException {
         Path dataDir = config.dataDir();
+        refuseEmptyCatalog(dataDir);
         ObjectStore objects;
         String description;
         Path spool = null;
         try {
             if (config.s3() == null) {
-                FileSystemObjectStore fs = new FileSystemObjectStore(dataDir.resolve("objects"), clock,
+                FileSystemObjectStore fs = new FileSystemObjectStore(dataDir.resolve(OBJECTS_DIR), clock,
                         config.fsync(), config.directIo(), meters);
                 objects = fs;
-                description = "filesystem " + dataDir.resolve("objects") + " (fsync "
+                description = "filesystem " + dataDir.resolve(OBJECTS_DIR) + " (fsync "
                         + config.fsync().name().toLowerCase(java.util.Locale.ROOT)
                         + (fs.writesLiveOutputDirect() ? ", live output direct" : "") + ")";
             } else {
@@ -130,9 +133,9 @@ final class Storage implements AutoCloseable {
         QueuedObjects queued = new QueuedObjects(objects);
         CachingObjectStore cachedObjects = new CachingObjectStore(objects, CachingObjectStore.DEFAULT_MAX_OBJECT_BYTES,
                 CachingObjectStore.DEFAULT_MAX_TOTAL_BYTES, queued);
-        boolean newDataDir = !Files.exists(dataDir.resolve("catalog.db"));
+        boolean newDataDir = !Files.exists(dataDir.resolve(CATALOG_FILE));
         CachingMetadataStore metadata =
-                new CachingMetadataStore(JdbcMetadataStore.openSqlite(dataDir.resolve("catalog.db")));
+                new CachingMetadataStore(JdbcMetadataStore.openSqlite(dataDir.resolve(CATALOG_FILE)));
         int writeThreads = config.s3() != null || config.fsync() == FsyncPolicy.ALWAYS ? WAITING_WRITE_THREADS
                 : WRITE_THREADS;
         ExecutorService writeExecutor = Executors.newFixedThreadPool(writeThreads, named("storage-write"));
@@ -147,6 +150,26 @@ final class Storage implements AutoCloseable {
         forceDirectory(dataDir); // a crash in this run must not find the marker of the last one
         return new Storage(cachedObjects, metadata, writeExecutor, catalogExecutor, catalogUpdates, writes,
                 description, marker, unclean);
+    }
+
+    /**
+     * A zero-byte {@code catalog.db} next to stored objects is a catalog that lost its content (a truncating copy, a
+     * full disk during a restore); SQLite would take it for a new database and the server would start with no
+     * buckets, keys or channels over objects it no longer knows. Refuse to start and say why.
+     */
+    static void refuseEmptyCatalog(Path dataDir) throws IOException {
+        Path catalog = dataDir.resolve(CATALOG_FILE);
+        Path objects = dataDir.resolve(OBJECTS_DIR);
+        if (!Files.isRegularFile(catalog) || Files.size(catalog) != 0 || !Files.isDirectory(objects)) {
+            return;
+        }
+        try (var entries = Files.list(objects)) {
+            if (entries.findAny().isPresent()) {
+                throw new IOException(catalog + " is empty (0 bytes) while " + objects + " holds objects: starting "
+                        + "would replace the catalog (buckets, access keys, channels, segment index) with a new one. "
+                        + "Restore catalog.db from a backup, or move it away to start over with an empty catalog.");
+            }
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.livechannel.server;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.livechannel.api.ApiChannelInitializer;
 import io.livechannel.api.ApiConfig;
 import io.livechannel.api.HttpLimits;
@@ -13,6 +14,7 @@ import io.livechannel.server.ingest.HlsPublishListener;
 import io.livechannel.server.ingest.PlaylistCountersCache;
 import io.livechannel.server.ingest.RegistryLiveSessions;
 import io.livechannel.server.metrics.MetricsEndpoint;
+import io.livechannel.server.listener.ConnectionGate;
 import io.livechannel.server.metrics.ServerMetrics;
 import io.livechannel.server.portsharing.ProtocolSniffer;
 import io.livechannel.storage.catalog.Bucket;
@@ -31,6 +33,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.NettyRuntime;
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -72,6 +75,8 @@ public final class Wiring implements AutoCloseable {
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private final PublisherRegistry registry = new PublisherRegistry();
+    private final ConnectionGate gate;
+    private ApiChannelInitializer api;
     private Storage storage;
     private Channel httpChannel;
     private Channel rtmpChannel;
@@ -84,6 +89,7 @@ public final class Wiring implements AutoCloseable {
     private Wiring(ServerConfig config, BootstrapCredentials.Result credentials) {
         this.config = config;
         this.credentials = credentials;
+        this.gate = connectionGate(config.connections(), clock);
         this.meters = config.metricsPort() == ServerConfig.METRICS_OFF ? new CompositeMeterRegistry()
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.transport = config.transport().resolve();
@@ -120,24 +126,53 @@ public final class Wiring implements AutoCloseable {
                 new HlsPublishListener(storage.writes(), storage.metadata(), storage.catalogUpdates(),
                         storage.catalogExecutor(), counters, clock, meters, config.segmenterLimits()),
                 registry, ownHosts, clock));
-        ApiChannelInitializer api = new ApiChannelInitializer(new ApiConfig(config.domains(), config.rtmpPort(),
+        ServerConfig.Connections connections = config.connections();
+        api = new ApiChannelInitializer(new ApiConfig(config.domains(), config.rtmpPort(),
                 storage.objects(), storage.metadata(), storage.catalogExecutor(), new RegistryLiveSessions(registry),
-                clock, HttpLimits.DEFAULTS, storage.memoryOnly()));
+                clock, HttpLimits.DEFAULTS.withRequestHeadTimeout(connections.requestHeadTimeout()),
+                storage.memoryOnly()));
         httpChannel = listen(config.httpPort(), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast("sniffer", new ProtocolSniffer(api::addHandlers, rtmp::addHandlers));
+                if (gate.admit(ch)) {
+                    ch.pipeline().addLast("sniffer", new ProtocolSniffer(api::addHandlers, rtmp::addHandlers,
+                            connections.firstByteTimeout()));
+                }
             }
         });
         log.info("HTTP API listening on {}:{} (RTMP accepted here too)", config.bind(), httpPort());
         rtmpChannel = listen(config.rtmpPort(), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                rtmp.addHandlers(ch.pipeline());
+                if (gate.admit(ch)) {
+                    rtmp.addHandlers(ch.pipeline());
+                }
             }
         });
         log.info("RTMP ingest listening on {}:{}", config.bind(), rtmpPort());
         logTransport(rtmp.readBatchingEnabled());
+    }
+
+    /**
+     * The caps of {@code connections}, the total lowered to what this process's open-file limit can serve; logged
+     * once (INFO: lowering the total is the intended behaviour, and the line says how to raise it).
+     */
+    private static ConnectionGate connectionGate(ServerConfig.Connections connections, Clock clock) {
+        int max = connections.maxConnections();
+        String lowered = "";
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            long fileLimit = unix.getMaxFileDescriptorCount();
+            int fit = ConnectionGate.fitToFileLimit(max, fileLimit);
+            if (fit < max) {
+                lowered = " (--max-connections " + max + " lowered to fit the open-file limit of " + fileLimit
+                        + "; ulimit -n or systemd's LimitNOFILE raises it)";
+                max = fit;
+            }
+        }
+        ConnectionGate gate = new ConnectionGate(max, Math.min(max, connections.maxPerAddress()), clock);
+        log.info("connections: at most {} in all{}, {} per client address", gate.maxConnections(), lowered,
+                gate.maxPerAddress());
+        return gate;
     }
 
     private void logTransport(boolean batchingPossible) {
@@ -157,6 +192,7 @@ public final class Wiring implements AutoCloseable {
     private void startMetrics() throws IOException {
         if (meters instanceof PrometheusMeterRegistry prometheus) {
             metrics = ServerMetrics.bind(prometheus, storage.writes(), storage.catalogUpdates(), registry);
+            ServerMetrics.bindListeners(prometheus, gate, api);
             metricsEndpoint = MetricsEndpoint.start(config.bind(), config.metricsPort(), prometheus);
         }
     }

@@ -76,7 +76,7 @@ class SegmentSizeLimitTest {
     void everySegmentOfAPublisherStampingEveryFrameZeroIsStoredAndListed() throws Exception {
         ServerConfig config = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
                 "secret", "live", "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT, ServerConfig.METRICS_OFF,
-                Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD, MAX_SEGMENT_BYTES);
+                Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD, MAX_SEGMENT_BYTES, ServerConfig.Connections.DEFAULTS);
         int frames = 100;
         try (Storage storage = Storage.open(config, Clock.systemUTC(), new SimpleMeterRegistry())) {
             storage.bootstrap(config, "id", "secret");

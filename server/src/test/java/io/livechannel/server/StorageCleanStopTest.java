@@ -38,7 +38,12 @@ class StorageCleanStopTest {
     Path dir;
 
     private ServerConfig config() {
-        return new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id", "secret", "live",
+        return config(dir.resolve("data"));
+    }
+
+    /** The defaults on loopback, any free ports, key {@code id}/{@code secret}, no metrics. */
+    static ServerConfig config(Path dataDir) {
+        return new ServerConfig(dataDir, "127.0.0.1", 0, 0, List.of("localhost"), "id", "secret", "live",
                 "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT, ServerConfig.METRICS_OFF, Transport.AUTO,
                 RtmpLimits.DEFAULT_READ_BATCH_HOLD);
     }

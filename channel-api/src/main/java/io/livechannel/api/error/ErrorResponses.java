@@ -52,7 +52,7 @@ public final class ErrorResponses {
         ErrorDocument doc = new ErrorDocument(error.code().code(), error.getMessage(), requestId, hostId,
                 d.accessKeyId(), d.signatureProvided(), d.stringToSign(), bytes, d.extra().get("CanonicalRequest"),
                 d.extra().get("Key"), d.extra().get("BucketName"), d.extra().get("Header"), d.extra().get("EC"));
-        return OssXml.write(doc);
+        return OssXml.write(doc); // control characters echoed from the request are replaced, never a failure
     }
 
     /** {@code StringToSignBytes} as OSS writes it: two hex digits per byte, separated by spaces. */

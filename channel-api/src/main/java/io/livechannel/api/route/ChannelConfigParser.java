@@ -21,7 +21,7 @@ import java.time.Instant;
  *   <tr><td>Target/Type</td><td>{@code HLS}</td></tr>
  *   <tr><td>FragDuration, FragCount</td><td>[1, 100] each; both absent: 5 and 3; one alone: refused</td></tr>
  *   <tr><td>PlaylistName</td><td>ends with {@code .m3u8}, {@value #MIN_PLAYLIST_BYTES}..{@value #MAX_PLAYLIST_BYTES}
- *       bytes, no {@code /}; absent or empty: {@code playlist.m3u8}</td></tr>
+ *       bytes, no {@code /} and no control character; absent or empty: {@code playlist.m3u8}</td></tr>
  *   <tr><td>Snapshot/Interval</td><td>[1, 100] when a Snapshot is given</td></tr>
  * </table>
  * Every violation is 400 InvalidArgument naming the element and the value.
@@ -96,9 +96,9 @@ final class ChannelConfigParser {
         }
         int bytes = value.getBytes(StandardCharsets.UTF_8).length;
         if (!value.endsWith(".m3u8") || bytes < MIN_PLAYLIST_BYTES || bytes > MAX_PLAYLIST_BYTES
-                || value.indexOf('/') >= 0 || value.indexOf('\\') >= 0) {
+                || value.indexOf('/') >= 0 || value.indexOf('\\') >= 0 || !ObjectKeys.isPrintable(value, false)) {
             throw invalid("PlaylistName '" + shorten(value) + "' must end with .m3u8, be " + MIN_PLAYLIST_BYTES + ".."
-                    + MAX_PLAYLIST_BYTES + " bytes long and contain no '/'");
+                    + MAX_PLAYLIST_BYTES + " bytes long and contain no '/' and no control character");
         }
         return value;
     }

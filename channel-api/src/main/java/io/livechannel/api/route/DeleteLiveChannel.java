@@ -26,11 +26,11 @@ final class DeleteLiveChannel implements Route {
     @Override
     public ApiResponse handle(OssRequest request, Bucket bucket) throws OssException {
         Channel c = LiveChannels.require(config.metadata().channels(), bucket.name(), request.key());
-        if (config.liveSessions().isLive(bucket.name(), c.name())) {
+        if (config.liveSessions().isLive(bucket.name(), ObjectKeys.forLog(c.name()))) {
             throw LiveChannels.stillLive(c.name());
         }
-        config.metadata().channels().delete(bucket.name(), c.name());
-        log.info("{} LiveChannel {}/{} deleted", request.requestId(), bucket.name(), c.name());
+        config.metadata().channels().delete(bucket.name(), ObjectKeys.forLog(c.name()));
+        log.info("{} LiveChannel {}/{} deleted", request.requestId(), bucket.name(), ObjectKeys.forLog(c.name()));
         return ApiResponse.empty(HttpResponseStatus.NO_CONTENT);
     }
 }

@@ -45,6 +45,7 @@ final class GetObject implements Route {
     @Override
     public ApiResponse handle(OssRequest request, Bucket bucket) throws OssException, StorageException {
         ObjectKeys.check(request.key());
+        checkOverrides(request); // before the object is opened: a refused request holds no file
         StoredObject object = config.objects().head(bucket.name(), request.key())
                 .orElseThrow(() -> new StorageException(StorageException.Kind.NO_SUCH_KEY, "no such key"));
         HttpResponseStatus notModified = Conditions.check(request, object);
@@ -64,12 +65,31 @@ final class GetObject implements Route {
         ObjectStream stream = config.objects().get(bucket.name(), request.key(), served);
         ApiResponse response = ApiResponse.stream(served == null ? HttpResponseStatus.OK
                 : HttpResponseStatus.PARTIAL_CONTENT, stream);
-        headers(response, stream.object(), bucket, request);
-        if (stream.range() != null) {
-            response.header("Content-Range", "bytes " + stream.range().first() + "-" + stream.range().last() + "/"
-                    + stream.object().size());
+        try {
+            headers(response, stream.object(), bucket, request);
+            if (stream.range() != null) {
+                response.header("Content-Range", "bytes " + stream.range().first() + "-" + stream.range().last()
+                        + "/" + stream.object().size());
+            }
+        } catch (RuntimeException e) {
+            response.closeStream(); // nobody else holds the stream yet
+            throw e;
         }
         return response;
+    }
+
+    /**
+     * A {@code response-*} value becomes a response header, and a header value cannot hold CR, LF or other control
+     * characters (RFC 9110 §5.5): such a request is the client's mistake, answered 400 InvalidArgument.
+     */
+    private static void checkOverrides(OssRequest request) throws OssException {
+        for (String param : OVERRIDES.keySet()) {
+            String value = request.query().get(param).orElse(null);
+            if (value != null && !ObjectKeys.isPrintable(value, true)) {
+                throw new OssException(OssErrorCode.INVALID_ARGUMENT, "The value of " + param
+                        + " must not contain control characters.");
+            }
+        }
     }
 
     private static ApiResponse headers(ApiResponse r, StoredObject o, Bucket bucket, OssRequest request) {

@@ -1,5 +1,8 @@
 package io.livechannel.api.xml;
 
+import com.ctc.wstx.api.InvalidCharHandler;
+import com.ctc.wstx.api.WstxOutputProperties;
+import com.ctc.wstx.stax.WstxOutputFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -30,7 +33,13 @@ import javax.xml.stream.XMLStreamReader;
  * {@code .000Z} (wire spec §0.6), so milliseconds are always written as zeros.
  */
 public final class OssXml {
-    private static final XmlMapper WRITER = XmlMapper.builder(XmlFactory.builder().xmlOutputFactory(declaring()).build())
+    /**
+     * What a character XML 1.0 cannot carry (most C0 controls, even as a reference) is written as: names stored
+     * before control characters were refused, or echoed from a request, must not turn a listing or an error
+     * document into a 5xx. A client that needs such a name exactly lists with {@code encoding-type=url}.
+     */
+    public static final char INVALID_CHAR_REPLACEMENT = '\uFFFD';
+    private static final XmlMapper WRITER = XmlMapper.builder(XmlFactory.builder().xmlOutputFactory(outputFactory()).build())
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(ToXmlGenerator.Feature.WRITE_XML_DECLARATION)
             .build();
@@ -47,16 +56,20 @@ public final class OssXml {
     }
 
     /** {@code <?xml version="1.0" encoding="UTF-8"?>} with double quotes, as OSS writes it (Woodstox: single). */
-    private static XMLOutputFactory declaring() {
-        XMLOutputFactory f = XMLOutputFactory.newFactory();
-        f.setProperty(WstxOutputProperties.P_USE_DOUBLE_QUOTES_IN_XML_DECL, true);
-        return f;
-    }
 
     private static XMLInputFactory hardened() {
         XMLInputFactory f = XMLInputFactory.newFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        return f;
+    }
+
+    /** Double-quoted declaration as the reference writes it; characters XML 1.0 cannot carry replaced. */
+    private static XMLOutputFactory outputFactory() {
+        XMLOutputFactory f = new WstxOutputFactory();
+        f.setProperty(WstxOutputProperties.P_USE_DOUBLE_QUOTES_IN_XML_DECL, true);
+        f.setProperty(WstxOutputProperties.P_OUTPUT_INVALID_CHAR_HANDLER,
+                new InvalidCharHandler.ReplacingHandler(INVALID_CHAR_REPLACEMENT));
         return f;
     }
 

@@ -1,6 +1,8 @@
 package io.livechannel.server.metrics;
 
+import io.livechannel.api.ApiChannelInitializer;
 import io.livechannel.rtmp.session.PublisherRegistry;
+import io.livechannel.server.listener.ConnectionGate;
 import io.livechannel.storage.catalog.CatalogBatcher;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.livechannel.storage.write.WriteQueueMetrics;
@@ -51,6 +53,17 @@ public final class ServerMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         return metrics;
+    }
+
+    /** The listeners' meters: connections open and refused, API answers that found the storage full. */
+    public static void bindListeners(MeterRegistry registry, ConnectionGate gate, ApiChannelInitializer api) {
+        Gauge.builder("livechannel.connections.open", gate, ConnectionGate::open)
+                .description("RTMP and HTTP connections open now").register(registry);
+        FunctionCounter.builder("livechannel.connections.refused", gate, ConnectionGate::refused)
+                .description("connections closed at accept: --max-connections or --max-connections-per-address")
+                .register(registry);
+        FunctionCounter.builder("livechannel.api.storage.full", api, ApiChannelInitializer::storageFullFailures)
+                .description("API requests refused because the storage had no space left").register(registry);
     }
 
     private static void bindWriteQueue(MeterRegistry registry, ObjectWriteQueue writes) {

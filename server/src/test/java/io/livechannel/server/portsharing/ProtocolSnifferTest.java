@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -38,7 +40,36 @@ class ProtocolSnifferTest {
     private EmbeddedChannel channel() {
         Consumer<ChannelPipeline> httpPipeline = p -> p.addLast("http", http);
         Consumer<ChannelPipeline> rtmpPipeline = p -> p.addLast("rtmp", rtmp);
-        return new EmbeddedChannel(new ProtocolSniffer(httpPipeline, rtmpPipeline));
+        return new EmbeddedChannel(new ProtocolSniffer(httpPipeline, rtmpPipeline, FIRST_BYTE_TIMEOUT));
+    }
+
+    static final Duration FIRST_BYTE_TIMEOUT = Duration.ofSeconds(ProtocolSniffer.DEFAULT_FIRST_BYTE_TIMEOUT_SECONDS);
+
+    @Test
+    void aConnectionThatSendsNoByteIsClosedAtTheFirstByteTimeout() {
+        EmbeddedChannel channel = channel();
+
+        channel.advanceTimeBy(FIRST_BYTE_TIMEOUT.toMillis() - 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(http.bytes).isEmpty();
+        assertThat(rtmp.bytes).isEmpty();
+    }
+
+    @Test
+    void theFirstByteTimeoutEndsWithTheSniffer() {
+        EmbeddedChannel channel = channel();
+        channel.writeInbound(Unpooled.copiedBuffer("G", StandardCharsets.US_ASCII));
+
+        channel.advanceTimeBy(1, TimeUnit.HOURS); // the HTTP pipeline's own deadlines apply from here
+        channel.runScheduledPendingTasks();
+
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(channel.finish()).isFalse();
     }
 
     @Test
