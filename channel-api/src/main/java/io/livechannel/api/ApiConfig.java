@@ -10,53 +10,163 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Everything the HTTP API is built from; the server's wiring creates one.
+ * Everything the HTTP API is built from; the server's wiring creates one with {@link #builder()}.
  *
- * @param domains the server's own host names, lower case without port: a request whose {@code Host} is one of
- *     them (or {@code localhost}, or an IP literal) is path-style, any other host is virtual-hosted with the
- *     bucket as its first label (wire spec §2.5). The first one is used in URLs when a request has no Host.
- * @param rtmpPort the port written into PublishUrls; {@code 0} means "the port the HTTP request came in on",
- *     which works because the HTTP port also accepts RTMP (port sharing) and is what the SDKs do (§6.4)
- * @param objects where objects live
- * @param metadata buckets, keys, channels, history and the segment index
- * @param storageExecutor runs every blocking {@code objects}/{@code metadata}/{@code liveSessions} call;
- *     bounded, owned by the server; a rejected task is answered 503 (clients retry)
- * @param liveSessions the RTMP side
- * @param clock wall time for signature expiry and skew checks, and for LastModified
- * @param limits request size limits
- * @param memoryOnly non-blocking views of the caches behind {@code objects} and {@code metadata}: when given, a
- *     GET or HEAD of an object whose bucket, access key and bytes are all in memory is answered on the event loop
- *     (see {@link RequestHandler}); {@code null} sends every request to {@code storageExecutor}
+ * <ul>
+ *   <li>{@link #domains}: the server's own host names, lower case without port: a request whose {@code Host} is one
+ *       of them (or {@code localhost}, or an IP literal) is path-style, any other host is virtual-hosted with the
+ *       bucket as its first label (wire spec §2.5). The first one is used in URLs when a request has no Host.</li>
+ *   <li>{@link #rtmpPort}: the port written into PublishUrls; {@code 0} (the default) means "the port the HTTP
+ *       request came in on", which works because the HTTP port also accepts RTMP (port sharing) and is what the
+ *       SDKs do (§6.4).</li>
+ *   <li>{@link #objects}, {@link #metadata}: where objects live; buckets, keys, channels, history and the segment
+ *       index.</li>
+ *   <li>{@link #storageExecutor}: runs every blocking {@code objects}/{@code metadata}/{@code liveSessions} call;
+ *       bounded, owned by the server; a rejected task is answered 503 (clients retry).</li>
+ *   <li>{@link #liveSessions}: the RTMP side (default: none live).</li>
+ *   <li>{@link #clock}: wall time for signature expiry and skew checks, and for LastModified (default: UTC).</li>
+ *   <li>{@link #limits}: request size and time limits (default {@link HttpLimits#DEFAULTS}).</li>
+ *   <li>{@link #memoryOnly}: non-blocking views of the caches behind {@code objects} and {@code metadata}: when
+ *       given, a GET or HEAD of an object whose bucket, access key and bytes are all in memory is answered on the
+ *       event loop (see {@link RequestHandler}); {@code null} (the default) sends every request to
+ *       {@code storageExecutor}.</li>
+ * </ul>
  */
-public record ApiConfig(List<String> domains, int rtmpPort, ObjectStore objects, MetadataStore metadata,
-                        Executor storageExecutor, LiveSessions liveSessions, Clock clock, HttpLimits limits,
-                        MemoryOnlyStores memoryOnly) {
-    /** A configuration without the event-loop path: every request runs on {@code storageExecutor}. */
-    public ApiConfig(List<String> domains, int rtmpPort, ObjectStore objects, MetadataStore metadata,
-                     Executor storageExecutor, LiveSessions liveSessions, Clock clock, HttpLimits limits) {
-        this(domains, rtmpPort, objects, metadata, storageExecutor, liveSessions, clock, limits, null);
-    }
+public final class ApiConfig {
+    private final List<String> domains;
+    private final int rtmpPort;
+    private final ObjectStore objects;
+    private final MetadataStore metadata;
+    private final Executor storageExecutor;
+    private final LiveSessions liveSessions;
+    private final Clock clock;
+    private final HttpLimits limits;
+    private final MemoryOnlyStores memoryOnly;
 
-    public ApiConfig {
-        domains = domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+    private ApiConfig(Builder b) {
+        domains = b.domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
         if (domains.isEmpty()) {
             throw new IllegalArgumentException("at least one domain is required");
         }
-        if (rtmpPort < 0 || rtmpPort > 65535) {
-            throw new IllegalArgumentException("rtmpPort " + rtmpPort + " is not a TCP port (0 = the HTTP port)");
+        if (b.rtmpPort < 0 || b.rtmpPort > 65535) {
+            throw new IllegalArgumentException("rtmpPort " + b.rtmpPort + " is not a TCP port (0 = the HTTP port)");
         }
-        Objects.requireNonNull(objects, "objects");
-        Objects.requireNonNull(metadata, "metadata");
-        Objects.requireNonNull(storageExecutor, "storageExecutor");
-        Objects.requireNonNull(liveSessions, "liveSessions");
-        Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(limits, "limits");
+        rtmpPort = b.rtmpPort;
+        objects = Objects.requireNonNull(b.objects, "objects");
+        metadata = Objects.requireNonNull(b.metadata, "metadata");
+        storageExecutor = Objects.requireNonNull(b.storageExecutor, "storageExecutor");
+        liveSessions = Objects.requireNonNull(b.liveSessions, "liveSessions");
+        clock = Objects.requireNonNull(b.clock, "clock");
+        limits = Objects.requireNonNull(b.limits, "limits");
+        memoryOnly = b.memoryOnly;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public List<String> domains() {
+        return domains;
+    }
+
+    public int rtmpPort() {
+        return rtmpPort;
+    }
+
+    public ObjectStore objects() {
+        return objects;
+    }
+
+    public MetadataStore metadata() {
+        return metadata;
+    }
+
+    public Executor storageExecutor() {
+        return storageExecutor;
+    }
+
+    public LiveSessions liveSessions() {
+        return liveSessions;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public HttpLimits limits() {
+        return limits;
+    }
+
+    /** {@code null} when every request runs on {@link #storageExecutor}. */
+    public MemoryOnlyStores memoryOnly() {
+        return memoryOnly;
     }
 
     /** This configuration with the stores replaced by their memory-only views; requires {@link #memoryOnly}. */
     ApiConfig onMemoryOnlyStores() {
         Objects.requireNonNull(memoryOnly, "memoryOnly");
-        return new ApiConfig(domains, rtmpPort, memoryOnly.objects(), memoryOnly.metadata(), storageExecutor,
-                liveSessions, clock, limits, null);
+        return builder().domains(domains).rtmpPort(rtmpPort).stores(memoryOnly.objects(), memoryOnly.metadata())
+                .storageExecutor(storageExecutor).liveSessions(liveSessions).clock(clock).limits(limits).build();
+    }
+
+    /** Collects an {@link ApiConfig}; {@link #build()} checks that the stores and the executor were given. */
+    public static final class Builder {
+        private List<String> domains = List.of();
+        private int rtmpPort;
+        private ObjectStore objects;
+        private MetadataStore metadata;
+        private Executor storageExecutor;
+        private LiveSessions liveSessions = LiveSessions.none();
+        private Clock clock = Clock.systemUTC();
+        private HttpLimits limits = HttpLimits.DEFAULTS;
+        private MemoryOnlyStores memoryOnly;
+
+        private Builder() {
+        }
+
+        public Builder domains(List<String> domains) {
+            this.domains = List.copyOf(domains);
+            return this;
+        }
+
+        public Builder rtmpPort(int rtmpPort) {
+            this.rtmpPort = rtmpPort;
+            return this;
+        }
+
+        public Builder stores(ObjectStore objects, MetadataStore metadata) {
+            this.objects = objects;
+            this.metadata = metadata;
+            return this;
+        }
+
+        public Builder storageExecutor(Executor storageExecutor) {
+            this.storageExecutor = storageExecutor;
+            return this;
+        }
+
+        public Builder liveSessions(LiveSessions liveSessions) {
+            this.liveSessions = liveSessions;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder limits(HttpLimits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        public Builder memoryOnly(MemoryOnlyStores memoryOnly) {
+            this.memoryOnly = memoryOnly;
+            return this;
+        }
+
+        public ApiConfig build() {
+            return new ApiConfig(this);
+        }
     }
 }

@@ -71,8 +71,9 @@ public final class ApiTestServer implements AutoCloseable {
         metadata.accessKeys().put(new AccessKey(ACCESS_KEY_ID, ACCESS_KEY_SECRET));
         objects.createBucket(BUCKET);
         metadata.buckets().create(new Bucket(BUCKET, BucketAcl.PRIVATE, clock.instant(), List.of()));
-        api = new ApiChannelInitializer(new ApiConfig(List.of(DOMAIN), 0, objects, metadata,
-                storage, live, clock, limits, MemoryOnlyStores.of(cachedObjects, cachedMetadata)));
+        api = new ApiChannelInitializer(ApiConfig.builder().domains(List.of(DOMAIN))
+                .stores(objects, metadata).storageExecutor(storage).liveSessions(live).clock(clock).limits(limits)
+                .memoryOnly(MemoryOnlyStores.of(cachedObjects, cachedMetadata)).build());
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

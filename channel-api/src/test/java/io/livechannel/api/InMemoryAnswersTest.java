@@ -73,10 +73,10 @@ class InMemoryAnswersTest {
             executorTasks.incrementAndGet();
             task.run();
         };
-        ApiConfig plain = new ApiConfig(List.of("oss.lc.test"), 0, objects, metadata, counting, LiveSessions.none(),
-                clock, HttpLimits.DEFAULTS);
-        ApiConfig withMemory = new ApiConfig(List.of("oss.lc.test"), 0, objects, metadata, counting,
-                LiveSessions.none(), clock, HttpLimits.DEFAULTS, MemoryOnlyStores.of(objects, metadata));
+        ApiConfig plain = ApiConfig.builder().domains(List.of("oss.lc.test")).stores(objects, metadata)
+                .storageExecutor(counting).clock(clock).build();
+        ApiConfig withMemory = ApiConfig.builder().domains(List.of("oss.lc.test")).stores(objects, metadata)
+                .storageExecutor(counting).clock(clock).memoryOnly(MemoryOnlyStores.of(objects, metadata)).build();
         reference = channel(new ApiChannelInitializer(plain));
         fast = channel(new ApiChannelInitializer(withMemory));
     }

@@ -192,8 +192,8 @@ class RequestGuardTest {
 
     /** The guard only renders refusals with it; the stores are real but never used. */
     private ApiConfig config(HttpLimits limits) {
-        return new ApiConfig(List.of(ApiTestServer.DOMAIN), 0, objects, metadata, Runnable::run,
-                LiveSessions.none(), Clock.systemUTC(), limits);
+        return ApiConfig.builder().domains(List.of(ApiTestServer.DOMAIN)).stores(objects, metadata)
+                .storageExecutor(Runnable::run).limits(limits).build();
     }
 
     @BeforeEach

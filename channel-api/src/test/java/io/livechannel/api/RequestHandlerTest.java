@@ -49,8 +49,9 @@ class RequestHandlerTest {
         objects.createBucket("pub");
         metadata.buckets().create(new Bucket("pub", BucketAcl.PUBLIC_READ, NOW, List.of(new CorsRule(
                 List.of("https://player.example.com"), List.of("GET", "HEAD"), List.of("range"), List.of("ETag"), 60))));
-        ApiChannelInitializer api = new ApiChannelInitializer(new ApiConfig(List.of("oss.lc.test"), 0, objects,
-                metadata, Runnable::run, LiveSessions.none(), clock, HttpLimits.DEFAULTS));
+        ApiChannelInitializer api = new ApiChannelInitializer(ApiConfig.builder()
+                .domains(List.of("oss.lc.test")).stores(objects, metadata).storageExecutor(Runnable::run).clock(clock)
+                .build());
         channel = new EmbeddedChannel();
         api.addHandlers(channel.pipeline());
     }

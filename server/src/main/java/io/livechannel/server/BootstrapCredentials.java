@@ -33,8 +33,8 @@ final class BootstrapCredentials {
     }
 
     static Result resolve(ServerConfig config, SecureRandom random) throws IOException {
-        if (config.accessKeyId() != null) {
-            return new Result(config.accessKeyId(), config.accessKeySecret(), false);
+        if (config.bootstrap().accessKeyId() != null) {
+            return new Result(config.bootstrap().accessKeyId(), config.bootstrap().accessKeySecret(), false);
         }
         Path file = config.dataDir().resolve(FILE_NAME);
         if (Files.exists(file)) {

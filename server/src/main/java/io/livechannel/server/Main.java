@@ -137,7 +137,8 @@ public final class Main implements Callable<Integer> {
     int maxConnections;
 
     @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "" + ConnectionGate.DEFAULT_MAX_PER_ADDRESS,
-            description = "connections open at once from one client IP address (default: ${DEFAULT-VALUE})")
+            description = "connections open at once from one client IP address; 0 = no cap, the default, since "
+                    + "behind a load balancer, CDN or NAT all clients share an address (default: ${DEFAULT-VALUE})")
     int maxConnectionsPerAddress;
 
     @Option(names = "--first-byte-timeout-ms", paramLabel = "MS",
@@ -205,10 +206,14 @@ public final class Main implements Callable<Integer> {
         ServerConfig.S3Settings s3 = store == ServerConfig.StoreKind.S3
                 ? new ServerConfig.S3Settings(s3Endpoint, s3Region, s3AccessKeyId, s3SecretAccessKey, s3PathStyle)
                 : null;
-        return new ServerConfig(dataDir, bind, httpPort, rtmpPort, domains, accessKeyId, accessKeySecret, bucket,
-                bucketAcl, s3, fsync, directIo, metricsPort, transport, Duration.ofMillis(rtmpReadBatchMillis),
-                maxSegmentBytes, new ServerConfig.Connections(maxConnections, maxConnectionsPerAddress,
-                        Duration.ofMillis(firstByteTimeoutMillis), Duration.ofMillis(requestHeadTimeoutMillis)));
+        var connections = new ServerConfig.Connections(maxConnections, maxConnectionsPerAddress,
+                Duration.ofMillis(firstByteTimeoutMillis), Duration.ofMillis(requestHeadTimeoutMillis));
+        return new ServerConfig(dataDir,
+                new ServerConfig.Network(bind, httpPort, rtmpPort, domains, transport, connections),
+                new ServerConfig.Bootstrap(accessKeyId, accessKeySecret, bucket, bucketAcl),
+                new ServerConfig.Store(s3, fsync, directIo),
+                new ServerConfig.Ingest(Duration.ofMillis(rtmpReadBatchMillis), maxSegmentBytes),
+                metricsPort);
     }
 
     @Override
@@ -216,7 +221,7 @@ public final class Main implements Callable<Integer> {
         ServerConfig config;
         try {
             config = config();
-            config.transport().resolve();
+            config.network().transport().resolve();
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

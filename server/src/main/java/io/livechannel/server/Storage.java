@@ -113,15 +113,15 @@ final class Storage implements AutoCloseable {
         String description;
         Path spool = null;
         try {
-            if (config.s3() == null) {
+            if (config.store().s3() == null) {
                 FileSystemObjectStore fs = new FileSystemObjectStore(dataDir.resolve(OBJECTS_DIR), clock,
-                        config.fsync(), config.directIo(), meters);
+                        config.store().fsync(), config.store().directIo(), meters);
                 objects = fs;
                 description = "filesystem " + dataDir.resolve(OBJECTS_DIR) + " (fsync "
-                        + config.fsync().name().toLowerCase(java.util.Locale.ROOT)
+                        + config.store().fsync().name().toLowerCase(java.util.Locale.ROOT)
                         + (fs.writesLiveOutputDirect() ? ", live output direct" : "") + ")";
             } else {
-                ServerConfig.S3Settings s3 = config.s3();
+                ServerConfig.S3Settings s3 = config.store().s3();
                 spool = dataDir.resolve("spool");
                 objects = new S3ObjectStore(new S3StoreConfig(URI.create(s3.endpoint()), s3.region(),
                         s3.accessKeyId(), s3.secretAccessKey(), s3.pathStyle(), spool, null), clock);
@@ -136,13 +136,13 @@ final class Storage implements AutoCloseable {
         boolean newDataDir = !Files.exists(dataDir.resolve(CATALOG_FILE));
         CachingMetadataStore metadata =
                 new CachingMetadataStore(JdbcMetadataStore.openSqlite(dataDir.resolve(CATALOG_FILE)));
-        int writeThreads = config.s3() != null || config.fsync() == FsyncPolicy.ALWAYS ? WAITING_WRITE_THREADS
+        int writeThreads = config.store().s3() != null || config.store().fsync() == FsyncPolicy.ALWAYS ? WAITING_WRITE_THREADS
                 : WRITE_THREADS;
         ExecutorService writeExecutor = Executors.newFixedThreadPool(writeThreads, named("storage-write"));
         ExecutorService catalogExecutor = new ThreadPoolExecutor(CATALOG_THREADS, CATALOG_THREADS, 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(CATALOG_QUEUE), named("catalog"));
         ObjectWriteQueue writes = new ObjectWriteQueue(cachedObjects, writeExecutor,
-                writeQueueConfig(spool, config.maxSegmentBytes()), queued);
+                writeQueueConfig(spool, config.ingest().maxSegmentBytes()), queued);
         CatalogBatcher catalogUpdates = new CatalogBatcher(metadata, CatalogBatcher.DEFAULT_MAX_QUEUED,
                 CatalogBatcher.DEFAULT_LINGER);
         Path marker = dataDir.resolve(CLEAN_STOP_MARKER);
@@ -237,18 +237,18 @@ final class Storage implements AutoCloseable {
         metadata.accessKeys().put(new AccessKey(accessKeyId, accessKeySecret));
         BucketAcl acl;
         try {
-            acl = BucketAcl.ofWireValue(config.bucketAcl());
+            acl = BucketAcl.ofWireValue(config.bootstrap().bucketAcl());
         } catch (IllegalArgumentException e) {
-            throw new IOException("--bucket-acl " + config.bucketAcl()
+            throw new IOException("--bucket-acl " + config.bootstrap().bucketAcl()
                     + " is not one of private, public-read, public-read-write", e);
         }
         try {
-            objects.createBucket(config.bucket());
+            objects.createBucket(config.bootstrap().bucket());
         } catch (StorageException e) {
-            throw new IOException("cannot create bucket " + config.bucket() + ": " + e.getMessage(), e);
+            throw new IOException("cannot create bucket " + config.bootstrap().bucket() + ": " + e.getMessage(), e);
         }
-        if (metadata.buckets().create(new Bucket(config.bucket(), acl, java.time.Instant.now(), List.of()))) {
-            log.info("created bucket {} ({})", config.bucket(), acl.wireValue());
+        if (metadata.buckets().create(new Bucket(config.bootstrap().bucket(), acl, java.time.Instant.now(), List.of()))) {
+            log.info("created bucket {} ({})", config.bootstrap().bucket(), acl.wireValue());
         }
     }
 

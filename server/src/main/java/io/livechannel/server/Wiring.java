@@ -89,10 +89,10 @@ public final class Wiring implements AutoCloseable {
     private Wiring(ServerConfig config, BootstrapCredentials.Result credentials) {
         this.config = config;
         this.credentials = credentials;
-        this.gate = connectionGate(config.connections(), clock);
+        this.gate = connectionGate(config.network().connections(), clock);
         this.meters = config.metricsPort() == ServerConfig.METRICS_OFF ? new CompositeMeterRegistry()
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.transport = config.transport().resolve();
+        this.transport = config.network().transport().resolve();
         this.acceptGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         this.ioGroup = new MultiThreadIoEventLoopGroup(
                 Integer.getInteger("io.netty.eventLoopThreads", NettyRuntime.availableProcessors()),
@@ -118,20 +118,22 @@ public final class Wiring implements AutoCloseable {
 
     private void bind() throws IOException, InterruptedException {
         PlaylistCountersCache counters = new PlaylistCountersCache();
-        Set<String> ownHosts = new HashSet<>(config.domains());
+        Set<String> ownHosts = new HashSet<>(config.network().domains());
         RtmpChannelInitializer rtmp = new RtmpChannelInitializer(new RtmpConfig(
-                RtmpLimits.defaults().withReadBatchHold(config.rtmpReadBatch()),
+                RtmpLimits.defaults().withReadBatchHold(config.ingest().rtmpReadBatch()),
                 new CatalogPushAuthorizer(storage.metadata(), storage.catalogExecutor(), new PushSignature(clock),
                         counters),
                 new HlsPublishListener(storage.writes(), storage.metadata(), storage.catalogUpdates(),
-                        storage.catalogExecutor(), counters, clock, meters, config.segmenterLimits()),
+                        storage.catalogExecutor(), counters, clock, meters, config.ingest().segmenterLimits()),
                 registry, ownHosts, clock));
-        ServerConfig.Connections connections = config.connections();
-        api = new ApiChannelInitializer(new ApiConfig(config.domains(), config.rtmpPort(),
-                storage.objects(), storage.metadata(), storage.catalogExecutor(), new RegistryLiveSessions(registry),
-                clock, HttpLimits.DEFAULTS.withRequestHeadTimeout(connections.requestHeadTimeout()),
-                storage.memoryOnly()));
-        httpChannel = listen(config.httpPort(), new ChannelInitializer<SocketChannel>() {
+        ServerConfig.Connections connections = config.network().connections();
+        api = new ApiChannelInitializer(ApiConfig.builder()
+                .domains(config.network().domains()).rtmpPort(config.network().rtmpPort())
+                .stores(storage.objects(), storage.metadata()).storageExecutor(storage.catalogExecutor())
+                .liveSessions(new RegistryLiveSessions(registry)).clock(clock)
+                .limits(HttpLimits.DEFAULTS.withRequestHeadTimeout(connections.requestHeadTimeout()))
+                .memoryOnly(storage.memoryOnly()).build());
+        httpChannel = listen(config.network().httpPort(), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 if (gate.admit(ch)) {
@@ -140,8 +142,8 @@ public final class Wiring implements AutoCloseable {
                 }
             }
         });
-        log.info("HTTP API listening on {}:{} (RTMP accepted here too)", config.bind(), httpPort());
-        rtmpChannel = listen(config.rtmpPort(), new ChannelInitializer<SocketChannel>() {
+        log.info("HTTP API listening on {}:{} (RTMP accepted here too)", config.network().bind(), httpPort());
+        rtmpChannel = listen(config.network().rtmpPort(), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 if (gate.admit(ch)) {
@@ -149,7 +151,7 @@ public final class Wiring implements AutoCloseable {
                 }
             }
         });
-        log.info("RTMP ingest listening on {}:{}", config.bind(), rtmpPort());
+        log.info("RTMP ingest listening on {}:{}", config.network().bind(), rtmpPort());
         logTransport(rtmp.readBatchingEnabled());
     }
 
@@ -171,15 +173,15 @@ public final class Wiring implements AutoCloseable {
         }
         ConnectionGate gate = new ConnectionGate(max, Math.min(max, connections.maxPerAddress()), clock);
         log.info("connections: at most {} in all{}, {} per client address", gate.maxConnections(), lowered,
-                gate.maxPerAddress());
+                gate.maxPerAddress() == ConnectionGate.NO_ADDRESS_CAP ? "no cap" : "at most " + gate.maxPerAddress());
         return gate;
     }
 
     private void logTransport(boolean batchingPossible) {
         String batching = transport != Transport.EPOLL ? "off (needs epoll)"
-                : batchingPossible ? config.rtmpReadBatch().toMillis() + " ms of each publisher's rate" : "off";
+                : batchingPossible ? config.ingest().rtmpReadBatch().toMillis() + " ms of each publisher's rate" : "off";
         String name = transport.name().toLowerCase(Locale.ROOT);
-        if (transport == Transport.NIO && config.transport() == Transport.AUTO) {
+        if (transport == Transport.NIO && config.network().transport() == Transport.AUTO) {
             name += " (native epoll does not load: " + Transport.epollUnavailableReason() + ")";
         }
         log.info("network transport: {}; RTMP read batching: {}", name, batching);
@@ -193,7 +195,7 @@ public final class Wiring implements AutoCloseable {
         if (meters instanceof PrometheusMeterRegistry prometheus) {
             metrics = ServerMetrics.bind(prometheus, storage.writes(), storage.catalogUpdates(), registry);
             ServerMetrics.bindListeners(prometheus, gate, api);
-            metricsEndpoint = MetricsEndpoint.start(config.bind(), config.metricsPort(), prometheus);
+            metricsEndpoint = MetricsEndpoint.start(config.network().bind(), config.metricsPort(), prometheus);
         }
     }
 
@@ -206,9 +208,9 @@ public final class Wiring implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer);
-        var future = bootstrap.bind(new InetSocketAddress(config.bind(), port)).await();
+        var future = bootstrap.bind(new InetSocketAddress(config.network().bind(), port)).await();
         if (!future.isSuccess()) {
-            throw new IOException("cannot listen on " + config.bind() + ":" + port + ": "
+            throw new IOException("cannot listen on " + config.network().bind() + ":" + port + ": "
                     + future.cause().getMessage(), future.cause());
         }
         return future.channel();
@@ -228,7 +230,7 @@ public final class Wiring implements AutoCloseable {
      * was just generated.
      */
     public String startupBanner(String version) {
-        String host = config.primaryDomain();
+        String host = config.network().primaryDomain();
         StringBuilder sb = new StringBuilder();
         sb.append("livechannel ").append(version).append(" is running\n");
         sb.append("  HTTP API     http://").append(host).append(':').append(httpPort()).append('\n');
@@ -240,8 +242,8 @@ public final class Wiring implements AutoCloseable {
                     .append("/metrics\n");
         }
         // the catalog's ACL, not the flag: --bucket-acl applies only when the bucket is created
-        BucketAcl acl = storage.metadata().buckets().find(config.bucket()).map(Bucket::acl).orElse(BucketAcl.PRIVATE);
-        sb.append("  bucket       ").append(config.bucket()).append(" (").append(acl.wireValue()).append(")\n");
+        BucketAcl acl = storage.metadata().buckets().find(config.bootstrap().bucket()).map(Bucket::acl).orElse(BucketAcl.PRIVATE);
+        sb.append("  bucket       ").append(config.bootstrap().bucket()).append(" (").append(acl.wireValue()).append(")\n");
         sb.append("  access key   ").append(credentials.id()).append('\n');
         if (credentials.generated()) {
             sb.append("  secret       ").append(credentials.secret())
@@ -251,7 +253,7 @@ public final class Wiring implements AutoCloseable {
         sb.append("  push URL     java -jar livechannel-server.jar push-url <channel> --data-dir ")
                 .append(config.dataDir()).append("   (creates the channel, prints the push and play URLs)\n");
         sb.append("  play URL     http://").append(host).append(':').append(httpPort()).append('/')
-                .append(config.bucket()).append("/<channel>/playlist.m3u8");
+                .append(config.bootstrap().bucket()).append("/<channel>/playlist.m3u8");
         sb.append(acl == BucketAcl.PRIVATE ? "?x-oss-process=hls/sign&<signature>   (private bucket: push-url prints "
                 + "it signed, valid as long as the push URL)\n" : "\n");
         return sb.append('\n').toString();

@@ -19,9 +19,9 @@ class BootstrapCredentialsTest {
     Path dataDir;
 
     private ServerConfig config(String id, String secret) {
-        return new ServerConfig(dataDir, "127.0.0.1", 0, 0, List.of("localhost"), id, secret, "live", "private", null,
-                FsyncPolicy.DEFAULT, DirectIo.DEFAULT, ServerConfig.METRICS_OFF,
-                Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD);
+        return new ServerConfig(dataDir, ServerConfig.Network.anyPorts("127.0.0.1", "localhost"),
+                new ServerConfig.Bootstrap(id, secret, "live", "private"), ServerConfig.Store.FILESYSTEM,
+                ServerConfig.Ingest.DEFAULTS, ServerConfig.METRICS_OFF);
     }
 
     @Test

@@ -52,16 +52,16 @@ class MainOptionsTest {
         ServerConfig config = parse(Map.of());
 
         assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
-        assertThat(config.httpPort()).isEqualTo(8080);
-        assertThat(config.rtmpPort()).isEqualTo(1935);
-        assertThat(config.bind()).isEqualTo("0.0.0.0");
-        assertThat(config.domains()).containsExactly("localhost");
-        assertThat(config.bucket()).isEqualTo("live");
-        assertThat(config.bucketAcl()).isEqualTo("private");
-        assertThat(config.accessKeyId()).isNull();
+        assertThat(config.network().httpPort()).isEqualTo(8080);
+        assertThat(config.network().rtmpPort()).isEqualTo(1935);
+        assertThat(config.network().bind()).isEqualTo("0.0.0.0");
+        assertThat(config.network().domains()).containsExactly("localhost");
+        assertThat(config.bootstrap().bucket()).isEqualTo("live");
+        assertThat(config.bootstrap().bucketAcl()).isEqualTo("private");
+        assertThat(config.bootstrap().accessKeyId()).isNull();
         assertThat(config.metricsPort()).isEqualTo(ServerConfig.METRICS_OFF);
         assertThat(parse(Map.of("LIVECHANNEL_METRICS_PORT", "9464")).metricsPort()).isEqualTo(9464);
-        assertThat(config.fsync()).isEqualTo(FsyncPolicy.UPLOADS);
+        assertThat(config.store().fsync()).isEqualTo(FsyncPolicy.UPLOADS);
     }
 
     @Test
@@ -69,9 +69,9 @@ class MainOptionsTest {
         Path file = temp.resolve("livechannel.properties");
         Files.writeString(file, "fsync=always\n");
 
-        assertThat(parse(Map.of(), "--fsync", "NEVER").fsync()).isEqualTo(FsyncPolicy.NEVER);
-        assertThat(parse(Map.of("LIVECHANNEL_FSYNC", "never")).fsync()).isEqualTo(FsyncPolicy.NEVER);
-        assertThat(parse(Map.of(), "--config", file.toString()).fsync()).isEqualTo(FsyncPolicy.ALWAYS);
+        assertThat(parse(Map.of(), "--fsync", "NEVER").store().fsync()).isEqualTo(FsyncPolicy.NEVER);
+        assertThat(parse(Map.of("LIVECHANNEL_FSYNC", "never")).store().fsync()).isEqualTo(FsyncPolicy.NEVER);
+        assertThat(parse(Map.of(), "--config", file.toString()).store().fsync()).isEqualTo(FsyncPolicy.ALWAYS);
     }
 
     @Test
@@ -88,14 +88,14 @@ class MainOptionsTest {
     @Test
     void transportAndReadBatchingDefaultToEpollWhereItLoadsAnd100Ms() throws IOException {
         ServerConfig config = parse(Map.of());
-        assertThat(config.transport()).isEqualTo(Transport.AUTO);
-        assertThat(config.transport().resolve()).as("the jar's native epoll loads on this Linux machine")
+        assertThat(config.network().transport()).isEqualTo(Transport.AUTO);
+        assertThat(config.network().transport().resolve()).as("the jar's native epoll loads on this Linux machine")
                 .isEqualTo(Transport.EPOLL);
-        assertThat(config.rtmpReadBatch()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.ingest().rtmpReadBatch()).isEqualTo(Duration.ofMillis(100));
 
         ServerConfig nio = parse(Map.of("LIVECHANNEL_RTMP_READ_BATCH_MS", "0"), "--transport", "nio");
-        assertThat(nio.transport().resolve()).isEqualTo(Transport.NIO);
-        assertThat(nio.rtmpReadBatch()).isZero();
+        assertThat(nio.network().transport().resolve()).isEqualTo(Transport.NIO);
+        assertThat(nio.ingest().rtmpReadBatch()).isZero();
     }
 
     @Test
@@ -111,8 +111,8 @@ class MainOptionsTest {
 
     @Test
     void theLargestSegmentDefaultsToThePackagersAndIsHiddenFromTheHelp() throws IOException {
-        assertThat(parse(Map.of()).segmenterLimits()).isEqualTo(io.livechannel.hls.SegmenterLimits.DEFAULTS);
-        assertThat(parse(Map.of(), "--max-segment-bytes", "65536").segmenterLimits().maxSegmentBytes())
+        assertThat(parse(Map.of()).ingest().segmenterLimits()).isEqualTo(io.livechannel.hls.SegmenterLimits.DEFAULTS);
+        assertThat(parse(Map.of(), "--max-segment-bytes", "65536").ingest().segmenterLimits().maxSegmentBytes())
                 .isEqualTo(65536);
         assertThat(Main.commandLine(new Main(System.out)).getUsageMessage()).doesNotContain("--max-segment-bytes");
 
@@ -131,11 +131,11 @@ class MainOptionsTest {
 
         ServerConfig config = parse(env, "--config", file.toString(), "--bucket", "from-cli");
 
-        assertThat(config.bucket()).isEqualTo("from-cli");
-        assertThat(config.rtmpPort()).isEqualTo(9102);
-        assertThat(config.httpPort()).isEqualTo(9001);
-        assertThat(config.domains()).containsExactly("a.example", "b.example");
-        assertThat(config.primaryDomain()).isEqualTo("a.example");
+        assertThat(config.bootstrap().bucket()).isEqualTo("from-cli");
+        assertThat(config.network().rtmpPort()).isEqualTo(9102);
+        assertThat(config.network().httpPort()).isEqualTo(9001);
+        assertThat(config.network().domains()).containsExactly("a.example", "b.example");
+        assertThat(config.network().primaryDomain()).isEqualTo("a.example");
         assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
     }
 
@@ -144,13 +144,13 @@ class MainOptionsTest {
         ServerConfig config = parse(Map.of("LIVECHANNEL_S3_SECRET_ACCESS_KEY", "s3secret"), "--store", "s3",
                 "--s3-endpoint", "http://127.0.0.1:9000", "--s3-access-key-id", "minio");
 
-        assertThat(config.s3()).isNotNull();
-        assertThat(config.s3().endpoint()).isEqualTo("http://127.0.0.1:9000");
-        assertThat(config.s3().region()).isEqualTo("us-east-1");
-        assertThat(config.s3().pathStyle()).isTrue();
-        assertThat(config.s3().secretAccessKey()).isEqualTo("s3secret");
+        assertThat(config.store().s3()).isNotNull();
+        assertThat(config.store().s3().endpoint()).isEqualTo("http://127.0.0.1:9000");
+        assertThat(config.store().s3().region()).isEqualTo("us-east-1");
+        assertThat(config.store().s3().pathStyle()).isTrue();
+        assertThat(config.store().s3().secretAccessKey()).isEqualTo("s3secret");
         assertThat(config.toString()).doesNotContain("s3secret");
-        assertThat(parse(Map.of()).s3()).isNull();
+        assertThat(parse(Map.of()).store().s3()).isNull();
     }
 
     @Test

@@ -74,15 +74,17 @@ class SegmentSizeLimitTest {
      */
     @Test
     void everySegmentOfAPublisherStampingEveryFrameZeroIsStoredAndListed() throws Exception {
-        ServerConfig config = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
-                "secret", "live", "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT, ServerConfig.METRICS_OFF,
-                Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD, MAX_SEGMENT_BYTES, ServerConfig.Connections.DEFAULTS);
+        ServerConfig config = new ServerConfig(dir.resolve("data"),
+                ServerConfig.Network.anyPorts("127.0.0.1", "localhost"),
+                new ServerConfig.Bootstrap("id", "secret", "live", "private"), ServerConfig.Store.FILESYSTEM,
+                new ServerConfig.Ingest(RtmpLimits.DEFAULT_READ_BATCH_HOLD, MAX_SEGMENT_BYTES),
+                ServerConfig.METRICS_OFF);
         int frames = 100;
         try (Storage storage = Storage.open(config, Clock.systemUTC(), new SimpleMeterRegistry())) {
             storage.bootstrap(config, "id", "secret");
             HlsPublishListener listener = new HlsPublishListener(storage.writes(), storage.metadata(),
                     storage.catalogUpdates(), storage.catalogExecutor(), new PlaylistCountersCache(),
-                    Clock.systemUTC(), new SimpleMeterRegistry(), config.segmenterLimits());
+                    Clock.systemUTC(), new SimpleMeterRegistry(), config.ingest().segmenterLimits());
             MediaSink sink = listener.onPublishStart(new PublishSessionInfo("live", "cam1", "playlist.m3u8", 5, 100,
                     "127.0.0.1:5000", Instant.now(), "test"));
             send(sink, Unpooled.wrappedBuffer(HexFormat.of().parseHex(AVC_SEQUENCE_HEADER)));

@@ -43,9 +43,9 @@ class StorageCleanStopTest {
 
     /** The defaults on loopback, any free ports, key {@code id}/{@code secret}, no metrics. */
     static ServerConfig config(Path dataDir) {
-        return new ServerConfig(dataDir, "127.0.0.1", 0, 0, List.of("localhost"), "id", "secret", "live",
-                "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT, ServerConfig.METRICS_OFF, Transport.AUTO,
-                RtmpLimits.DEFAULT_READ_BATCH_HOLD);
+        return new ServerConfig(dataDir, ServerConfig.Network.anyPorts("127.0.0.1", "localhost"),
+                new ServerConfig.Bootstrap("id", "secret", "live", "private"), ServerConfig.Store.FILESYSTEM,
+                ServerConfig.Ingest.DEFAULTS, ServerConfig.METRICS_OFF);
     }
 
     @Test

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *   <caption>limits</caption>
  *   <tr><td>{@code maxConnections}</td><td>{@value #DEFAULT_MAX_CONNECTIONS}, lowered at start to what the file
  *       limit allows ({@link #fitToFileLimit})</td><td>RTMP and HTTP connections together</td></tr>
- *   <tr><td>{@code maxPerAddress}</td><td>{@value #DEFAULT_MAX_PER_ADDRESS}</td><td>from one client IP address: a
- *       tenth of the total, room for a CDN edge or a NAT full of players, and for a load test from one host</td></tr>
+ *   <tr><td>{@code maxPerAddress}</td><td>{@value #DEFAULT_MAX_PER_ADDRESS} (no cap)</td><td>from one client IP
+ *       address; off by default because behind a load balancer, a CDN or a NAT every player and publisher shares
+ *       one address, and the total cap with the idle deadlines already keeps descriptors from running out</td></tr>
  * </table>
  *
  * <p>Thread-safe: {@link #admit} runs on the event loops of new connections, releases on the loops that close them.
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionGate {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
-    public static final int DEFAULT_MAX_PER_ADDRESS = 1_000;
+    /** {@code maxPerAddress} that caps nothing: connections are counted in the total only. */
+    public static final int NO_ADDRESS_CAP = 0;
+    public static final int DEFAULT_MAX_PER_ADDRESS = NO_ADDRESS_CAP;
     /**
      * Descriptors kept for everything but client sockets: the catalog and its WAL, segments being written, the
      * jar, the listeners, the metrics endpoint.
@@ -47,9 +50,9 @@ public final class ConnectionGate {
     private final FailureLogThrottle refusalLog;
 
     public ConnectionGate(int maxConnections, int maxPerAddress, Clock clock) {
-        if (maxConnections < 1 || maxPerAddress < 1) {
-            throw new IllegalArgumentException("connection caps must be positive: " + maxConnections + ", "
-                    + maxPerAddress);
+        if (maxConnections < 1 || maxPerAddress < NO_ADDRESS_CAP) {
+            throw new IllegalArgumentException("connection caps must be positive (per address: 0 for none): "
+                    + maxConnections + ", " + maxPerAddress);
         }
         this.maxConnections = maxConnections;
         this.maxPerAddress = maxPerAddress;
@@ -77,8 +80,8 @@ public final class ConnectionGate {
             refuse(channel, "the server's " + maxConnections + " connections");
             return false;
         }
-        if (!(channel.remoteAddress() instanceof InetSocketAddress remote)) {
-            channel.closeFuture().addListener(f -> open.decrementAndGet()); // not TCP: counted in the total only
+        if (maxPerAddress == NO_ADDRESS_CAP || !(channel.remoteAddress() instanceof InetSocketAddress remote)) {
+            channel.closeFuture().addListener(f -> open.decrementAndGet()); // counted in the total only
             return true;
         }
         InetAddress address = remote.getAddress();

@@ -96,9 +96,10 @@ class MetricsEndpointTest {
 
     @Test
     void theServerServesMetricsOnlyWhenAPortIsGivenAndNamesItInTheBanner() throws Exception {
-        ServerConfig config = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
-                "secret", "live", "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT, 0,
-                Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD);
+        ServerConfig config = new ServerConfig(dir.resolve("data"),
+                ServerConfig.Network.anyPorts("127.0.0.1", "localhost"),
+                new ServerConfig.Bootstrap("id", "secret", "live", "private"), ServerConfig.Store.FILESYSTEM,
+                ServerConfig.Ingest.DEFAULTS, 0);
         try (Wiring wiring = Wiring.start(config, new SecureRandom())) {
             String banner = wiring.startupBanner("test");
             String line = banner.lines().filter(l -> l.trim().startsWith("metrics")).findFirst().orElseThrow();
@@ -109,9 +110,10 @@ class MetricsEndpointTest {
                     "livechannel_storage_fs_put_seconds_count{origin=\"live_output\",write=\"direct\"}",
                     "livechannel_storage_fs_put_seconds_count{origin=\"live_output\",write=\"buffered\"}");
         }
-        ServerConfig off = new ServerConfig(dir.resolve("data"), "127.0.0.1", 0, 0, List.of("localhost"), "id",
-                "secret", "live", "private", null, FsyncPolicy.DEFAULT, DirectIo.DEFAULT,
-                ServerConfig.METRICS_OFF, Transport.AUTO, RtmpLimits.DEFAULT_READ_BATCH_HOLD);
+        ServerConfig off = new ServerConfig(dir.resolve("data"),
+                ServerConfig.Network.anyPorts("127.0.0.1", "localhost"),
+                new ServerConfig.Bootstrap("id", "secret", "live", "private"), ServerConfig.Store.FILESYSTEM,
+                ServerConfig.Ingest.DEFAULTS, ServerConfig.METRICS_OFF);
         try (Wiring wiring = Wiring.start(off, new SecureRandom())) {
             assertThat(wiring.startupBanner("test")).doesNotContain("metrics");
         }

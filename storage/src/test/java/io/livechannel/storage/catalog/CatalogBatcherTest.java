@@ -24,6 +24,7 @@ class CatalogBatcherTest {
     private JdbcMetadataStore store;
     private CatalogBatcher batcher;
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch holding = new CountDownLatch(1);
 
     @BeforeEach
     void open() {
@@ -48,6 +49,7 @@ class CatalogBatcherTest {
     /** Holds the batch thread inside an update until {@link #release}, so that what is submitted next queues up. */
     private CompletableFuture<Void> holdTheBatchThread() {
         return batcher.submit("hold", m -> {
+            holding.countDown();
             try {
                 assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
             } catch (InterruptedException e) {
@@ -153,17 +155,16 @@ class CatalogBatcherTest {
     void aFullQueueBlocksTheSubmitterUntilThereIsRoom() throws Exception {
         batcher = new CatalogBatcher(store, 2, Duration.ZERO);
         holdTheBatchThread();
-        for (int i = 0; i < 100 && batcher.queued() > 0; i++) {
-            Thread.sleep(10); // until the batch thread has taken the holding update
-        }
+        assertThat(holding.await(30, TimeUnit.SECONDS)).as("the batch thread took the holding update").isTrue();
         batcher.submit("index segment", m -> m.segments().add(segment(1)));
         batcher.submit("index segment", m -> m.segments().add(segment(2)));
         CompletableFuture<CompletableFuture<Void>> third = new CompletableFuture<>();
         Thread submitter = new Thread(() -> third.complete(
                 batcher.submit("index segment", m -> m.segments().add(segment(3)))));
         submitter.start();
-        for (int i = 0; i < 500 && submitter.getState() != Thread.State.WAITING; i++) {
-            Thread.sleep(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (submitter.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.yield(); // until the submitter parks on the full queue (no event tells us)
         }
         assertThat(submitter.getState()).as("the third submitter waits for room").isEqualTo(Thread.State.WAITING);
         assertThat(third).isNotDone();
