@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -78,6 +80,18 @@ public final class FileSystemObjectStore implements ObjectStore {
     private final Timer liveDirect;
     private final Timer liveBuffered;
     private final Timer uploads;
+    /**
+     * Unlinks the files of replaced live objects (playlists) off the write threads: the rename over a key would
+     * otherwise free the old file's blocks inside the write, and on a file system mounted with {@code discard} that
+     * is a synchronous TRIM, which a busy device can hold for hundreds of milliseconds. One thread, a bounded queue;
+     * when it is full the write thread unlinks itself.
+     */
+    private final ThreadPoolExecutor unlinks = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(MAX_QUEUED_UNLINKS), r -> {
+                Thread t = new Thread(r, "storage-fs-unlink");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.CallerRunsPolicy());
 
     /**
      * Opens (creating when missing) the store at {@code root}, deleting temporary files of killed writes.
@@ -86,6 +100,9 @@ public final class FileSystemObjectStore implements ObjectStore {
      * @param directIo whether live output is written with {@code O_DIRECT} where the file system takes it
      * @param meters where the {@value #PUT_TIMER} timer goes
      */
+    /** Replaced files waiting for {@link #unlinks}: about a minute of playlists at 500 channels. */
+    static final int MAX_QUEUED_UNLINKS = 16_384;
+
     public FileSystemObjectStore(Path root, Clock clock, FsyncPolicy fsync, DirectIo directIo, MeterRegistry meters)
             throws StorageException {
         this(root, clock, fsync, Objects.requireNonNull(directIo, "directIo") == DirectIo.AUTO
@@ -219,11 +236,16 @@ public final class FileSystemObjectStore implements ObjectStore {
                 Files.createDirectories(dir);
                 written = content.write(dir, force);
             }
+            Path replaced = options.origin() == PutOptions.Origin.LIVE_OUTPUT ? keepLinked(target) : null;
             try {
                 Files.move(written.file(), target, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(written.file());
                 throw e;
+            } finally {
+                if (replaced != null) {
+                    unlinks.execute(() -> deleteQuietly(replaced));
+                }
             }
             if (force) {
                 syncDirectory(dir);
@@ -235,6 +257,22 @@ public final class FileSystemObjectStore implements ObjectStore {
             return written.object();
         } catch (IOException e) {
             throw io("put " + bucket + "/" + key, e);
+        }
+    }
+
+    /**
+     * A second name for {@code target}'s current file, so that renaming over it frees nothing ({@link #unlinks}
+     * frees it); {@code null} when there is no such file or the link fails (the rename then frees it in place).
+     */
+    private static Path keepLinked(Path target) {
+        Path link = TempNames.next(target.getParent());
+        try {
+            return Files.createLink(link, target);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("no second link for {}: {}", target, e.toString());
+            return null;
         }
     }
 
@@ -345,6 +383,14 @@ public final class FileSystemObjectStore implements ObjectStore {
     @Override
     public void close() {
         liveWriter.close();
+        unlinks.shutdown();
+        try {
+            if (!unlinks.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("replaced files still being unlinked at close; the next open removes them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Path bucketDir(String bucket) throws StorageException {
