@@ -159,7 +159,8 @@ class HostileConnectionsTest {
         }
     }
 
-    private static Socket connect(String from, int port) throws IOException {
+    /** A connection to the server on loopback from the local address {@code from}, reads guarded by a timeout. */
+    static Socket connect(String from, int port) throws IOException {
         Socket s = new Socket();
         s.bind(new InetSocketAddress(from, 0));
         s.connect(new InetSocketAddress("127.0.0.1", port), SOCKET_GUARD_MILLIS);

@@ -20,7 +20,8 @@ public record StoredObject(String key, long size, String etag, Instant lastModif
         if (size < 0) {
             throw new IllegalArgumentException("size < 0: " + size);
         }
-        contentType = contentType == null ? "application/octet-stream" : contentType;
+        // "" is how an object file stores "none": the same object must not read back with another type
+        contentType = contentType == null || contentType.isEmpty() ? "application/octet-stream" : contentType;
         userMetadata = Map.copyOf(userMetadata == null ? Map.of() : userMetadata);
     }
 }

@@ -385,7 +385,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         cancelAdmissionDeadline();
         ctx.pipeline().fireUserEventTriggered(PublishAdmitted.EVENT);
         log.info("{} publish started: playlist {}/{}", logId, session.info().channel(), session.info().playlistName());
-        replayHeld(ctx);
+        try {
+            replayHeld(ctx);
+        } catch (RuntimeException e) { // a malformed message held while authorizing: as if it came now
+            exceptionCaught(ctx, e);
+            return;
+        }
         ctx.channel().config().setAutoRead(true);
         readBatcher = readBatching.newHandler(ctx.channel());
         if (readBatcher != null) {

@@ -63,7 +63,7 @@ class CatalogPushAuthorizerTest {
     }
 
     /** The params of a URL signed for {@code /bucket/channel}, as the SDKs sign them. */
-    private static Map<String, String> signed(String bucket, String channel, long expires, Map<String, String> extra) {
+    static Map<String, String> signed(String bucket, String channel, long expires, Map<String, String> extra) {
         Map<String, String> params = new LinkedHashMap<>(extra);
         String signature = PushSignature.sign(KEY.secret(),
                 PushSignature.stringToSign(expires, params, true, bucket, channel));

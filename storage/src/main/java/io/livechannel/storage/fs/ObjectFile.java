@@ -7,6 +7,7 @@ import io.livechannel.storage.StoredObject;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -218,21 +219,35 @@ final class ObjectFile {
         long size = in.readLong();
         byte[] digest = in.readNBytes(16);
         Instant lastModified = Instant.ofEpochMilli(in.readLong());
-        String key = in.readUTF();
-        String contentType = in.readUTF();
+        String key = readUtf(in);
+        String contentType = readUtf(in);
         int pairs = in.readUnsignedShort();
         Map<String, String> metadata = new HashMap<>();
         for (int i = 0; i < pairs; i++) {
-            metadata.put(in.readUTF(), in.readUTF());
+            metadata.put(readUtf(in), readUtf(in));
         }
-        long padding = ch.size() - (headerLength + size);
-        if (padding < 0 || padding >= LEGACY_PADDING_BYTES) {
+        long contentAndPadding = ch.size() - headerLength;
+        if (size < 0 || size > contentAndPadding || contentAndPadding - size >= LEGACY_PADDING_BYTES) {
             throw new IOException("object file of " + key + " has " + ch.size() + " bytes, header says "
-                    + (headerLength + size));
+                    + headerLength + " + " + size);
         }
         StoredObject object = new StoredObject(key, size, HexFormat.of().withUpperCase().formatHex(digest),
                 lastModified, contentType.isEmpty() ? null : contentType, metadata);
         return new Header(object, headerLength);
+    }
+
+    /**
+     * {@link DataInputStream#readUTF}, which allocates for the length a string declares before reading it: a length
+     * past the end of the header is refused first, so a damaged header cannot make a read allocate more than it is.
+     */
+    private static String readUtf(DataInputStream in) throws IOException {
+        in.mark(2);
+        int length = in.readUnsignedShort();
+        if (length > in.available()) {
+            throw new EOFException("a string of " + length + " bytes passes the end of the object header");
+        }
+        in.reset();
+        return in.readUTF();
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
