@@ -379,6 +379,11 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
     }
 
+    /** Returns once every replaced file handed to {@link #unlinks} so far is unlinked (the queue is in order). */
+    void awaitUnlinks() throws InterruptedException, java.util.concurrent.ExecutionException {
+        unlinks.submit(() -> { }).get();
+    }
+
     /** Ends the direct writer's threads, waiting up to 5 s for abandoned direct writes to delete their files. */
     @Override
     public void close() {

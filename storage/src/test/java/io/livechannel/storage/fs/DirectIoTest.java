@@ -176,6 +176,7 @@ class DirectIoTest {
         assertThat(read("held/1.ts", null)).isEqualTo(v2);
         assertThat(puts("live_output", "buffered")).isEqualTo(2);
         assertThat(puts("live_output", "direct")).isZero();
+        store.awaitUnlinks(); // v1's second name, given before v2 replaced it, is unlinked off the write thread
         assertThat(temporaryFiles()).as("the held writes have not created their files yet").isEmpty();
 
         release.countDown();
