@@ -3,14 +3,17 @@ package io.livechannel.api.xml;
 import com.ctc.wstx.api.InvalidCharHandler;
 import com.ctc.wstx.api.WstxOutputProperties;
 import com.ctc.wstx.stax.WstxOutputFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.dataformat.xml.XmlFactory;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
 import com.fasterxml.jackson.dataformat.xml.ser.ToXmlGenerator;
-import com.ctc.wstx.api.WstxOutputProperties;
 import io.livechannel.api.error.OssErrorCode;
 import io.livechannel.api.error.OssException;
 import java.io.ByteArrayInputStream;
@@ -40,6 +43,7 @@ public final class OssXml {
      */
     public static final char INVALID_CHAR_REPLACEMENT = '\uFFFD';
     private static final XmlMapper WRITER = XmlMapper.builder(XmlFactory.builder().xmlOutputFactory(outputFactory()).build())
+            .addModule(new SimpleModule("xml-1.0-text").addSerializer(String.class, new Xml10TextSerializer()))
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(ToXmlGenerator.Feature.WRITE_XML_DECLARATION)
             .build();
@@ -53,6 +57,45 @@ public final class OssXml {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'.000Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private OssXml() {
+    }
+
+    /**
+     * {@code text} with each code point XML 1.0 cannot carry (§2.2 Char: C0 controls other than tab, LF and CR,
+     * U+FFFE, U+FFFF, and unpaired surrogates) replaced by {@link #INVALID_CHAR_REPLACEMENT}; {@code text} itself
+     * when it has none.
+     */
+    static String replaceInvalidChars(String text) {
+        int i = 0;
+        while (i < text.length() && isXml10(text.codePointAt(i))) {
+            i += Character.charCount(text.codePointAt(i));
+        }
+        if (i == text.length()) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder(text.length()).append(text, 0, i);
+        text.codePoints().skip(text.codePointCount(0, i))
+                .forEach(c -> sb.appendCodePoint(isXml10(c) ? c : INVALID_CHAR_REPLACEMENT));
+        return sb.toString();
+    }
+
+    private static boolean isXml10(int c) {
+        return c >= 0x20 && c <= 0xD7FF || c == 0x9 || c == 0xA || c == 0xD || c >= 0xE000 && c <= 0xFFFD
+                || c >= 0x10000;
+    }
+
+    /**
+     * Replaces what XML cannot carry before Woodstox sees it: its own invalid-character handler throws on unpaired
+     * surrogates and replaces a CR that follows other replaced characters instead of escaping it.
+     */
+    private static final class Xml10TextSerializer extends StdSerializer<String> {
+        Xml10TextSerializer() {
+            super(String.class);
+        }
+
+        @Override
+        public void serialize(String value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeString(replaceInvalidChars(value));
+        }
     }
 
     /** {@code <?xml version="1.0" encoding="UTF-8"?>} with double quotes, as OSS writes it (Woodstox: single). */

@@ -19,7 +19,7 @@ import org.w3c.dom.Element;
 /**
  * Error and listing documents with any names in them (any text decoded from UTF-8, control characters included:
  * names stored before control characters were refused, text echoed from a request). Properties:
- * {@link OssXml#write} never throws; the output is well-formed XML that the JDK's own parser (not the Woodstox that
+ * {@link OssXml#write} never throws (unpaired surrogates included); the output is well-formed XML that the JDK's own parser (not the Woodstox that
  * wrote it) reads back; every text reads back as written, except that each character XML 1.0 cannot carry is
  * {@link OssXml#INVALID_CHAR_REPLACEMENT}. Corpus: {@code OssXmlFuzzTestInputs/}.
  */
@@ -69,10 +69,13 @@ class OssXmlFuzzTest {
     }
 
     /**
-     * Any text the server can hold: decoded from up to 64 bytes of UTF-8 (request parts and stored names are
-     * decoded so). Unpaired surrogates, which no decoding produces, make {@link OssXml#write} throw (open finding).
+     * Any text: decoded from up to 64 bytes of UTF-8 (request parts and stored names are decoded so), or any UTF-16
+     * including unpaired surrogates (text built elsewhere in the server).
      */
     private static String text(FuzzedDataProvider data) {
+        if (data.consumeBoolean()) {
+            return data.consumeString(64);
+        }
         return new String(data.consumeBytes(data.consumeInt(0, 64)), java.nio.charset.StandardCharsets.UTF_8);
     }
 
