@@ -43,6 +43,7 @@ public record LiveChannelStat(
     }
 
     /** {@code <Snapshot>}: {@code On}, or {@code Off} with a reason. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"Status", "Reason"})
     public record Snapshot(
             @JsonProperty("Status") String status,
