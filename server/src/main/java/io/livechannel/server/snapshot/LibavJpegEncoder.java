@@ -55,7 +55,7 @@ import org.bytedeco.javacpp.Loader;
  * <p>The native libraries are loaded by {@link #load()}, called only once a channel with a Snapshot is published;
  * this class is never touched before, so a server without snapshots never loads them.
  */
-final class LibavJpegEncoder implements JpegEncoder {
+public final class LibavJpegEncoder implements JpegEncoder {
     /** FFmpeg's {@code -q:v} for the MJPEG encoder: about JPEG quality 90. */
     static final int QUALITY_SCALE = 3;
 
@@ -78,7 +78,7 @@ final class LibavJpegEncoder implements JpegEncoder {
      *
      * @throws IOException with the loader's reason when they do not load on this platform
      */
-    static LibavJpegEncoder load() throws IOException {
+    public static LibavJpegEncoder load() throws IOException {
         try {
             Loader.load(avcodec.class);
             Loader.load(swscale.class);
