@@ -135,6 +135,14 @@ class SnapshotTest {
                     .as("a channel without Snapshot").noneMatch(k -> k.endsWith(".jpg"));
             assertThat(deployment.listObjects(THUMBS, "plain/")).isEmpty();
             checkNotices(notices, stored);
+            Case first = CASES.get(0);
+            List<String> kept = jpegKeys(deployment, first.destBucket(), first.channel());
+            oss.deleteLiveChannel(BUCKET, first.channel());
+            assertThat(jpegKeys(deployment, first.destBucket(), first.channel())).as("after DeleteLiveChannel")
+                    .isEqualTo(kept);
+            oss.deleteObject(first.destBucket(), kept.get(0));
+            assertThat(jpegKeys(deployment, first.destBucket(), first.channel())).as("after DeleteObject")
+                    .isEqualTo(kept.subList(1, kept.size()));
             assertThat(deployment.serverLogLines("LEAK:")).as("Netty buffer leaks reported by the server").isEmpty();
         } finally {
             receiver.stop(0);
