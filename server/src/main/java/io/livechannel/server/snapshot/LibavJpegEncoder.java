@@ -52,8 +52,8 @@ import org.bytedeco.javacpp.Loader;
  * converted to full range (as JPEG defines it) keeping its chroma siting, and encoded at quality scale
  * {@value #QUALITY_SCALE} (of 2..31, lower is better).
  *
- * <p>The native libraries are loaded by {@link #load()}, called only once a channel with a Snapshot is published;
- * this class is never touched before, so a server without snapshots never loads them.
+ * <p>The native libraries are loaded by {@link #load()}, called only once a publish of a channel with a Snapshot is
+ * admitted, so a server without snapshots never loads them ({@link #platformProblem()} loads nothing native).
  */
 public final class LibavJpegEncoder implements JpegEncoder {
     /** FFmpeg's {@code -q:v} for the MJPEG encoder: about JPEG quality 90. */
