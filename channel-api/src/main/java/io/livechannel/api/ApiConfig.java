@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * Everything the HTTP API is built from; the server's wiring creates one with {@link #builder()}.
@@ -30,6 +32,8 @@ import java.util.concurrent.Executor;
  *       given, a GET or HEAD of an object whose bucket, access key and bytes are all in memory is answered on the
  *       event loop (see {@link RequestHandler}); {@code null} (the default) sends every request to
  *       {@code storageExecutor}.</li>
+ *   <li>{@link #snapshotsOff}: why channels' snapshots are not taken (no decoder on this platform), or empty when
+ *       they are (the default); asked by GetLiveChannelStat.</li>
  * </ul>
  */
 public final class ApiConfig {
@@ -42,6 +46,7 @@ public final class ApiConfig {
     private final Clock clock;
     private final HttpLimits limits;
     private final MemoryOnlyStores memoryOnly;
+    private final Supplier<Optional<String>> snapshotsOff;
 
     private ApiConfig(Builder b) {
         domains = b.domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
@@ -59,6 +64,7 @@ public final class ApiConfig {
         clock = Objects.requireNonNull(b.clock, "clock");
         limits = Objects.requireNonNull(b.limits, "limits");
         memoryOnly = b.memoryOnly;
+        snapshotsOff = Objects.requireNonNull(b.snapshotsOff, "snapshotsOff");
     }
 
     public static Builder builder() {
@@ -102,11 +108,17 @@ public final class ApiConfig {
         return memoryOnly;
     }
 
+    /** Why snapshots are not taken, or empty when they are. */
+    public Supplier<Optional<String>> snapshotsOff() {
+        return snapshotsOff;
+    }
+
     /** This configuration with the stores replaced by their memory-only views; requires {@link #memoryOnly}. */
     ApiConfig onMemoryOnlyStores() {
         Objects.requireNonNull(memoryOnly, "memoryOnly");
         return builder().domains(domains).rtmpPort(rtmpPort).stores(memoryOnly.objects(), memoryOnly.metadata())
-                .storageExecutor(storageExecutor).liveSessions(liveSessions).clock(clock).limits(limits).build();
+                .storageExecutor(storageExecutor).liveSessions(liveSessions).clock(clock).limits(limits)
+                .snapshotsOff(snapshotsOff).build();
     }
 
     /** Collects an {@link ApiConfig}; {@link #build()} checks that the stores and the executor were given. */
@@ -120,6 +132,7 @@ public final class ApiConfig {
         private Clock clock = Clock.systemUTC();
         private HttpLimits limits = HttpLimits.DEFAULTS;
         private MemoryOnlyStores memoryOnly;
+        private Supplier<Optional<String>> snapshotsOff = Optional::empty;
 
         private Builder() {
         }
@@ -162,6 +175,11 @@ public final class ApiConfig {
 
         public Builder memoryOnly(MemoryOnlyStores memoryOnly) {
             this.memoryOnly = memoryOnly;
+            return this;
+        }
+
+        public Builder snapshotsOff(Supplier<Optional<String>> snapshotsOff) {
+            this.snapshotsOff = snapshotsOff;
             return this;
         }
 
