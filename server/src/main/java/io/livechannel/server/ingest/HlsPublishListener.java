@@ -139,7 +139,9 @@ public final class HlsPublishListener implements PublishListener {
                 logDrops();
             } finally {
                 var end = clock.instant();
-                historyId.thenAcceptAsync(id -> metadata.history().recordEnd(id, end), storageExecutor)
+                // through the batcher, which keeps it while a shared catalog is unreachable
+                historyId.thenComposeAsync(id -> catalogUpdates.submit("end push record",
+                                m -> m.history().recordEnd(id, end)), storageExecutor)
                         .exceptionally(failure -> {
                             log.error("{} push history not recorded: {}", info.logId(), failure.toString());
                             return null;
