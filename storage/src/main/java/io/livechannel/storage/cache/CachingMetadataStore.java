@@ -8,6 +8,7 @@ import io.livechannel.storage.catalog.BucketCatalog;
 import io.livechannel.storage.catalog.ChannelCatalog;
 import io.livechannel.storage.catalog.CorsRule;
 import io.livechannel.storage.catalog.MetadataStore;
+import io.livechannel.storage.catalog.PublishLeases;
 import io.livechannel.storage.catalog.PushHistory;
 import io.livechannel.storage.catalog.SegmentIndex;
 import java.util.List;
@@ -67,6 +68,11 @@ public final class CachingMetadataStore implements MetadataStore {
     @Override
     public SegmentIndex segments() {
         return delegate.segments();
+    }
+
+    @Override
+    public PublishLeases leases() {
+        return delegate.leases();
     }
 
     @Override
@@ -213,6 +219,11 @@ public final class CachingMetadataStore implements MetadataStore {
 
         @Override
         public SegmentIndex segments() {
+            throw NotInMemoryException.INSTANCE;
+        }
+
+        @Override
+        public PublishLeases leases() {
             throw NotInMemoryException.INSTANCE;
         }
 

@@ -5,6 +5,7 @@ import io.livechannel.storage.catalog.BucketCatalog;
 import io.livechannel.storage.catalog.CatalogException;
 import io.livechannel.storage.catalog.ChannelCatalog;
 import io.livechannel.storage.catalog.MetadataStore;
+import io.livechannel.storage.catalog.PublishLeases;
 import io.livechannel.storage.catalog.PushHistory;
 import io.livechannel.storage.catalog.SegmentIndex;
 import org.slf4j.Logger;
@@ -45,6 +46,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final ChannelCatalog channels;
     private final PushHistory history;
     private final SegmentIndex segments;
+    private final PublishLeases leases;
     /** Set by {@link #openSqlite} right after construction; null for other databases. */
     private WalCheckpointer checkpointer;
 
@@ -56,6 +58,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.channels = new JdbcChannelCatalog(db);
         this.history = new JdbcPushHistory(db);
         this.segments = new JdbcSegmentIndex(db);
+        this.leases = new JdbcPublishLeases(db, dialect);
     }
 
     /** Opens the SQLite catalog at {@code dbFile}, creating its directory and file and migrating the schema. */
@@ -118,6 +121,11 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public SegmentIndex segments() {
         return segments;
+    }
+
+    @Override
+    public PublishLeases leases() {
+        return leases;
     }
 
     @Override
