@@ -130,16 +130,20 @@ public final class Wiring implements AutoCloseable {
 
     /**
      * This node's publish leases. On the single-node catalog every lease left is the previous run's (whose
-     * publishes {@link Storage#recoverAfterUncleanStop} ended), so all are released.
+     * publishes {@link Storage#recoverAfterUncleanStop} ended), so all are released; on a shared catalog those held
+     * under this node's id are a previous run's of this node, expired so that they are taken over (and their
+     * channels recovered) at once.
      */
     private void startLeases() {
-        ChannelLeases.Settings settings = new ChannelLeases.Settings(nodeId(), false, LEASE_TTL, LEASE_MARGIN,
+        boolean shared = false; // a shared (PostgreSQL) catalog: set from the catalog option
+        ChannelLeases.Settings settings = new ChannelLeases.Settings(nodeId(), shared, LEASE_TTL, LEASE_MARGIN,
                 RTMP_LIMITS.idlePublisherTimeout());
         leases = new ChannelLeases(settings, storage.metadata(), storage.objects(), registry,
                 storage.catalogExecutor(), clock);
-        int released = storage.metadata().leases().releaseAll();
-        if (released > 0) {
-            log.info("released {} publish leases of the previous run", released);
+        int left = shared ? storage.metadata().leases().expireAllOf(settings.nodeId())
+                : storage.metadata().leases().releaseAll();
+        if (left > 0) {
+            log.info("{} {} publish leases of the previous run", shared ? "expired" : "released", left);
         }
         leases.start(LEASE_HEARTBEAT);
     }

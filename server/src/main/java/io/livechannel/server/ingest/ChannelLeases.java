@@ -4,6 +4,7 @@ import io.livechannel.rtmp.EndReason;
 import io.livechannel.rtmp.session.PublisherRegistry;
 import io.livechannel.storage.ObjectStore;
 import io.livechannel.storage.StorageException;
+import io.livechannel.storage.catalog.CatalogChangeListener;
 import io.livechannel.storage.catalog.CatalogException;
 import io.livechannel.storage.catalog.Channel;
 import io.livechannel.storage.catalog.MetadataStore;
@@ -276,7 +277,25 @@ public final class ChannelLeases {
      * notification channel this does nothing: the owner's next heartbeat reports the channel's new status.
      */
     void kickElsewhere(ChannelKey key) {
-        // the heartbeat is the path; a catalog notification (PostgreSQL) shortens it
+        if (settings.shared()) {
+            metadata.leases().requestKick(key.bucket(), key.channel());
+        }
+    }
+
+    /** Ends this node's publish of a channel another node asked to kick ({@link #kickElsewhere}). */
+    private final class KickListener implements CatalogChangeListener {
+        @Override
+        public void changed(Kind kind, String name) {
+            int slash = name.indexOf('/');
+            if (kind == Kind.PUBLISH_KICK && slash > 0) {
+                registry.kick(name.substring(0, slash), name.substring(slash + 1));
+            }
+        }
+
+        @Override
+        public void listening(boolean listening) {
+            // while notices are not heard, the heartbeat still reports disabled channels
+        }
     }
 
     /** The lease of a publish that starts now, after {@link #admit}; non-blocking. */
@@ -404,6 +423,7 @@ public final class ChannelLeases {
         if (!settings.shared()) {
             return;
         }
+        metadata.subscribe(new KickListener());
         heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lease-heartbeat");
             t.setDaemon(true);

@@ -5,6 +5,7 @@ import io.livechannel.storage.catalog.AccessKeyCatalog;
 import io.livechannel.storage.catalog.Bucket;
 import io.livechannel.storage.catalog.BucketAcl;
 import io.livechannel.storage.catalog.BucketCatalog;
+import io.livechannel.storage.catalog.CatalogChangeListener;
 import io.livechannel.storage.catalog.ChannelCatalog;
 import io.livechannel.storage.catalog.CorsRule;
 import io.livechannel.storage.catalog.MetadataStore;
@@ -21,8 +22,10 @@ import java.util.Optional;
  * index go straight to the delegate.
  *
  * <p>Lifecycle: wraps an open store and closes it in {@link #close()}. Entries are filled on first lookup and
- * invalidated by every write made through this object (see the package Javadoc for why that is enough for the
- * embedded catalog, and what a shared catalog would need). {@link #memoryOnly()} is a view for event loops.
+ * invalidated by every write made through this object. A catalog shared with other nodes
+ * ({@link MetadataStore#subscribe} returns true) also invalidates the entries those nodes write, as their change
+ * notices arrive; while notices cannot be heard the cache is bypassed (every lookup reads the catalog) and it
+ * starts empty again when they can. {@link #memoryOnly()} is a view for event loops.
  *
  * <p>Limits: at most {@value #MAX_ENTRIES} bucket names and as many access key ids (see
  * {@link ReadThroughCache}). Threading: thread-safe; calls that miss the cache block like the delegate's.
@@ -37,12 +40,48 @@ public final class CachingMetadataStore implements MetadataStore {
     private final BucketCatalog bucketCatalog;
     private final AccessKeyCatalog keyCatalog;
     private final MetadataStore memoryOnly;
+    /** True while other writers' changes may go unheard: lookups then bypass the maps. */
+    private volatile boolean bypass = true;
 
     public CachingMetadataStore(MetadataStore delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.bucketCatalog = new CachedBuckets(delegate.buckets());
         this.keyCatalog = new CachedKeys(delegate.accessKeys());
         this.memoryOnly = new MemoryOnly();
+        if (!delegate.subscribe(new Invalidator())) {
+            bypass = false; // no other writers: every change goes through this object
+        }
+    }
+
+    /** Applies the shared catalog's change notices to the maps. */
+    private final class Invalidator implements CatalogChangeListener {
+        @Override
+        public void changed(Kind kind, String name) {
+            switch (kind) {
+                case BUCKET -> buckets.invalidate(name);
+                case ACCESS_KEY -> keys.invalidate(name);
+                case PUBLISH_KICK -> { } // not cached here
+                default -> throw new IllegalStateException("unhandled kind " + kind);
+            }
+        }
+
+        @Override
+        public void listening(boolean listening) {
+            if (listening) {
+                buckets.clear();
+                keys.clear();
+                bypass = false;
+            } else {
+                bypass = true;
+                buckets.clear();
+                keys.clear();
+            }
+        }
+    }
+
+    /** Whether lookups are answered from memory now (false while a shared catalog's notices are not heard). */
+    public boolean caching() {
+        return !bypass;
     }
 
     @Override
@@ -73,6 +112,12 @@ public final class CachingMetadataStore implements MetadataStore {
     @Override
     public PublishLeases leases() {
         return delegate.leases();
+    }
+
+    /** Subscribes {@code listener} to the shared catalog's notices too (this cache keeps its own subscription). */
+    @Override
+    public boolean subscribe(CatalogChangeListener listener) {
+        return delegate.subscribe(listener);
     }
 
     @Override
@@ -108,7 +153,7 @@ public final class CachingMetadataStore implements MetadataStore {
 
         @Override
         public Optional<Bucket> find(String name) {
-            return buckets.get(name, source::find);
+            return bypass ? source.find(name) : buckets.get(name, source::find);
         }
 
         @Override
@@ -149,7 +194,7 @@ public final class CachingMetadataStore implements MetadataStore {
 
         @Override
         public Optional<AccessKey> find(String id) {
-            return keys.get(id, source::find);
+            return bypass ? source.find(id) : keys.get(id, source::find);
         }
     }
 
@@ -233,8 +278,8 @@ public final class CachingMetadataStore implements MetadataStore {
         }
     }
 
-    private static <V> Optional<V> cachedOrThrow(Optional<V> cached) {
-        if (cached == null) {
+    private <V> Optional<V> cachedOrThrow(Optional<V> cached) {
+        if (cached == null || bypass) {
             throw NotInMemoryException.INSTANCE;
         }
         return cached;

@@ -77,10 +77,19 @@ final class ReadThroughCache<K, V> {
         }
     }
 
-    private void invalidate(K key) {
+    /** Forgets {@code key}; a fill that read the source before this is not installed. */
+    void invalidate(K key) {
         synchronized (lock) {
             generation++;
             map.remove(key);
+        }
+    }
+
+    /** Forgets everything; a fill that read the source before this is not installed. */
+    void clear() {
+        synchronized (lock) {
+            generation++;
+            map.clear();
         }
     }
 }

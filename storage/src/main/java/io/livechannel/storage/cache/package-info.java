@@ -7,8 +7,9 @@
  *
  * <p>Coherence: every write goes through the caching decorator, which invalidates what it changes. That is
  * enough while this server is the only writer of its catalog and of its object store (the embedded SQLite
- * catalog and the filesystem store). A catalog or a bucket shared by several nodes or written by other tools
- * (a PostgreSQL catalog, an S3 bucket with other writers) needs invalidation messages or a time to live, which
- * these caches do not have.
+ * catalog and the filesystem store). A PostgreSQL catalog shared by several nodes sends change notices
+ * (LISTEN/NOTIFY) that the metadata cache applies, and bypasses it while they cannot be heard. An object store
+ * shared by several nodes, or written by other tools, needs invalidation messages or a time to live, which the
+ * object cache does not have.
  */
 package io.livechannel.storage.cache;

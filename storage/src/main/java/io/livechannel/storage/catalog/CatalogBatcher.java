@@ -30,7 +30,10 @@ import java.util.function.Consumer;
  *
  * <p>Order: updates are applied in the order they were submitted. Failures: a batch that fails is rolled back as a
  * whole, and its updates are then applied one at a time, each in its own transaction, so that a bad update fails
- * alone; each update's future tells its outcome. Limits: at most {@code maxQueued} updates wait, and a commit
+ * alone; each update's future tells its outcome. A commit that fails because the database cannot be reached
+ * ({@link CatalogUnavailableException}: a shared catalog's server down or cut off) fails nothing: it is retried,
+ * every {@value #MIN_RETRY_MILLIS} ms at first and then at most every {@value #MAX_RETRY_MILLIS} ms, until the
+ * database is back, while the queue takes the updates submitted meanwhile (then back-pressure, as below). Limits: at most {@code maxQueued} updates wait, and a commit
  * takes at most {@value #MAX_BATCH}; {@link #submit} blocks while the queue is full (the catalog is that far
  * behind: back-pressure on the write threads rather than unbounded memory). Only updates whose calls the
  * delegate's transaction covers belong here (segment index, channel catalog): a cache in front of the store is
@@ -48,6 +51,9 @@ public final class CatalogBatcher implements AutoCloseable {
     /** The least time between the starts of two commits; about 25 updates a commit at 500 publishers. */
     public static final Duration DEFAULT_LINGER = Duration.ofMillis(50);
     private static final long POLL_MILLIS = 50;
+    /** The first wait before retrying a commit the database was unreachable for; doubled up to the next. */
+    static final long MIN_RETRY_MILLIS = 100;
+    static final long MAX_RETRY_MILLIS = 2000;
 
     /** One queued update, named for its error message. */
     private record Update(String what, Consumer<MetadataStore> work, CompletableFuture<Void> done) {
@@ -64,6 +70,7 @@ public final class CatalogBatcher implements AutoCloseable {
     private volatile long applied;
     private volatile long commits;
     private volatile long failed;
+    private volatile long unavailableRetries;
     /** Submissions refused because the batcher was closing. */
     private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
 
@@ -123,6 +130,11 @@ public final class CatalogBatcher implements AutoCloseable {
         return failed;
     }
 
+    /** Commits retried because the database could not be reached. */
+    public long unavailableRetries() {
+        return unavailableRetries;
+    }
+
     /** Updates queued and not yet taken by a commit. */
     public int queued() {
         return queue.size();
@@ -160,7 +172,7 @@ public final class CatalogBatcher implements AutoCloseable {
 
     private void apply(List<Update> batch) {
         try {
-            store.inOneTransaction(() -> batch.forEach(u -> u.work().accept(store)));
+            commitOnceReachable(() -> batch.forEach(u -> u.work().accept(store)));
             commits++;
             applied += batch.size();
             batch.forEach(u -> u.done().complete(null));
@@ -176,13 +188,44 @@ public final class CatalogBatcher implements AutoCloseable {
 
     private void applyAlone(Update u) {
         try {
-            store.inOneTransaction(() -> u.work().accept(store));
+            commitOnceReachable(() -> u.work().accept(store));
             commits++;
             applied++;
             u.done().complete(null);
         } catch (RuntimeException | Error e) {
             failed++;
             u.done().completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Commits {@code work} in one transaction, retrying for as long as the database cannot be reached; throws any
+     * other failure (a closed store's among them). Gives up waiting only when interrupted.
+     */
+    private void commitOnceReachable(Runnable work) {
+        long waitMillis = MIN_RETRY_MILLIS;
+        long retries = 0;
+        while (true) {
+            try {
+                store.inOneTransaction(work);
+                if (retries > 0) {
+                    log.info("catalog reachable again: the updates waiting for it are committed ({} retries)",
+                            retries);
+                }
+                return;
+            } catch (CatalogUnavailableException e) {
+                unavailableRetries++;
+                if (retries++ == 0) {
+                    log.warn("catalog unreachable, updates kept and retried until it is back: {}", e.getMessage());
+                }
+                try {
+                    Thread.sleep(waitMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                waitMillis = Math.min(MAX_RETRY_MILLIS, waitMillis * 2);
+            }
         }
     }
 

@@ -23,6 +23,16 @@ public interface MetadataStore extends AutoCloseable {
         work.run();
     }
 
+    /**
+     * Subscribes {@code listener} to changes of buckets and access keys made by any process sharing this catalog,
+     * this one included; the listener hears {@code listening(true)} once notices are heard.
+     *
+     * @return false when this catalog has no other writers and sends no notices (the embedded one, the default)
+     */
+    default boolean subscribe(CatalogChangeListener listener) {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -48,6 +48,13 @@ public interface PublishLeases {
     /** The channel's lease row, or empty when it never had one. */
     Optional<LeaseRecord> find(String bucket, String channel);
 
+    /**
+     * Asks whichever node publishes the channel to end that publish (it was disabled here), through the catalog's
+     * change notices ({@link CatalogChangeListener.Kind#PUBLISH_KICK}) where it has them; a no-op on SQLite. The
+     * holder's heartbeat, which reports the channel's status, is the path that never misses.
+     */
+    void requestKick(String bucket, String channel);
+
     /** Leases that expired while held (their owners stopped renewing), oldest first, at most {@code limit}. */
     List<LeaseRecord> expired(int limit);
 

@@ -50,6 +50,10 @@ public abstract class PublishLeasesContractTest {
         store.close();
     }
 
+    protected final MetadataStore store() {
+        return store;
+    }
+
     private PublishLeases a() {
         return store.leases();
     }

@@ -3,6 +3,7 @@ package io.livechannel.storage.catalog.jdbc;
 import io.livechannel.storage.catalog.Bucket;
 import io.livechannel.storage.catalog.BucketAcl;
 import io.livechannel.storage.catalog.BucketCatalog;
+import io.livechannel.storage.catalog.CatalogChangeListener.Kind;
 import io.livechannel.storage.catalog.CorsRule;
 
 import java.sql.ResultSet;
@@ -16,10 +17,12 @@ import java.util.Optional;
 final class JdbcBucketCatalog implements BucketCatalog {
     private static final String COLUMNS = "name, acl, created_millis";
 
-    private final SerializedConnection db;
+    private final Database db;
+    private final ChangeNotices notices;
 
-    JdbcBucketCatalog(SerializedConnection db) {
+    JdbcBucketCatalog(Database db, ChangeNotices notices) {
         this.db = db;
+        this.notices = notices;
     }
 
     @Override
@@ -35,6 +38,7 @@ final class JdbcBucketCatalog implements BucketCatalog {
                 return false;
             }
             insertRules(bucket.name(), bucket.corsRules());
+            notices.send(Kind.BUCKET, bucket.name());
             return true;
         });
     }
@@ -48,7 +52,7 @@ final class JdbcBucketCatalog implements BucketCatalog {
     @Override
     public List<Bucket> list() {
         return db.inTransaction("list buckets", () -> db.queryList("list buckets",
-                "SELECT " + COLUMNS + " FROM bucket ORDER BY name", SerializedConnection.NO_PARAMETERS,
+                "SELECT " + COLUMNS + " FROM bucket ORDER BY name", Database.NO_PARAMETERS,
                 this::readBucket));
     }
 
@@ -56,16 +60,27 @@ final class JdbcBucketCatalog implements BucketCatalog {
     public boolean delete(String name) {
         return db.inTransaction("delete bucket", () -> {
             db.update("delete bucket", "DELETE FROM bucket_cors_rule WHERE bucket = ?", s -> s.setString(1, name));
-            return db.update("delete bucket", "DELETE FROM bucket WHERE name = ?", s -> s.setString(1, name)) > 0;
+            boolean deleted = db.update("delete bucket", "DELETE FROM bucket WHERE name = ?",
+                    s -> s.setString(1, name)) > 0;
+            if (deleted) {
+                notices.send(Kind.BUCKET, name);
+            }
+            return deleted;
         });
     }
 
     @Override
     public boolean setAcl(String name, BucketAcl acl) {
-        return db.update("set bucket acl", "UPDATE bucket SET acl = ? WHERE name = ?", s -> {
-            s.setString(1, acl.wireValue());
-            s.setString(2, name);
-        }) > 0;
+        return db.inTransaction("set bucket acl", () -> {
+            boolean changed = db.update("set bucket acl", "UPDATE bucket SET acl = ? WHERE name = ?", s -> {
+                s.setString(1, acl.wireValue());
+                s.setString(2, name);
+            }) > 0;
+            if (changed) {
+                notices.send(Kind.BUCKET, name);
+            }
+            return changed;
+        });
     }
 
     @Override
@@ -78,6 +93,7 @@ final class JdbcBucketCatalog implements BucketCatalog {
             }
             db.update("set bucket cors", "DELETE FROM bucket_cors_rule WHERE bucket = ?", s -> s.setString(1, name));
             insertRules(name, rules);
+            notices.send(Kind.BUCKET, name);
             return true;
         });
     }

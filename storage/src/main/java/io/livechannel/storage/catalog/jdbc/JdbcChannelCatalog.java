@@ -26,9 +26,9 @@ final class JdbcChannelCatalog implements ChannelCatalog {
             + "playlist_name, snapshot_role_name, snapshot_dest_bucket, snapshot_notify_topic, "
             + "snapshot_interval_seconds, last_modified_millis";
 
-    private final SerializedConnection db;
+    private final Database db;
 
-    JdbcChannelCatalog(SerializedConnection db) {
+    JdbcChannelCatalog(Database db) {
         this.db = db;
     }
 

@@ -2,7 +2,11 @@ package io.livechannel.storage.catalog.jdbc;
 
 import io.livechannel.storage.catalog.AccessKeyCatalog;
 import io.livechannel.storage.catalog.BucketCatalog;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.livechannel.storage.catalog.CatalogChangeListener;
 import io.livechannel.storage.catalog.CatalogException;
+import io.livechannel.storage.catalog.CatalogUnavailableException;
 import io.livechannel.storage.catalog.ChannelCatalog;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.catalog.PublishLeases;
@@ -19,15 +23,24 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The catalog on JDBC. {@link #openSqlite(Path)} opens (creating and migrating) the embedded SQLite database.
+ * The catalog on JDBC. {@link #openSqlite(Path)} opens (creating and migrating) the embedded SQLite database;
+ * {@link #openPostgres} a PostgreSQL database shared by several server nodes.
  *
  * <p>SQLite settings: WAL journal (readers never block the writer), {@code synchronous=NORMAL} (with WAL a
  * process crash loses nothing committed; a power loss may lose the last transactions), busy timeout
  * {@value #BUSY_TIMEOUT_MILLIS} ms, foreign keys on, WAL checkpoints on another connection and thread
  * ({@link WalCheckpointer}) instead of inside commits. One connection serves every call, one call at a time, so
  * writes are serialised.
+ *
+ * <p>PostgreSQL (13 or newer): a HikariCP pool of at most {@value #MAX_POOL_CONNECTIONS} connections; a call waits
+ * at most {@value #POOL_WAIT_MILLIS} ms for one (the database down: then it fails with
+ * {@link io.livechannel.storage.catalog.CatalogUnavailableException}). Migrations, and whatever the caller runs
+ * through {@link #underStartupLock}, hold a session advisory lock ({@value #STARTUP_LOCK}), so that nodes starting
+ * together on an empty database apply the schema once, one after another.
  *
  * <p>Threading: thread-safe; every call blocks on the database, so call it from a storage executor, never from a
  * Netty event loop. Errors are {@link CatalogException}s. {@link #close()} closes the connection.
@@ -38,26 +51,45 @@ public final class JdbcMetadataStore implements MetadataStore {
     static final int BUSY_TIMEOUT_MILLIS = 5000;
     /** How long a WAL restart waits for another connection's reader, holding the catalog meanwhile. */
     static final int RESTART_BUSY_TIMEOUT_MILLIS = 100;
+    /** PostgreSQL: the pool's bound; the server's catalog work is 8 executor threads and the batch thread. */
+    public static final int MAX_POOL_CONNECTIONS = 12;
+    /** PostgreSQL: how long a call waits for a pooled connection, so for an unreachable database to be reported. */
+    public static final long POOL_WAIT_MILLIS = 3000;
+    /** PostgreSQL: a new connection's TCP connect timeout, in seconds (the driver's unit). */
+    static final int CONNECT_TIMEOUT_SECONDS = 5;
+    /** PostgreSQL: the advisory lock key of migrations and bootstrap ("lc" + "catalog" in ASCII, no meaning). */
+    static final long STARTUP_LOCK = 0x6c63_6361_7461_6cL;
 
-    private final SerializedConnection db;
+    private final Database db;
+    private final SqlDialect dialect;
     private final int schemaVersion;
+    private final boolean startedEmpty;
     private final BucketCatalog buckets;
     private final AccessKeyCatalog accessKeys;
     private final ChannelCatalog channels;
     private final PushHistory history;
     private final SegmentIndex segments;
     private final PublishLeases leases;
+    /** Set by {@link #openPostgres} right after construction: where {@link #subscribe} connects; else null. */
+    private PostgresLogin login;
+    private final List<PostgresChangeFeed> feeds = new CopyOnWriteArrayList<>();
     /** Set by {@link #openSqlite} right after construction; null for other databases. */
     private WalCheckpointer checkpointer;
 
-    JdbcMetadataStore(Connection connection, SqlDialect dialect, Clock clock) {
-        this.db = new SerializedConnection(connection);
-        this.schemaVersion = new SchemaMigrations(dialect, clock).migrate(db);
-        this.buckets = new JdbcBucketCatalog(db);
-        this.accessKeys = new JdbcAccessKeyCatalog(db);
+    JdbcMetadataStore(Database db, SqlDialect dialect, Clock clock) {
+        this.db = db;
+        this.dialect = dialect;
+        SchemaMigrations migrations = new SchemaMigrations(dialect, clock);
+        SchemaMigrations.Result[] migrated = new SchemaMigrations.Result[1];
+        underStartupLock(() -> migrated[0] = migrations.migrate(db));
+        this.schemaVersion = migrated[0].to();
+        this.startedEmpty = migrated[0].from() == 0;
+        ChangeNotices notices = dialect == SqlDialect.POSTGRES ? ChangeNotices.postgres(db) : ChangeNotices.NONE;
+        this.buckets = new JdbcBucketCatalog(db, notices);
+        this.accessKeys = new JdbcAccessKeyCatalog(db, notices);
         this.channels = new JdbcChannelCatalog(db);
         this.history = new JdbcPushHistory(db);
-        this.segments = new JdbcSegmentIndex(db);
+        this.segments = new JdbcSegmentIndex(db, dialect);
         this.leases = new JdbcPublishLeases(db, dialect);
     }
 
@@ -77,7 +109,8 @@ public final class JdbcMetadataStore implements MetadataStore {
                 s.execute("PRAGMA foreign_keys=ON");
                 s.execute("PRAGMA wal_autocheckpoint=0"); // WalCheckpointer does it, off this connection
             }
-            JdbcMetadataStore store = new JdbcMetadataStore(connection, SqlDialect.SQLITE, Clock.systemUTC());
+            JdbcMetadataStore store = new JdbcMetadataStore(new SerializedConnection(connection), SqlDialect.SQLITE,
+                    Clock.systemUTC());
             try {
                 store.checkpointer = WalCheckpointer.start(file, store::restartWal);
             } catch (SQLException e) {
@@ -91,6 +124,103 @@ public final class JdbcMetadataStore implements MetadataStore {
             throw e instanceof CatalogException ce ? ce
                     : new CatalogException("cannot open SQLite catalog " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens the PostgreSQL catalog at {@code jdbcUrl} ({@code jdbc:postgresql://host:port/database}), migrating its
+     * schema. {@code user} and {@code password} may be null when the URL carries them.
+     *
+     * @throws io.livechannel.storage.catalog.CatalogUnavailableException the database cannot be reached; the
+     *     message names the URL without its password
+     */
+    public static JdbcMetadataStore openPostgres(String jdbcUrl, String user, String password) {
+        HikariDataSource pool = new HikariDataSource(poolConfig(jdbcUrl, user, password));
+        try {
+            JdbcMetadataStore store = new JdbcMetadataStore(new PooledDatabase(pool), SqlDialect.POSTGRES,
+                    Clock.systemUTC());
+            store.login = new PostgresLogin(jdbcUrl, user, password);
+            log.info("catalog opened: PostgreSQL {} (schema version {})", redacted(jdbcUrl), store.schemaVersion);
+            return store;
+        } catch (CatalogUnavailableException e) {
+            pool.close();
+            throw new CatalogUnavailableException("cannot reach the PostgreSQL catalog " + redacted(jdbcUrl) + ": "
+                    + rootCause(e).getMessage(), e);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    private static HikariConfig poolConfig(String jdbcUrl, String user, String password) {
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + redacted(jdbcUrl));
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("catalog");
+        config.setJdbcUrl(jdbcUrl);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(MAX_POOL_CONNECTIONS);
+        config.setMinimumIdle(2);
+        config.setConnectionTimeout(POOL_WAIT_MILLIS);
+        // No connection in the constructor: the first call (the migration) reports an unreachable database, as a
+        // CatalogUnavailableException like any later call, rather than the pool logging a stack trace.
+        config.setInitializationFailTimeout(-1);
+        config.setValidationTimeout(Math.min(1000, POOL_WAIT_MILLIS - 1));
+        config.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_SECONDS);
+        config.addDataSourceProperty("tcpKeepAlive", true);
+        config.addDataSourceProperty("ApplicationName", "livechannel");
+        return config;
+    }
+
+    /** {@code url} without the value of a {@code password} parameter, for messages and logs. */
+    public static String redacted(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    /**
+     * Runs {@code work} holding the catalog's startup lock: on PostgreSQL a session advisory lock, which other nodes
+     * opening the same database wait for (their migrations, their bootstrap); on SQLite it simply runs, one process
+     * owning the file. For start-up work only: it holds a pooled connection throughout.
+     */
+    public void underStartupLock(Runnable work) {
+        if (dialect != SqlDialect.POSTGRES) {
+            work.run();
+            return;
+        }
+        db.withConnection("take the catalog startup lock", connection -> {
+            advisoryLock(connection, "pg_advisory_lock");
+            try {
+                work.run();
+            } finally {
+                advisoryLock(connection, "pg_advisory_unlock");
+            }
+            return null;
+        });
+    }
+
+    private static void advisoryLock(Connection connection, String function) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT " + function + "(?)")) {
+            statement.setLong(1, STARTUP_LOCK);
+            statement.execute();
+        }
+    }
+
+    /** True when this open created the schema: the database had none. */
+    public boolean startedEmpty() {
+        return startedEmpty;
     }
 
     /** The schema version the database is at (the newest this code knows). */
@@ -123,6 +253,23 @@ public final class JdbcMetadataStore implements MetadataStore {
         return segments;
     }
 
+    /** Where a connection outside the pool logs in. */
+    private record PostgresLogin(String url, String user, String password) {
+    }
+
+    /**
+     * PostgreSQL: starts a {@link PostgresChangeFeed} for {@code listener} (a connection and thread of its own,
+     * closed with this store). SQLite: false, there are no other writers.
+     */
+    @Override
+    public boolean subscribe(CatalogChangeListener listener) {
+        if (login == null) {
+            return false;
+        }
+        feeds.add(PostgresChangeFeed.start(login.url(), login.user(), login.password(), listener));
+        return true;
+    }
+
     @Override
     public PublishLeases leases() {
         return leases;
@@ -138,6 +285,7 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public void close() {
+        feeds.forEach(PostgresChangeFeed::close);
         if (checkpointer != null) {
             checkpointer.close();
         }

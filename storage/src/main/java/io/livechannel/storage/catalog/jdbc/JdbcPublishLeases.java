@@ -1,5 +1,6 @@
 package io.livechannel.storage.catalog.jdbc;
 
+import io.livechannel.storage.catalog.CatalogChangeListener;
 import io.livechannel.storage.catalog.ChannelStatus;
 import io.livechannel.storage.catalog.LeaseLostException;
 import io.livechannel.storage.catalog.PublishLeases;
@@ -25,12 +26,12 @@ import java.util.Optional;
 final class JdbcPublishLeases implements PublishLeases {
     private static final String COLUMNS = "bucket, channel, owner, epoch, expires_at, last_activity, stats";
 
-    private final SerializedConnection db;
+    private final Database db;
     private final SqlDialect dialect;
     /** The database's clock in milliseconds since the epoch, as an SQL expression. */
     private final String now;
 
-    JdbcPublishLeases(SerializedConnection db, SqlDialect dialect) {
+    JdbcPublishLeases(Database db, SqlDialect dialect) {
         this.db = db;
         this.dialect = dialect;
         this.now = switch (dialect) {
@@ -193,6 +194,16 @@ final class JdbcPublishLeases implements PublishLeases {
     }
 
     @Override
+    public void requestKick(String bucket, String channel) {
+        if (dialect == SqlDialect.POSTGRES) {
+            db.queryList("send publish kick", "SELECT pg_notify(?, ?)", s -> {
+                s.setString(1, ChangeNotices.CHANNEL);
+                s.setString(2, CatalogChangeListener.Kind.PUBLISH_KICK.wireName() + ":" + bucket + "/" + channel);
+            }, row -> Boolean.TRUE);
+        }
+    }
+
+    @Override
     public Optional<LeaseRecord> find(String bucket, String channel) {
         return db.queryOne("read channel lease", "SELECT " + COLUMNS + ", " + now + " FROM channel_lease "
                 + "WHERE bucket = ? AND channel = ?", s -> {
@@ -217,7 +228,7 @@ final class JdbcPublishLeases implements PublishLeases {
     @Override
     public int releaseAll() {
         return db.update("release channel leases", "UPDATE channel_lease SET owner = NULL, stats = NULL "
-                + "WHERE owner IS NOT NULL", SerializedConnection.NO_PARAMETERS);
+                + "WHERE owner IS NOT NULL", Database.NO_PARAMETERS);
     }
 
     private static LeaseRecord readRecord(ResultSet row) throws SQLException {

@@ -15,9 +15,9 @@ final class JdbcPushHistory implements PushHistory {
     /** GetLiveChannelHistory returns up to the 10 most recent LiveRecords. */
     static final int RECORDS_KEPT = 10;
 
-    private final SerializedConnection db;
+    private final Database db;
 
-    JdbcPushHistory(SerializedConnection db) {
+    JdbcPushHistory(Database db) {
         this.db = db;
     }
 

@@ -21,9 +21,8 @@ import java.util.Optional;
  * segments are about 2 KB). Limits: a block must fit in one SQLite value ({@code SQLITE_MAX_LENGTH}, 10^9 bytes by default),
  * far above a minute of segments.
  *
- * <p>Dialects: the block rebuild's {@code group_concat} over an ordered subquery is SQLite's; PostgreSQL's twin is
- * {@code string_agg(packed, ''::bytea ORDER BY start_millis, sequence)}, and the append's {@code CAST(... AS BLOB)}
- * (SQLite's {@code ||} yields text) is not needed there. Every other statement is shared.
+ * <p>Dialects: the block rebuild and the append differ ({@link SqlDialect#rebuildBlock()},
+ * {@link SqlDialect#appendToBlock()}); every other statement is shared.
  */
 final class JdbcSegmentIndex implements SegmentIndex {
     /** Width of a {@code segment_block} in start time; V4.sql uses the same number. */
@@ -33,31 +32,14 @@ final class JdbcSegmentIndex implements SegmentIndex {
     /** The blocks overlapping a range, in order. */
     static final String RANGE_QUERY = "SELECT packed FROM segment_block WHERE bucket = ? AND channel = ? "
             + "AND block >= ? AND block <= ? ORDER BY block";
-    /**
-     * Recomputes block ?3 of channel ?1/?2, whose segments start in ?4..?5; changes no row when the block has no
-     * segments (the caller then deletes it).
-     */
-    static final String REBUILD_BLOCK = "INSERT INTO segment_block (bucket, channel, block, packed) "
-            + "SELECT ?1, ?2, ?3, CAST(group_concat(packed, x'') AS BLOB) FROM (SELECT packed FROM segment "
-            + "WHERE bucket = ?1 AND channel = ?2 AND start_millis >= ?4 AND start_millis <= ?5 "
-            + "ORDER BY start_millis, sequence) HAVING count(*) > 0 "
-            + "ON CONFLICT (bucket, channel, block) DO UPDATE SET packed = excluded.packed";
+    private final Database db;
+    private final String rebuildBlock;
+    private final String appendToBlock;
 
-    /**
-     * Appends ?4 to block ?3 of channel ?1/?2 when no segment of the block sorts at or after (?5 start, ?6 sequence)
-     * up to ?7, the block's last start: that is, when a new segment, not yet in {@code segment}, will be the block's
-     * last. Changes no row otherwise, or when the block does not exist yet. A tie in (start, sequence) is not an
-     * append: the rebuild orders ties by packed value, as the index does.
-     */
-    static final String APPEND_TO_BLOCK = "UPDATE segment_block SET packed = CAST(packed || ?4 AS BLOB) "
-            + "WHERE bucket = ?1 AND channel = ?2 AND block = ?3 AND NOT EXISTS (SELECT 1 FROM segment "
-            + "WHERE bucket = ?1 AND channel = ?2 AND start_millis >= ?5 AND start_millis <= ?7 "
-            + "AND (start_millis > ?5 OR sequence >= ?6))";
-
-    private final SerializedConnection db;
-
-    JdbcSegmentIndex(SerializedConnection db) {
+    JdbcSegmentIndex(Database db, SqlDialect dialect) {
         this.db = db;
+        this.rebuildBlock = dialect.rebuildBlock();
+        this.appendToBlock = dialect.appendToBlock();
     }
 
     @Override
@@ -155,7 +137,7 @@ final class JdbcSegmentIndex implements SegmentIndex {
      * last or the block is new, and the caller then rebuilds the block.
      */
     private boolean appended(Placement block, SegmentRecord r, byte[] packed) {
-        return db.update("append to segment block", APPEND_TO_BLOCK, s -> {
+        return db.update("append to segment block", appendToBlock, s -> {
             s.setString(1, block.bucket());
             s.setString(2, block.channel());
             s.setLong(3, block.block());
@@ -168,7 +150,7 @@ final class JdbcSegmentIndex implements SegmentIndex {
 
     /** Recomputes one block from {@code segment} (one statement when it has segments); an emptied block is deleted. */
     private void rebuild(Placement block) {
-        int written = db.update("rebuild segment block", REBUILD_BLOCK, s -> {
+        int written = db.update("rebuild segment block", rebuildBlock, s -> {
             s.setString(1, block.bucket());
             s.setString(2, block.channel());
             s.setLong(3, block.block());

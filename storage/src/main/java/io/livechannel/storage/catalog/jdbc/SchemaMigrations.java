@@ -34,8 +34,11 @@ final class SchemaMigrations {
         this.clock = clock;
     }
 
-    /** @return the schema version after migrating */
-    int migrate(SerializedConnection db) {
+    /** The schema versions before and after a migration. */
+    record Result(int from, int to) {
+    }
+
+    Result migrate(Database db) {
         List<String> scripts = loadScripts();
         return db.withConnection("schema migration", connection -> {
             try (Statement statement = connection.createStatement()) {
@@ -50,7 +53,7 @@ final class SchemaMigrations {
             for (int version = current + 1; version <= scripts.size(); version++) {
                 apply(connection, version, scripts.get(version - 1));
             }
-            return scripts.size();
+            return new Result(current, scripts.size());
         });
     }
 

@@ -4,19 +4,15 @@ import io.livechannel.storage.catalog.CatalogException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One JDBC connection used by one thread at a time: every call takes a (reentrant) lock, so writes are serialised,
- * which is what SQLite wants. {@link SQLException}s become {@link CatalogException}s naming the operation (never
- * the bound values, which may hold secrets).
+ * which is what SQLite wants.
  *
  * <p>Prepared statements are kept per SQL text (at most {@value #MAX_KEPT_STATEMENTS}, least recently used closed
  * first) and reused, rather than compiled again on every call (for SQLite a parse and a query plan: about 10 % of
@@ -24,26 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * passes constant SQL, so the set is small. A statement whose execution failed is closed rather than kept. So a
  * {@link RowReader} must not run the statement it is reading the rows of (none does).
  */
-final class SerializedConnection implements AutoCloseable {
+final class SerializedConnection implements Database {
     /** Prepared statements kept; the catalog has fewer distinct statements than this. */
     static final int MAX_KEPT_STATEMENTS = 64;
-
-    /** Binds a statement's parameters. */
-    interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
-
-    /** Reads the current row. */
-    interface RowReader<T> {
-        T read(ResultSet row) throws SQLException;
-    }
-
-    /** Work done inside one transaction. */
-    interface Work<T> {
-        T run() throws SQLException;
-    }
-
-    static final Binder NO_PARAMETERS = statement -> { };
 
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
@@ -63,33 +42,21 @@ final class SerializedConnection implements AutoCloseable {
         this.connection = connection;
     }
 
-    <T> List<T> queryList(String what, String sql, Binder binder, RowReader<T> reader) {
-        return call(what, () -> withStatement(sql, statement -> {
-            binder.bind(statement);
-            try (ResultSet rows = statement.executeQuery()) {
-                List<T> result = new ArrayList<>();
-                while (rows.next()) {
-                    result.add(reader.read(rows));
-                }
-                return result;
-            }
-        }));
+    @Override
+    public <T> List<T> queryList(String what, String sql, Binder binder, RowReader<T> reader) {
+        return call(what, () -> withStatement(sql, statement -> Database.queryRows(statement, binder, reader)));
     }
 
-    <T> Optional<T> queryOne(String what, String sql, Binder binder, RowReader<T> reader) {
-        List<T> rows = queryList(what, sql, binder, reader);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
-    }
-
-    int update(String what, String sql, Binder binder) {
+    @Override
+    public int update(String what, String sql, Binder binder) {
         return call(what, () -> withStatement(sql, statement -> {
             binder.bind(statement);
             return statement.executeUpdate();
         }));
     }
 
-    /** Runs {@code work} in one transaction; nested calls join the outer transaction. */
-    <T> T inTransaction(String what, Work<T> work) {
+    @Override
+    public <T> T inTransaction(String what, Work<T> work) {
         return call(what, () -> {
             if (!connection.getAutoCommit()) {
                 return work.run(); // already inside a transaction of this thread
@@ -159,20 +126,16 @@ final class SerializedConnection implements AutoCloseable {
         try {
             return work.run();
         } catch (SQLException e) {
-            throw new CatalogException(what + " failed: " + e.getMessage(), e);
+            throw Database.failure(what, e);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Runs {@code work} with the raw connection under the lock (migrations, pragmas). */
-    <T> T withConnection(String what, ConnectionWork<T> work) {
+    /** Runs {@code work} with the one connection, under the lock. */
+    @Override
+    public <T> T withConnection(String what, ConnectionWork<T> work) {
         return call(what, () -> work.run(connection));
-    }
-
-    /** Work that needs the connection itself. */
-    interface ConnectionWork<T> {
-        T run(Connection connection) throws SQLException;
     }
 
     @Override

@@ -179,7 +179,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
                 .contains("SEARCH segment_block USING INDEX sqlite_autoindex_segment_block_1 "
                         + "(bucket=? AND channel=? AND block>? AND block<?)")
                 .doesNotContain("TEMP B-TREE");
-        assertThat(plan(JdbcSegmentIndex.REBUILD_BLOCK))
+        assertThat(plan(SqlDialect.SQLITE.rebuildBlock()))
                 .contains("SEARCH segment USING COVERING INDEX segment_by_channel_time "
                         + "(bucket=? AND channel=? AND start_millis>? AND start_millis<?)")
                 .doesNotContain("TEMP B-TREE");
@@ -187,7 +187,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
 
     @Test
     void theAppendLooksUpLaterSegmentsInTheCoveringIndex() throws Exception {
-        assertThat(plan(JdbcSegmentIndex.APPEND_TO_BLOCK))
+        assertThat(plan(SqlDialect.SQLITE.appendToBlock()))
                 .contains("SEARCH segment_block USING INDEX sqlite_autoindex_segment_block_1 (bucket=? AND channel=? AND block=?)",
                         "SEARCH segment USING COVERING INDEX segment_by_channel_time "
                                 + "(bucket=? AND channel=? AND start_millis>? AND start_millis<?)")

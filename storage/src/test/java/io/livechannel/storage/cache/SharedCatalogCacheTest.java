@@ -1,0 +1,120 @@
+package io.livechannel.storage.cache;
+
+import io.livechannel.storage.catalog.AccessKey;
+import io.livechannel.storage.catalog.Bucket;
+import io.livechannel.storage.catalog.BucketAcl;
+import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
+import io.livechannel.storage.testing.PostgresFixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two nodes' caches on one PostgreSQL catalog: a bucket or key written through one is not served stale by the other
+ * for longer than the change notice takes to arrive (measured here), and while notices cannot be heard the cache
+ * is bypassed.
+ */
+class SharedCatalogCacheTest {
+    /** The bound asserted on the notice delay; measured delays are a few ms (printed by the test). */
+    private static final long NOTICE_BOUND_MILLIS = 1000;
+    private static final int ROUNDS = 50;
+
+    private PostgresFixture pg;
+    private CachingMetadataStore nodeA;
+    private CachingMetadataStore nodeB;
+
+    @BeforeEach
+    void open() throws Exception {
+        pg = PostgresFixture.start();
+        String url = pg.createDatabase("shared");
+        nodeA = new CachingMetadataStore(JdbcMetadataStore.openPostgres(url, pg.user(), pg.password()));
+        nodeB = new CachingMetadataStore(JdbcMetadataStore.openPostgres(url, pg.user(), pg.password()));
+        awaitTrue("both nodes listening", () -> nodeA.caching() && nodeB.caching(), 10_000);
+        nodeA.buckets().create(new Bucket("media", BucketAcl.PRIVATE, Instant.EPOCH, List.of()));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        nodeA.close();
+        nodeB.close();
+        pg.close();
+    }
+
+    @Test
+    void aBucketAclChangedOnOneNodeIsSeenByTheOtherWithinTheNoticeDelay() {
+        List<Long> delaysMicros = new ArrayList<>();
+        for (int i = 0; i < ROUNDS; i++) {
+            BucketAcl next = i % 2 == 0 ? BucketAcl.PUBLIC_READ : BucketAcl.PRIVATE;
+            // cached on B (a late notice of the bucket's creation may still make B forget it once)
+            awaitTrue("B caches the bucket", () -> nodeB.buckets().find("media").isPresent()
+                    && inMemory(nodeB, "media"), NOTICE_BOUND_MILLIS);
+
+            assertThat(nodeA.buckets().setAcl("media", next)).isTrue();
+            long committed = System.nanoTime();
+            awaitTrue("B forgets its copy", () -> !inMemory(nodeB, "media"), NOTICE_BOUND_MILLIS);
+            delaysMicros.add(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - committed));
+
+            assertThat(nodeB.buckets().find("media")).map(Bucket::acl).contains(next);
+        }
+        Collections.sort(delaysMicros);
+        System.out.printf("change notice delay over %d rounds: p50 %.2f ms, max %.2f ms%n", ROUNDS,
+                delaysMicros.get(ROUNDS / 2) / 1000.0, delaysMicros.get(ROUNDS - 1) / 1000.0);
+    }
+
+    @Test
+    void anAccessKeyReplacedOnOneNodeIsSeenByTheOther() {
+        nodeA.accessKeys().put(new AccessKey("LTAIkey", "old-secret"));
+        assertThat(nodeB.accessKeys().find("LTAIkey")).map(AccessKey::secret).contains("old-secret");
+
+        nodeA.accessKeys().put(new AccessKey("LTAIkey", "new-secret"));
+
+        awaitTrue("B forgets the old secret", () -> {
+            Optional<AccessKey> key = nodeB.accessKeys().find("LTAIkey");
+            return key.isPresent() && key.get().secret().equals("new-secret");
+        }, NOTICE_BOUND_MILLIS);
+    }
+
+    @Test
+    void whileNoticesCannotBeHeardTheCacheIsBypassedAndItResumesAfterwards() throws Exception {
+        assertThat(nodeB.buckets().find("media")).isPresent();
+        assertThat(inMemory(nodeB, "media")).isTrue();
+
+        pg.stopServer();
+        awaitTrue("B stops trusting its cache", () -> !nodeB.caching(), 10_000);
+        assertThat(inMemory(nodeB, "media")).isFalse();
+        pg.startServer();
+        awaitTrue("B listens again", nodeB::caching, 30_000);
+
+        assertThat(nodeA.buckets().setAcl("media", BucketAcl.PUBLIC_READ_WRITE)).isTrue();
+        awaitTrue("B sees the change", () -> nodeB.buckets().find("media").map(Bucket::acl)
+                .equals(Optional.of(BucketAcl.PUBLIC_READ_WRITE)), NOTICE_BOUND_MILLIS);
+    }
+
+    private static boolean inMemory(CachingMetadataStore node, String bucket) {
+        try {
+            node.memoryOnly().buckets().find(bucket);
+            return true;
+        } catch (NotInMemoryException e) {
+            return false;
+        }
+    }
+
+    private static void awaitTrue(String what, BooleanSupplier condition, long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("%s within %d ms", what, timeoutMillis).isNegative();
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+        }
+    }
+}
