@@ -40,13 +40,15 @@ public final class CatalogPushAuthorizer implements PushAuthorizer {
     private final Executor storageExecutor;
     private final PushSignature signature;
     private final PlaylistCountersCache counters;
+    private final ChannelLeases leases;
 
     public CatalogPushAuthorizer(MetadataStore metadata, Executor storageExecutor, PushSignature signature,
-                                 PlaylistCountersCache counters) {
+                                 PlaylistCountersCache counters, ChannelLeases leases) {
         this.metadata = metadata;
         this.storageExecutor = storageExecutor;
         this.signature = signature;
         this.counters = counters;
+        this.leases = leases;
     }
 
     @Override
@@ -69,14 +71,27 @@ public final class CatalogPushAuthorizer implements PushAuthorizer {
         for (String bucket : candidates) {
             PushDecision decision = decideFor(bucket, url);
             if (decision instanceof PushDecision.Allowed allowed) {
-                counters.load(new ChannelKey(allowed.bucket(), allowed.channel()), metadata.channels());
-                return decision;
+                return admit(new ChannelKey(allowed.bucket(), allowed.channel()), allowed);
             }
             if (firstRefusal == null) {
                 firstRefusal = decision;
             }
         }
         return firstRefusal;
+    }
+
+    /**
+     * Takes the channel's lease: refused as busy while another node publishes it (as a second publisher on this
+     * node is refused by the registry); the counters are read again when the channel changed hands.
+     */
+    private PushDecision admit(ChannelKey key, PushDecision.Allowed allowed) {
+        ChannelLeases.Admission admission = leases.admit(key);
+        if (admission instanceof ChannelLeases.Refused refused) {
+            return new PushDecision.Denied(StatusCode.PUBLISH_BAD_NAME,
+                    "channel already has a live publisher (on node " + refused.owner() + ")");
+        }
+        counters.load(key, metadata.channels(), ((ChannelLeases.Admitted) admission).changedHands());
+        return allowed;
     }
 
     private List<String> bucketsHolding(String channel) {

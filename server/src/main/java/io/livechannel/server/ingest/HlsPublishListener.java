@@ -39,6 +39,7 @@ public final class HlsPublishListener implements PublishListener {
     private final Clock clock;
     private final Timer segmentListed;
     private final SegmenterLimits limits;
+    private final ChannelLeases leases;
 
     /**
      * @param meters where {@value #SEGMENT_LISTED_TIMER} is recorded: from a segment's cut (on the publish's event
@@ -49,8 +50,9 @@ public final class HlsPublishListener implements PublishListener {
      */
     public HlsPublishListener(ObjectWriteQueue writes, MetadataStore metadata, CatalogBatcher catalogUpdates,
                               Executor storageExecutor, PlaylistCountersCache counters, Clock clock,
-                              MeterRegistry meters, SegmenterLimits limits) {
+                              MeterRegistry meters, SegmenterLimits limits, ChannelLeases leases) {
         this.limits = limits;
+        this.leases = leases;
         this.writes = writes;
         this.metadata = metadata;
         this.catalogUpdates = catalogUpdates;
@@ -70,13 +72,14 @@ public final class HlsPublishListener implements PublishListener {
         ChannelKey key = new ChannelKey(info.bucket(), info.channel());
         HlsSettings settings = new HlsSettings(info.channel(), info.playlistName(), info.fragDurationSeconds(),
                 info.fragCount(), limits);
+        ChannelLeases.Lease lease = leases.bind(key);
         StoredHlsOutput output = new StoredHlsOutput(key, info.logId(), writes, catalogUpdates, counters,
-                segmentListed);
+                segmentListed, lease);
         HlsPackager packager = new HlsPackager(settings, output, clock::millis, counters.get(key));
         CompletableFuture<Long> historyId = recordStart(info);
         log.debug("{} packaging to {}, FragDuration {} s, FragCount {}", info.logId(),
                 settings.playlistObjectKey(), info.fragDurationSeconds(), info.fragCount());
-        return new PackagingSink(info, packager, historyId);
+        return new PackagingSink(info, packager, output, lease, historyId);
     }
 
     private CompletableFuture<Long> recordStart(PublishSessionInfo info) {
@@ -89,15 +92,40 @@ public final class HlsPublishListener implements PublishListener {
         }
     }
 
+    /**
+     * Records the end of the publish in its push record, after its last playlist's counters (the batcher keeps
+     * the order), fenced by its lease like every write of the live path.
+     *
+     * @return completes once the end is committed or failed: the publish has then written everything
+     */
+    private CompletableFuture<Void> recordEnd(PublishSessionInfo info, StoredHlsOutput output,
+                                              ChannelLeases.Lease lease, CompletableFuture<Long> historyId,
+                                              java.time.Instant end) {
+        return historyId.thenCombine(output.written(), (id, v) -> id)
+                .thenCompose(id -> catalogUpdates.submit("record push end", m -> {
+                    m.leases().verify(info.bucket(), info.channel(), lease.epoch());
+                    m.history().recordEnd(id, end);
+                }))
+                .exceptionally(failure -> {
+                    log.error("{} push history not recorded: {}", info.logId(), failure.toString());
+                    return null;
+                });
+    }
+
     /** Feeds one publish's frames to its packager; finishes it exactly once. */
     private final class PackagingSink implements MediaSink {
         private final PublishSessionInfo info;
         private final HlsPackager packager;
+        private final StoredHlsOutput output;
+        private final ChannelLeases.Lease lease;
         private final CompletableFuture<Long> historyId;
 
-        PackagingSink(PublishSessionInfo info, HlsPackager packager, CompletableFuture<Long> historyId) {
+        PackagingSink(PublishSessionInfo info, HlsPackager packager, StoredHlsOutput output, ChannelLeases.Lease lease,
+                      CompletableFuture<Long> historyId) {
             this.info = info;
             this.packager = packager;
+            this.output = output;
+            this.lease = lease;
             this.historyId = historyId;
         }
 
@@ -133,12 +161,7 @@ public final class HlsPublishListener implements PublishListener {
                 packager.finish();
                 logDrops();
             } finally {
-                var end = clock.instant();
-                historyId.thenAcceptAsync(id -> metadata.history().recordEnd(id, end), storageExecutor)
-                        .exceptionally(failure -> {
-                            log.error("{} push history not recorded: {}", info.logId(), failure.toString());
-                            return null;
-                        });
+                leases.ended(lease, recordEnd(info, output, lease, historyId, clock.instant()));
                 log.debug("{} packaging finished ({}), next media sequence {}", info.logId(), reason,
                         packager.playlistState().nextMediaSequence());
             }
