@@ -20,6 +20,7 @@ import io.livechannel.server.metrics.ServerMetrics;
 import io.livechannel.server.portsharing.ProtocolSniffer;
 import io.livechannel.storage.catalog.Bucket;
 import io.livechannel.storage.catalog.BucketAcl;
+import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -110,12 +111,25 @@ public final class Wiring implements AutoCloseable {
                 transport.ioHandlerFactory());
     }
 
-    /** Creates the data dir, storage and bootstrap key/bucket when missing, then binds both listeners. */
+    /**
+     * Creates the data dir, storage and bootstrap key/bucket when missing, then binds both listeners. A shared
+     * catalog is opened first, so that an unreachable database stops the start before anything is created.
+     */
     public static Wiring start(ServerConfig config, SecureRandom random) throws IOException, InterruptedException {
-        Files.createDirectories(config.dataDir());
-        Wiring wiring = new Wiring(config, BootstrapCredentials.resolve(config, random));
+        JdbcMetadataStore sharedCatalog = config.catalog().shared() ? Storage.openCatalog(config) : null;
+        Wiring wiring;
         try {
-            wiring.storage = Storage.open(config, wiring.clock, wiring.meters);
+            Files.createDirectories(config.dataDir());
+            wiring = new Wiring(config, BootstrapCredentials.resolve(config, random));
+        } catch (IOException | RuntimeException e) {
+            if (sharedCatalog != null) {
+                sharedCatalog.close();
+            }
+            throw e;
+        }
+        try {
+            JdbcMetadataStore catalog = sharedCatalog != null ? sharedCatalog : Storage.openCatalog(config);
+            wiring.storage = Storage.open(config, catalog, wiring.clock, wiring.meters);
             wiring.storage.bootstrap(config, wiring.credentials.id(), wiring.credentials.secret());
             wiring.storage.recoverAfterUncleanStop();
             wiring.startLeases();
@@ -280,6 +294,10 @@ public final class Wiring implements AutoCloseable {
         sb.append("  RTMP ingest  rtmp://").append(host).append(':').append(rtmpPort())
                 .append("/live/<channel>   (also on port ").append(httpPort()).append(")\n");
         sb.append("  storage      ").append(storage.describe()).append('\n');
+        if (config.catalog().shared()) {
+            sb.append("  catalog      PostgreSQL ").append(JdbcMetadataStore.redacted(config.catalog().jdbcUrl()))
+                    .append(" (node ").append(config.catalog().nodeId()).append(")\n");
+        }
         if (metricsEndpoint != null) {
             sb.append("  metrics      http://").append(host).append(':').append(metricsEndpoint.port())
                     .append("/metrics\n");
@@ -293,8 +311,11 @@ public final class Wiring implements AutoCloseable {
                     .append("   (generated now, shown once; kept in ")
                     .append(config.dataDir().resolve(BootstrapCredentials.FILE_NAME)).append(")\n");
         }
-        sb.append("  push URL     java -jar livechannel-server.jar push-url <channel> --data-dir ")
-                .append(config.dataDir()).append("   (creates the channel, prints the push and play URLs)\n");
+        String catalogArgs = config.catalog().shared()
+                ? "--catalog <the --catalog URL> --access-key-id <id> --access-key-secret <secret>"
+                : "--data-dir " + config.dataDir();
+        sb.append("  push URL     java -jar livechannel-server.jar push-url <channel> ").append(catalogArgs)
+                .append("   (creates the channel, prints the push and play URLs)\n");
         sb.append("  play URL     http://").append(host).append(':').append(httpPort()).append('/')
                 .append(config.bootstrap().bucket()).append("/<channel>/playlist.m3u8");
         sb.append(acl == BucketAcl.PRIVATE ? "?x-oss-process=hls/sign&<signature>   (private bucket: push-url prints "

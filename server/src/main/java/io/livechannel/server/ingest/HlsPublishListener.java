@@ -102,10 +102,11 @@ public final class HlsPublishListener implements PublishListener {
                                               ChannelLeases.Lease lease, CompletableFuture<Long> historyId,
                                               java.time.Instant end) {
         return historyId.thenCombine(output.written(), (id, v) -> id)
-                .thenCompose(id -> catalogUpdates.submit("record push end", m -> {
+                // through the batcher, which keeps it while a shared catalog is unreachable
+                .thenComposeAsync(id -> catalogUpdates.submit("record push end", m -> {
                     m.leases().verify(info.bucket(), info.channel(), lease.epoch());
                     m.history().recordEnd(id, end);
-                }))
+                }), storageExecutor)
                 .exceptionally(failure -> {
                     log.error("{} push history not recorded: {}", info.logId(), failure.toString());
                     return null;
