@@ -1,6 +1,9 @@
 package io.livechannel.it.support;
 
 import com.aliyun.oss.OSS;
+import com.aliyun.oss.model.CreateLiveChannelRequest;
+import com.aliyun.oss.model.LiveChannelStatus;
+import com.aliyun.oss.model.LiveChannelTarget;
 import io.livechannel.storage.testing.PostgresFixture;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,7 +29,11 @@ public final class Cluster implements AutoCloseable {
     public static final String BUCKET = Deployment.BUCKET;
     /** The playlist name every test channel uses. */
     public static final String PLAYLIST = "playlist.m3u8";
+    /** The FragDuration of the channels {@link Node#createChannel} creates. */
+    public static final int FRAG_DURATION_SECONDS = 2;
     static final String DATABASE = "livechannel";
+    /** How long one publish attempt may take to be admitted or refused. */
+    private static final Duration ADMISSION_TIMEOUT = Duration.ofSeconds(20);
 
     private final PostgresFixture database;
     private final String catalogUrl;
@@ -40,10 +47,18 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Starts PostgreSQL with an empty database, S3Proxy, and {@code size} nodes all at the same moment (the
-     * concurrent first start on an empty database), with everything kept under {@code dir}.
+     * Starts PostgreSQL with an empty database, S3Proxy, and {@code size} nodes one after the other, with
+     * everything kept under {@code dir}.
      */
     public static Cluster start(Path dir, int size) throws Exception {
+        return start(dir, size, false);
+    }
+
+    /**
+     * Like {@link #start(Path, int)}, with every node started at the same moment when {@code together} (the
+     * concurrent first start on an empty database).
+     */
+    public static Cluster start(Path dir, int size, boolean together) throws Exception {
         Ffmpeg.requireInstalled();
         PostgresFixture database = PostgresFixture.start();
         Cluster cluster;
@@ -58,7 +73,13 @@ public final class Cluster implements AutoCloseable {
                 String id = "node-" + (char) ('a' + i);
                 cluster.nodes.add(cluster.new Node(id, dir.resolve(id)));
             }
-            cluster.startStopped();
+            if (together) {
+                cluster.startStopped();
+            } else {
+                for (Node node : cluster.nodes) {
+                    node.start();
+                }
+            }
         } catch (Exception | AssertionError e) {
             cluster.close();
             throw e;
@@ -113,6 +134,14 @@ public final class Cluster implements AutoCloseable {
 
     public S3ProxyServer s3() {
         return s3;
+    }
+
+    /**
+     * {@code channel}'s live playlist as stored in S3 (read from S3Proxy's file, not through any node), or empty
+     * while there is none.
+     */
+    public Optional<MediaPlaylist> storedPlaylist(String channel) throws IOException {
+        return s3.objectText(BUCKET, channel + "/" + PLAYLIST).map(MediaPlaylist::parse);
     }
 
     /** The lines of every run of every node's log that contain {@code marker}, each prefixed with the node id. */
@@ -218,9 +247,35 @@ public final class Cluster implements AutoCloseable {
             return client().oss();
         }
 
+        /** Creates {@code channel} (enabled, HLS, 2 s fragments, 3 in the playlist) through this node. */
+        public void createChannel(String channel) {
+            oss().createLiveChannel(new CreateLiveChannelRequest(BUCKET, channel, "cluster",
+                    LiveChannelStatus.Enabled, new LiveChannelTarget("HLS", FRAG_DURATION_SECONDS, 3, PLAYLIST)));
+        }
+
         /** A push URL for {@code channel}'s {@value #PLAYLIST} signed by this node's SDK client, valid 1 h. */
         public String pushUrl(String channel) {
             return client().signedPushUrl(BUCKET, channel, PLAYLIST, Duration.ofHours(1));
+        }
+
+        /**
+         * Starts publishers of {@code media} to {@code channel} on this node, one after the other, until one is
+         * admitted (each refused one has exited), and returns it; fails when none was admitted {@code within}.
+         */
+        public Push publishWhenAdmitted(String channel, Duration media, Duration within, Path logDir)
+                throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            int attempts = 0;
+            while (System.nanoTime() < deadline) {
+                attempts++;
+                Push push = Ffmpeg.push(pushUrl(channel), media, logDir);
+                if (push.awaitAdmission(ADMISSION_TIMEOUT)) {
+                    return push;
+                }
+                push.close();
+            }
+            throw new AssertionError("no publish of " + channel + " admitted by " + id + " in " + attempts
+                    + " attempts within " + within);
         }
 
         /** {@code channel}'s live playlist as this node serves it to an anonymous player (empty on 404). */
