@@ -1,5 +1,6 @@
 package io.livechannel.server;
 
+import io.livechannel.server.ingest.ChannelLeases;
 import io.livechannel.server.ingest.UncleanStopRecovery;
 import io.livechannel.storage.ObjectStore;
 import io.livechannel.storage.StorageException;
@@ -142,7 +143,8 @@ final class Storage implements AutoCloseable {
         ExecutorService catalogExecutor = new ThreadPoolExecutor(CATALOG_THREADS, CATALOG_THREADS, 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(CATALOG_QUEUE), named("catalog"));
         ObjectWriteQueue writes = new ObjectWriteQueue(cachedObjects, writeExecutor,
-                writeQueueConfig(spool, config.ingest().maxSegmentBytes()), queued);
+                writeQueueConfig(spool, config.ingest().maxSegmentBytes()), queued,
+                token -> ChannelLeases.recoveredFenceHolds(metadata, token));
         CatalogBatcher catalogUpdates = new CatalogBatcher(metadata, CatalogBatcher.DEFAULT_MAX_QUEUED,
                 CatalogBatcher.DEFAULT_LINGER);
         Path marker = dataDir.resolve(CLEAN_STOP_MARKER);

@@ -9,11 +9,13 @@ import io.livechannel.rtmp.MediaSink;
 import io.livechannel.rtmp.PublishListener;
 import io.livechannel.rtmp.PublishSessionInfo;
 import io.livechannel.storage.catalog.CatalogBatcher;
+import io.livechannel.storage.catalog.LeaseLostException;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -107,7 +109,12 @@ public final class HlsPublishListener implements PublishListener {
                     m.history().recordEnd(id, end);
                 }))
                 .exceptionally(failure -> {
-                    log.error("{} push history not recorded: {}", info.logId(), failure.toString());
+                    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                    if (cause instanceof LeaseLostException) { // the new holder ends the push record
+                        log.warn("{} push end not recorded: {}", info.logId(), cause.getMessage());
+                    } else {
+                        log.error("{} push history not recorded: {}", info.logId(), failure.toString());
+                    }
                     return null;
                 });
     }
