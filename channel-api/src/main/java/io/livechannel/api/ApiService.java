@@ -15,6 +15,7 @@ import io.livechannel.storage.StorageException;
 import io.livechannel.storage.cache.NotInMemoryException;
 import io.livechannel.storage.catalog.Bucket;
 import io.livechannel.storage.catalog.BucketAcl;
+import io.livechannel.storage.catalog.CatalogUnavailableException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -88,7 +89,9 @@ final class ApiService {
             return error(request, storageError(request, e));
         } catch (NotInMemoryException e) {
             throw e; // only from memory-only stores: handleInMemory falls back to the storage executor
-        } catch (RuntimeException e) { // CatalogException included: database down is a 500 the SDKs retry
+        } catch (CatalogUnavailableException e) { // the catalog's database is down: the SDKs back off and retry
+            return error(request, catalogUnavailable(request, e));
+        } catch (RuntimeException e) { // any other CatalogException included: a 500 the SDKs retry
             return error(request, internalError(request, e));
         }
     }
@@ -188,6 +191,15 @@ final class ApiService {
      * The 500 for a failure that is not the client's: logged (throttled), and when the storage is full, said so in
      * the message and counted ({@link #storageFullFailures()}), because the operator must act and retries won't help.
      */
+    private OssException catalogUnavailable(OssRequest request, CatalogUnavailableException e) {
+        long heldBack = failureLog.admit();
+        if (heldBack >= 0) {
+            log.warn("{} {} answered 503: the catalog is unavailable: {} ({} similar failures not logged in the "
+                    + "last {})", request.requestId(), request, e.getMessage(), heldBack, FailureLogThrottle.INTERVAL);
+        }
+        return new OssException(OssErrorCode.SERVICE_UNAVAILABLE, "The service is unavailable. Please try again.");
+    }
+
     private OssException internalError(OssRequest request, Exception e) {
         boolean full = isStorageFull(e);
         if (full) {

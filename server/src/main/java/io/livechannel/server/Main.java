@@ -13,9 +13,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import io.livechannel.hls.SegmenterLimits;
 import io.livechannel.api.HttpLimits;
+import io.livechannel.server.cli.CatalogOptions;
 import io.livechannel.server.cli.PushUrlCommand;
 import io.livechannel.server.listener.ConnectionGate;
 import io.livechannel.server.portsharing.ProtocolSniffer;
+import io.livechannel.storage.catalog.CatalogUnavailableException;
 import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import io.netty.util.ResourceLeakDetector;
@@ -37,6 +39,8 @@ import picocli.CommandLine.Option;
                 + "(e.g. LIVECHANNEL_HTTP_PORT) or by <name>=<value> in the --config file.")
 public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
+    /** The exit code when the PostgreSQL catalog cannot be reached at start (1 is any other failure, 2 usage). */
+    static final int EXIT_CATALOG_UNREACHABLE = 3;
 
     @Option(names = "--config", paramLabel = "FILE", description = "properties file with option=value lines")
     Path configFile;
@@ -101,6 +105,18 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--s3-path-style", paramLabel = "BOOL", defaultValue = "true", arity = "1",
             description = "path-style S3 requests (default: ${DEFAULT-VALUE})")
     boolean s3PathStyle;
+
+    @CommandLine.Mixin
+    CatalogOptions catalog;
+
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "this node's name in logs and among the nodes sharing a catalog (default: host name:HTTP port)")
+    String nodeId;
+
+    @Option(names = "--shared-filesystem", paramLabel = "BOOL", defaultValue = "false", arity = "0..1",
+            description = "with --catalog and --store filesystem: --data-dir is on storage every node shares "
+                    + "(default: ${DEFAULT-VALUE})")
+    boolean sharedFilesystem;
 
     @Option(names = "--fsync", paramLabel = "POLICY", defaultValue = "uploads",
             description = "filesystem store: which objects are forced to disk before a write is acknowledged: "
@@ -213,7 +229,21 @@ public final class Main implements Callable<Integer> {
                 new ServerConfig.Bootstrap(accessKeyId, accessKeySecret, bucket, bucketAcl),
                 new ServerConfig.Store(s3, fsync, directIo),
                 new ServerConfig.Ingest(Duration.ofMillis(rtmpReadBatchMillis), maxSegmentBytes),
-                metricsPort);
+                metricsPort, catalogConfig());
+    }
+
+    private ServerConfig.Catalog catalogConfig() {
+        String id = nodeId != null ? nodeId : hostName() + ":" + httpPort;
+        return catalog.url() == null ? new ServerConfig.Catalog(null, null, null, id, false)
+                : new ServerConfig.Catalog(catalog.url(), catalog.user(), catalog.password(), id, sharedFilesystem);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     @Override
@@ -225,7 +255,13 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Wiring wiring = Wiring.start(config, new SecureRandom());
+        Wiring wiring;
+        try {
+            wiring = Wiring.start(config, new SecureRandom());
+        } catch (CatalogUnavailableException e) {
+            log.error("{}", e.getMessage());
+            return EXIT_CATALOG_UNREACHABLE;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
             wiring.close();

@@ -20,9 +20,50 @@ import java.util.Objects;
  * @param metricsPort the Prometheus endpoint's port, {@link #METRICS_OFF} for none, 0 for any free port
  */
 public record ServerConfig(Path dataDir, Network network, Bootstrap bootstrap, Store store, Ingest ingest,
-                           int metricsPort) {
+                           int metricsPort, Catalog catalog) {
     /** {@link #metricsPort} when no metrics endpoint is wanted (the default). */
     public static final int METRICS_OFF = -1;
+
+    /** The embedded catalog (SQLite in the data dir), as one process runs. */
+    public ServerConfig(Path dataDir, Network network, Bootstrap bootstrap, Store store, Ingest ingest,
+                        int metricsPort) {
+        this(dataDir, network, bootstrap, store, ingest, metricsPort, Catalog.EMBEDDED);
+    }
+
+    /**
+     * Where the catalog lives, and this node's name among those sharing it.
+     *
+     * @param jdbcUrl {@code null}: SQLite in the data dir (one process); a {@code jdbc:postgresql:} URL: the catalog
+     *     shared by every node ({@code --catalog})
+     * @param user {@code --catalog-user}, or null (the URL's, or the driver's default)
+     * @param password {@code --catalog-password}, or null
+     * @param nodeId {@code --node-id}: this node in logs and among the nodes sharing the catalog
+     * @param sharedFilesystem {@code --shared-filesystem}: the filesystem store's data dir is on storage every node
+     *     shares; required for the filesystem store with a shared catalog
+     */
+    public record Catalog(String jdbcUrl, String user, String password, String nodeId, boolean sharedFilesystem) {
+        /** The default: SQLite, this process alone. */
+        public static final Catalog EMBEDDED = new Catalog(null, null, null, "local", false);
+
+        public Catalog {
+            Objects.requireNonNull(nodeId, "nodeId");
+            if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("--catalog must be a jdbc:postgresql: URL (or absent for SQLite "
+                        + "in --data-dir)");
+            }
+        }
+
+        /** True for a catalog shared with other nodes (PostgreSQL). */
+        public boolean shared() {
+            return jdbcUrl != null;
+        }
+
+        @Override
+        public String toString() {
+            return "Catalog[" + (jdbcUrl == null ? "sqlite" : io.livechannel.storage.catalog.jdbc.JdbcMetadataStore.redacted(jdbcUrl)) + ", user=" + user
+                    + ", nodeId=" + nodeId + ", sharedFilesystem=" + sharedFilesystem + "]";
+        }
+    }
 
     /**
      * Where and how both listeners accept connections.
@@ -191,8 +232,14 @@ public record ServerConfig(Path dataDir, Network network, Bootstrap bootstrap, S
         Objects.requireNonNull(bootstrap, "bootstrap");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(ingest, "ingest");
+        Objects.requireNonNull(catalog, "catalog");
         if (metricsPort != METRICS_OFF) {
             checkPort("--metrics-port", metricsPort);
+        }
+        if (catalog.shared() && store.s3() == null && !catalog.sharedFilesystem()) {
+            throw new IllegalArgumentException("--catalog on PostgreSQL with --store filesystem: every node would "
+                    + "keep its objects in its own --data-dir, and the others could not serve them. Use --store s3, "
+                    + "or add --shared-filesystem if --data-dir is on storage all nodes share (NFS, CephFS)");
         }
     }
 

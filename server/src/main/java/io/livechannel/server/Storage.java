@@ -79,6 +79,8 @@ final class Storage implements AutoCloseable {
 
     private final ObjectStore objects;
     private final MetadataStore metadata;
+    /** The same catalog without its cache: for {@link JdbcMetadataStore#underStartupLock}. */
+    private final JdbcMetadataStore catalog;
     private final MemoryOnlyStores memoryOnly;
     private final ExecutorService writeExecutor;
     private final ExecutorService catalogExecutor;
@@ -91,11 +93,13 @@ final class Storage implements AutoCloseable {
     /** Until a check after an unclean stop has run through, this run's clean stop must not write the marker. */
     private volatile boolean checkPending;
 
-    private Storage(CachingObjectStore objects, CachingMetadataStore metadata, ExecutorService writeExecutor,
+    private Storage(CachingObjectStore objects, JdbcMetadataStore catalog, CachingMetadataStore metadata,
+                    ExecutorService writeExecutor,
                     ExecutorService catalogExecutor, CatalogBatcher catalogUpdates, ObjectWriteQueue writes,
                     String description, Path cleanStopMarker, boolean uncleanStop) {
         this.objects = objects;
         this.metadata = metadata;
+        this.catalog = catalog;
         this.memoryOnly = MemoryOnlyStores.of(objects, metadata);
         this.writeExecutor = writeExecutor;
         this.catalogExecutor = catalogExecutor;
@@ -108,8 +112,37 @@ final class Storage implements AutoCloseable {
     }
 
     static Storage open(ServerConfig config, Clock clock, MeterRegistry meters) throws IOException {
+        return open(config, openCatalog(config), clock, meters);
+    }
+
+    /**
+     * Opens the catalog {@code config} names: SQLite in the data dir, or the shared PostgreSQL database.
+     *
+     * @throws io.livechannel.storage.catalog.CatalogUnavailableException the PostgreSQL catalog cannot be reached
+     */
+    static JdbcMetadataStore openCatalog(ServerConfig config) throws IOException {
+        ServerConfig.Catalog catalog = config.catalog();
+        if (catalog.shared()) {
+            return JdbcMetadataStore.openPostgres(catalog.jdbcUrl(), catalog.user(), catalog.password());
+        }
+        refuseEmptyCatalog(config.dataDir());
+        return JdbcMetadataStore.openSqlite(config.dataDir().resolve(CATALOG_FILE));
+    }
+
+    /** Opens the object store and the threads around {@code catalog}, which it then owns (and closes on failure). */
+    static Storage open(ServerConfig config, JdbcMetadataStore catalog, Clock clock, MeterRegistry meters)
+            throws IOException {
+        try {
+            return openAround(config, catalog, clock, meters);
+        } catch (IOException | RuntimeException e) {
+            catalog.close();
+            throw e;
+        }
+    }
+
+    private static Storage openAround(ServerConfig config, JdbcMetadataStore catalog, Clock clock,
+                                      MeterRegistry meters) throws IOException {
         Path dataDir = config.dataDir();
-        refuseEmptyCatalog(dataDir);
         ObjectStore objects;
         String description;
         Path spool = null;
@@ -134,9 +167,7 @@ final class Storage implements AutoCloseable {
         QueuedObjects queued = new QueuedObjects(objects);
         CachingObjectStore cachedObjects = new CachingObjectStore(objects, CachingObjectStore.DEFAULT_MAX_OBJECT_BYTES,
                 CachingObjectStore.DEFAULT_MAX_TOTAL_BYTES, queued);
-        boolean newDataDir = !Files.exists(dataDir.resolve(CATALOG_FILE));
-        CachingMetadataStore metadata =
-                new CachingMetadataStore(JdbcMetadataStore.openSqlite(dataDir.resolve(CATALOG_FILE)));
+        CachingMetadataStore metadata = new CachingMetadataStore(catalog);
         int writeThreads = config.store().s3() != null || config.store().fsync() == FsyncPolicy.ALWAYS ? WAITING_WRITE_THREADS
                 : WRITE_THREADS;
         ExecutorService writeExecutor = Executors.newFixedThreadPool(writeThreads, named("storage-write"));
@@ -148,9 +179,10 @@ final class Storage implements AutoCloseable {
         CatalogBatcher catalogUpdates = new CatalogBatcher(metadata, CatalogBatcher.DEFAULT_MAX_QUEUED,
                 CatalogBatcher.DEFAULT_LINGER);
         Path marker = dataDir.resolve(CLEAN_STOP_MARKER);
-        boolean unclean = !Files.deleteIfExists(marker) && !newDataDir;
+        // A shared catalog is not this process's alone to check after a crash: other nodes may be writing it.
+        boolean unclean = !Files.deleteIfExists(marker) && !catalog.startedEmpty() && !config.catalog().shared();
         forceDirectory(dataDir); // a crash in this run must not find the marker of the last one
-        return new Storage(cachedObjects, metadata, writeExecutor, catalogExecutor, catalogUpdates, writes,
+        return new Storage(cachedObjects, catalog, metadata, writeExecutor, catalogExecutor, catalogUpdates, writes,
                 description, marker, unclean);
     }
 
@@ -234,8 +266,26 @@ final class Storage implements AutoCloseable {
         };
     }
 
-    /** Makes the bootstrap key usable and creates the default bucket (with its ACL) when it does not exist. */
+    /**
+     * Makes the bootstrap key usable and creates the default bucket (with its ACL) when it does not exist; under the
+     * catalog's startup lock, so that nodes starting together on one shared catalog do it one after another.
+     */
     void bootstrap(ServerConfig config, String accessKeyId, String accessKeySecret) throws IOException {
+        IOException[] failure = new IOException[1];
+        catalog.underStartupLock(() -> {
+            try {
+                bootstrapUnlocked(config, accessKeyId, accessKeySecret);
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    private void bootstrapUnlocked(ServerConfig config, String accessKeyId, String accessKeySecret)
+            throws IOException {
         metadata.accessKeys().put(new AccessKey(accessKeyId, accessKeySecret));
         BucketAcl acl;
         try {

@@ -20,6 +20,7 @@ import io.livechannel.server.metrics.ServerMetrics;
 import io.livechannel.server.portsharing.ProtocolSniffer;
 import io.livechannel.storage.catalog.Bucket;
 import io.livechannel.storage.catalog.BucketAcl;
+import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -110,12 +111,25 @@ public final class Wiring implements AutoCloseable {
                 transport.ioHandlerFactory());
     }
 
-    /** Creates the data dir, storage and bootstrap key/bucket when missing, then binds both listeners. */
+    /**
+     * Creates the data dir, storage and bootstrap key/bucket when missing, then binds both listeners. A shared
+     * catalog is opened first, so that an unreachable database stops the start before anything is created.
+     */
     public static Wiring start(ServerConfig config, SecureRandom random) throws IOException, InterruptedException {
-        Files.createDirectories(config.dataDir());
-        Wiring wiring = new Wiring(config, BootstrapCredentials.resolve(config, random));
+        JdbcMetadataStore sharedCatalog = config.catalog().shared() ? Storage.openCatalog(config) : null;
+        Wiring wiring;
         try {
-            wiring.storage = Storage.open(config, wiring.clock, wiring.meters);
+            Files.createDirectories(config.dataDir());
+            wiring = new Wiring(config, BootstrapCredentials.resolve(config, random));
+        } catch (IOException | RuntimeException e) {
+            if (sharedCatalog != null) {
+                sharedCatalog.close();
+            }
+            throw e;
+        }
+        try {
+            JdbcMetadataStore catalog = sharedCatalog != null ? sharedCatalog : Storage.openCatalog(config);
+            wiring.storage = Storage.open(config, catalog, wiring.clock, wiring.meters);
             wiring.storage.bootstrap(config, wiring.credentials.id(), wiring.credentials.secret());
             wiring.storage.recoverAfterUncleanStop();
             wiring.startLeases();
@@ -135,9 +149,9 @@ public final class Wiring implements AutoCloseable {
      * channels recovered) at once.
      */
     private void startLeases() {
-        boolean shared = false; // a shared (PostgreSQL) catalog: set from the catalog option
-        ChannelLeases.Settings settings = new ChannelLeases.Settings(nodeId(), shared, LEASE_TTL, LEASE_MARGIN,
-                RTMP_LIMITS.idlePublisherTimeout());
+        boolean shared = config.catalog().shared();
+        ChannelLeases.Settings settings = new ChannelLeases.Settings(config.catalog().nodeId(), shared, LEASE_TTL,
+                LEASE_MARGIN, RTMP_LIMITS.idlePublisherTimeout());
         leases = new ChannelLeases(settings, storage.metadata(), storage.objects(), registry,
                 storage.catalogExecutor(), clock);
         int left = shared ? storage.metadata().leases().expireAllOf(settings.nodeId())
@@ -146,17 +160,6 @@ public final class Wiring implements AutoCloseable {
             log.info("{} {} publish leases of the previous run", shared ? "expired" : "released", left);
         }
         leases.start(LEASE_HEARTBEAT);
-    }
-
-    /** This node's name in lease rows and logs: host name and HTTP port. */
-    private String nodeId() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            host = "localhost";
-        }
-        return host + ":" + config.network().httpPort();
     }
 
     private void bind() throws IOException, InterruptedException {
@@ -280,6 +283,10 @@ public final class Wiring implements AutoCloseable {
         sb.append("  RTMP ingest  rtmp://").append(host).append(':').append(rtmpPort())
                 .append("/live/<channel>   (also on port ").append(httpPort()).append(")\n");
         sb.append("  storage      ").append(storage.describe()).append('\n');
+        if (config.catalog().shared()) {
+            sb.append("  catalog      PostgreSQL ").append(JdbcMetadataStore.redacted(config.catalog().jdbcUrl()))
+                    .append(" (node ").append(config.catalog().nodeId()).append(")\n");
+        }
         if (metricsEndpoint != null) {
             sb.append("  metrics      http://").append(host).append(':').append(metricsEndpoint.port())
                     .append("/metrics\n");
@@ -293,8 +300,11 @@ public final class Wiring implements AutoCloseable {
                     .append("   (generated now, shown once; kept in ")
                     .append(config.dataDir().resolve(BootstrapCredentials.FILE_NAME)).append(")\n");
         }
-        sb.append("  push URL     java -jar livechannel-server.jar push-url <channel> --data-dir ")
-                .append(config.dataDir()).append("   (creates the channel, prints the push and play URLs)\n");
+        String catalogArgs = config.catalog().shared()
+                ? "--catalog <the --catalog URL> --access-key-id <id> --access-key-secret <secret>"
+                : "--data-dir " + config.dataDir();
+        sb.append("  push URL     java -jar livechannel-server.jar push-url <channel> ").append(catalogArgs)
+                .append("   (creates the channel, prints the push and play URLs)\n");
         sb.append("  play URL     http://").append(host).append(':').append(httpPort()).append('/')
                 .append(config.bootstrap().bucket()).append("/<channel>/playlist.m3u8");
         sb.append(acl == BucketAcl.PRIVATE ? "?x-oss-process=hls/sign&<signature>   (private bucket: push-url prints "

@@ -219,4 +219,44 @@ class MainOptionsTest {
         assertThat(err.toString()).contains("--access-key-id and --access-key-secret go together");
         assertThat(List.of(temp.toFile().list())).isEmpty();
     }
+
+    @Test
+    void theCatalogIsSqliteByDefaultAndPostgresFromTheOptionTheEnvironmentOrTheConfigFile() throws IOException {
+        ServerConfig embedded = parse(Map.of(), "--http-port", "8081");
+        assertThat(embedded.catalog().shared()).isFalse();
+        assertThat(embedded.catalog().nodeId()).endsWith(":8081");
+
+        String url = "jdbc:postgresql://db:5432/livechannel?user=lc&password=pw";
+        ServerConfig fromOption = parse(Map.of(), "--catalog", url, "--store", "s3", "--s3-endpoint", "http://s3:9000",
+                "--s3-access-key-id", "k", "--s3-secret-access-key", "s",
+                "--catalog-user", "u", "--catalog-password", "p", "--node-id", "node-1");
+        assertThat(fromOption.catalog()).isEqualTo(new ServerConfig.Catalog(url, "u", "p", "node-1", false));
+        assertThat(fromOption.catalog().toString()).doesNotContain("pw").doesNotContain("=p,");
+
+        ServerConfig fromEnvironment = parse(Map.of("LIVECHANNEL_CATALOG", url, "LIVECHANNEL_SHARED_FILESYSTEM",
+                "true"));
+        assertThat(fromEnvironment.catalog().jdbcUrl()).isEqualTo(url);
+        assertThat(fromEnvironment.catalog().sharedFilesystem()).isTrue();
+
+        Path configFile = temp.resolve("server.properties");
+        Files.writeString(configFile, "catalog=" + url + "\nshared-filesystem=true\n");
+        assertThat(parse(Map.of(), "--config", configFile.toString()).catalog().jdbcUrl()).isEqualTo(url);
+    }
+
+    @Test
+    void aPostgresCatalogWithTheFilesystemStoreIsRefusedUnlessTheFilesystemIsShared() {
+        StringWriter err = new StringWriter();
+        int exit = Main.commandLine(new Main(System.out)).setErr(new PrintWriter(err)).execute("--catalog",
+                "jdbc:postgresql://127.0.0.1:1/db", "--store", "filesystem", "--data-dir", temp.toString());
+
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--shared-filesystem");
+        assertThat(List.of(temp.toFile().list())).isEmpty();
+
+        StringWriter notJdbc = new StringWriter();
+        assertThat(Main.commandLine(new Main(System.out)).setErr(new PrintWriter(notJdbc))
+                .execute("--catalog", "postgres://db/x", "--data-dir", temp.toString()))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(notJdbc.toString()).contains("jdbc:postgresql:");
+    }
 }

@@ -40,6 +40,26 @@ public final class RunningServer implements AutoCloseable {
 
     /** Starts the jar with {@code --data-dir dataDir --http-port 0 --rtmp-port 0 --bind 127.0.0.1} plus args. */
     public static RunningServer start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+        RunningServer server = launch(dataDir, extraArgs);
+        server.awaitBanner();
+        return server;
+    }
+
+    /** How a server that was expected to refuse to start ended. */
+    public record Exited(int exitCode, List<String> stdout, List<String> stderr) {
+    }
+
+    /** Runs the jar as {@link #start} does, for a start that must fail: waits for the exit (at most 60 s). */
+    public static Exited runUntilExit(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+        RunningServer server = launch(dataDir, extraArgs);
+        if (!server.process.waitFor(60, TimeUnit.SECONDS)) {
+            server.kill();
+            throw new AssertionError("the server did not exit within 60 s; stdout=" + server.stdout());
+        }
+        return new Exited(server.process.exitValue(), server.stdout(), server.stderr());
+    }
+
+    private static RunningServer launch(Path dataDir, String... extraArgs) throws IOException {
         // As in Surefire: assertions on and every buffer tracked, so a leak is reported in the server's log.
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-ea", "-Dio.netty.leakDetection.level=paranoid",
                 "-jar", jar().toString(),
@@ -53,9 +73,7 @@ public final class RunningServer implements AutoCloseable {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("LIVECHANNEL_"));
-        RunningServer server = new RunningServer(builder.start(), dataDir, out, err);
-        server.awaitBanner();
-        return server;
+        return new RunningServer(builder.start(), dataDir, out, err);
     }
 
     private void awaitBanner() throws IOException, InterruptedException {

@@ -56,6 +56,9 @@ public final class PushUrlCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./data", description = "the server's data dir")
     Path dataDir;
 
+    @CommandLine.Mixin
+    CatalogOptions catalog;
+
     @Option(names = "--bucket", paramLabel = "NAME", defaultValue = "live", description = "bucket of the channel")
     String bucket;
 
@@ -91,13 +94,8 @@ public final class PushUrlCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Map.Entry<String, String> key = signingKey();
-        Path catalogFile = dataDir.resolve("catalog.db");
-        if (!Files.isRegularFile(catalogFile)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), catalogFile
-                    + " does not exist: start the server once with this --data-dir first");
-        }
         PrintWriter out = spec.commandLine().getOut();
-        try (MetadataStore metadata = JdbcMetadataStore.openSqlite(catalogFile)) {
+        try (MetadataStore metadata = openCatalog()) {
             Optional<Bucket> found = metadata.buckets().find(bucket);
             if (found.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "no bucket named " + bucket);
@@ -133,6 +131,18 @@ public final class PushUrlCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private MetadataStore openCatalog() {
+        if (catalog.url() != null) {
+            return JdbcMetadataStore.openPostgres(catalog.url(), catalog.user(), catalog.password());
+        }
+        Path catalogFile = dataDir.resolve("catalog.db");
+        if (!Files.isRegularFile(catalogFile)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), catalogFile
+                    + " does not exist: start the server once with this --data-dir first");
+        }
+        return JdbcMetadataStore.openSqlite(catalogFile);
     }
 
     /** {@code OSSAccessKeyId}, {@code Expires}, {@code Signature} and {@code playlistName} as the SDKs send them. */

@@ -103,11 +103,12 @@ public final class HlsPublishListener implements PublishListener {
     private CompletableFuture<Void> recordEnd(PublishSessionInfo info, StoredHlsOutput output,
                                               ChannelLeases.Lease lease, CompletableFuture<Long> historyId,
                                               java.time.Instant end) {
+        // on the storage executor: the batcher's submit blocks while its queue is full (a shared catalog down)
         return historyId.thenCombine(output.written(), (id, v) -> id)
-                .thenCompose(id -> catalogUpdates.submit("record push end", m -> {
+                .thenComposeAsync(id -> catalogUpdates.submit("record push end", m -> {
                     m.leases().verify(info.bucket(), info.channel(), lease.epoch());
                     m.history().recordEnd(id, end);
-                }))
+                }), storageExecutor)
                 .exceptionally(failure -> {
                     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
                     if (cause instanceof LeaseLostException) { // the new holder ends the push record
