@@ -165,8 +165,10 @@ final class Storage implements AutoCloseable {
             throw new IOException("cannot open the object store: " + e.getMessage(), e);
         }
         QueuedObjects queued = new QueuedObjects(objects);
+        // a cluster's nodes write the same store: cached objects age out so that another node's writes are seen
         CachingObjectStore cachedObjects = new CachingObjectStore(objects, CachingObjectStore.DEFAULT_MAX_OBJECT_BYTES,
-                CachingObjectStore.DEFAULT_MAX_TOTAL_BYTES, queued);
+                CachingObjectStore.DEFAULT_MAX_TOTAL_BYTES, queued,
+                config.catalog().shared() ? CachingObjectStore.SHARED_MAX_AGE : null);
         CachingMetadataStore metadata = new CachingMetadataStore(catalog);
         int writeThreads = config.store().s3() != null || config.store().fsync() == FsyncPolicy.ALWAYS ? WAITING_WRITE_THREADS
                 : WRITE_THREADS;
