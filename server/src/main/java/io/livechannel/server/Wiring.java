@@ -149,9 +149,9 @@ public final class Wiring implements AutoCloseable {
      * channels recovered) at once.
      */
     private void startLeases() {
-        boolean shared = false; // a shared (PostgreSQL) catalog: set from the catalog option
-        ChannelLeases.Settings settings = new ChannelLeases.Settings(nodeId(), shared, LEASE_TTL, LEASE_MARGIN,
-                RTMP_LIMITS.idlePublisherTimeout());
+        boolean shared = config.catalog().shared();
+        ChannelLeases.Settings settings = new ChannelLeases.Settings(config.catalog().nodeId(), shared, LEASE_TTL,
+                LEASE_MARGIN, RTMP_LIMITS.idlePublisherTimeout());
         leases = new ChannelLeases(settings, storage.metadata(), storage.objects(), registry,
                 storage.catalogExecutor(), clock);
         int left = shared ? storage.metadata().leases().expireAllOf(settings.nodeId())
@@ -160,17 +160,6 @@ public final class Wiring implements AutoCloseable {
             log.info("{} {} publish leases of the previous run", shared ? "expired" : "released", left);
         }
         leases.start(LEASE_HEARTBEAT);
-    }
-
-    /** This node's name in lease rows and logs: host name and HTTP port. */
-    private String nodeId() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            host = "localhost";
-        }
-        return host + ":" + config.network().httpPort();
     }
 
     private void bind() throws IOException, InterruptedException {

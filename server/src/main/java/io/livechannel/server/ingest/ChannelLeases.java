@@ -11,6 +11,7 @@ import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.catalog.PublishLeases;
 import io.livechannel.storage.catalog.PublishLeases.Granted;
 import io.livechannel.storage.catalog.PublishLeases.Held;
+import io.livechannel.storage.write.WriteFence;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,6 +127,41 @@ public final class ChannelLeases {
         public void endPublish() {
             registry.kick(hold.key.bucket(), hold.key.channel(), EndReason.LEASE_LOST);
         }
+    }
+
+    /** Prefix of a playlist write's fence token: {@code lease <epoch> <bucket>/<channel>}. */
+    private static final String FENCE_PREFIX = "lease ";
+
+    /**
+     * The fence of a playlist write of {@code lease}'s publish: checked in the write queue's lane just before the
+     * put ({@link Lease#valid()}); its token names the channel and epoch for a spooled write's next run
+     * ({@link #recoveredFenceHolds}).
+     */
+    static WriteFence fence(ChannelKey key, Lease lease) {
+        return WriteFence.of(FENCE_PREFIX + lease.epoch() + " " + key.bucket() + "/" + key.channel(), lease::valid);
+    }
+
+    /**
+     * Whether a playlist write spooled by an earlier run under the fence {@code token} may still be stored: the
+     * channel's lease is still at the epoch it was written under (nobody took the channel over since, so nobody
+     * wrote a newer playlist). Blocks on the catalog; throws when it cannot be read (the write is retried later).
+     */
+    public static boolean recoveredFenceHolds(MetadataStore metadata, String token) {
+        int space = token.indexOf(' ', FENCE_PREFIX.length());
+        int slash = token.indexOf('/', space + 1);
+        if (!token.startsWith(FENCE_PREFIX) || space < 0 || slash < 0) {
+            log.warn("spooled write with an unknown fence {}: not stored", token);
+            return false;
+        }
+        long epoch;
+        try {
+            epoch = Long.parseLong(token.substring(FENCE_PREFIX.length(), space));
+        } catch (NumberFormatException e) {
+            log.warn("spooled write with an unknown fence {}: not stored", token);
+            return false;
+        }
+        return metadata.leases().find(token.substring(space + 1, slash), token.substring(slash + 1))
+                .map(r -> r.epoch() == epoch).orElse(false);
     }
 
     /** The outcome of {@link #admit}. */

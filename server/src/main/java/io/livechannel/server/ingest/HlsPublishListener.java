@@ -9,11 +9,13 @@ import io.livechannel.rtmp.MediaSink;
 import io.livechannel.rtmp.PublishListener;
 import io.livechannel.rtmp.PublishSessionInfo;
 import io.livechannel.storage.catalog.CatalogBatcher;
+import io.livechannel.storage.catalog.LeaseLostException;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -101,14 +103,19 @@ public final class HlsPublishListener implements PublishListener {
     private CompletableFuture<Void> recordEnd(PublishSessionInfo info, StoredHlsOutput output,
                                               ChannelLeases.Lease lease, CompletableFuture<Long> historyId,
                                               java.time.Instant end) {
+        // on the storage executor: the batcher's submit blocks while its queue is full (a shared catalog down)
         return historyId.thenCombine(output.written(), (id, v) -> id)
-                // through the batcher, which keeps it while a shared catalog is unreachable
                 .thenComposeAsync(id -> catalogUpdates.submit("record push end", m -> {
                     m.leases().verify(info.bucket(), info.channel(), lease.epoch());
                     m.history().recordEnd(id, end);
                 }), storageExecutor)
                 .exceptionally(failure -> {
-                    log.error("{} push history not recorded: {}", info.logId(), failure.toString());
+                    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                    if (cause instanceof LeaseLostException) { // the new holder ends the push record
+                        log.warn("{} push end not recorded: {}", info.logId(), cause.getMessage());
+                    } else {
+                        log.error("{} push history not recorded: {}", info.logId(), failure.toString());
+                    }
                     return null;
                 });
     }

@@ -5,6 +5,7 @@ import io.livechannel.hls.HlsOutput;
 import io.livechannel.hls.PlaylistState;
 import io.livechannel.hls.SegmentInfo;
 import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.StorageException;
 import io.livechannel.storage.StoredObject;
 import io.livechannel.storage.catalog.CatalogBatcher;
 import io.livechannel.storage.catalog.LeaseLostException;
@@ -16,6 +17,7 @@ import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,17 +138,13 @@ final class StoredHlsOutput implements HlsOutput {
     /**
      * Stores the playlist unless this node lost the channel's lease (or, on a shared catalog, its local deadline
      * passed): then another node may own the playlist object, so nothing is written and the publish is ended.
-     * What remains is the time between this check and the put in the write queue (the lane's writes ahead of
-     * it, normally the one segment it lists).
+     * The lease is checked here and again in the write queue's lane just before the put ({@link
+     * ChannelLeases#fence}); what remains is the put itself.
      */
     @Override
     public void playlistReady(String objectKey, String m3u8Text, PlaylistState countersToPersist) {
         if (!lease.valid()) {
-            if (!fencedLogged) {
-                fencedLogged = true;
-                log.warn("{} lease of the channel lost: playlist {} not stored, the publish ends", logId, objectKey);
-            }
-            lease.endPublish();
+            fenced("playlist " + objectKey + " not stored");
             return;
         }
         counters.update(channel, countersToPersist);
@@ -156,7 +154,7 @@ final class StoredHlsOutput implements HlsOutput {
         long listedSegmentCut = cutNanos;
         cutNanos = 0;
         lastPlaylistSaved = writes.submit(channel.orderingKey(), channel.bucket(), objectKey, bytes, PLAYLIST_OPTIONS,
-                        () -> { })
+                        ChannelLeases.fence(channel, lease), () -> { })
                 .thenCompose(stored -> {
                     if (listedSegmentCut != 0) {
                         segmentListed.record(System.nanoTime() - listedSegmentCut, TimeUnit.NANOSECONDS);
@@ -167,9 +165,26 @@ final class StoredHlsOutput implements HlsOutput {
                     }).exceptionally(failure -> logCatalogFailure("playlist counters not saved", failure));
                 })
                 .exceptionally(failure -> {
-                    log.error("{} playlist {} was not stored: {}", logId, objectKey, failure.toString());
+                    if (causeOf(failure) instanceof StorageException e && e.kind() == StorageException.Kind.FENCED) {
+                        fenced("playlist " + objectKey + " not stored when its turn came");
+                    } else {
+                        log.error("{} playlist {} was not stored: {}", logId, objectKey, failure.toString());
+                    }
                     return null;
                 });
+    }
+
+    /** The lease is lost: one WARN per publish, and the publish ends. */
+    private void fenced(String what) {
+        if (!fencedLogged) {
+            fencedLogged = true;
+            log.warn("{} lease of the channel lost: {}, the publish ends", logId, what);
+        }
+        lease.endPublish();
+    }
+
+    private static Throwable causeOf(Throwable failure) {
+        return failure instanceof CompletionException ? failure.getCause() : failure;
     }
 
     /** Completes once every catalog update this output queued so far is committed or failed; see the class comment. */
@@ -179,7 +194,7 @@ final class StoredHlsOutput implements HlsOutput {
 
     /** Logs a failed catalog update: at ERROR, or one WARN per publish when a lost lease refused it. */
     private Void logCatalogFailure(String what, Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        Throwable cause = causeOf(failure);
         if (!(cause instanceof LeaseLostException)) {
             log.error("{} {}: {}", logId, what, failure.toString());
         } else if (!fencedLogged) {

@@ -13,6 +13,7 @@ import io.livechannel.storage.catalog.PublishLeases;
 import io.livechannel.storage.catalog.PushRecord;
 import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
 import io.livechannel.storage.fs.FileSystemObjectStore;
+import io.livechannel.storage.write.WriteFence;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -159,6 +160,25 @@ class ChannelLeasesTest {
         assertThat(second.epoch()).isEqualTo(first.epoch());
         assertThat(second.valid()).isTrue();
         assertThat(metadata.leases().find("live", "cam1").orElseThrow().owner()).isEqualTo("node-a");
+    }
+
+    @Test
+    void aPlaylistFencedByALeaseIsStoredInTheLaneOnlyWhileValidAndAfterARestartOnlyAtTheSameEpoch() throws Exception {
+        nodeA.admit(CAM1);
+        ChannelLeases.Lease lease = nodeA.bind(CAM1);
+        WriteFence fence = ChannelLeases.fence(CAM1, lease);
+        assertThat(fence.token()).isEqualTo("lease 1 live/cam1");
+        assertThat(fence.holds()).isTrue();
+        assertThat(ChannelLeases.recoveredFenceHolds(metadata, fence.token())).isTrue();
+
+        await(() -> nodeB.admit(CAM1) instanceof ChannelLeases.Admitted); // node A stopped renewing
+
+        assertThat(fence.holds()).isFalse();
+        assertThat(ChannelLeases.recoveredFenceHolds(metadata, fence.token())).as("epoch moved on").isFalse();
+        assertThat(ChannelLeases.recoveredFenceHolds(metadata, "lease 2 live/cam1")).isTrue();
+        assertThat(ChannelLeases.recoveredFenceHolds(metadata, "lease 2 live/cam9")).as("no lease row").isFalse();
+        assertThat(ChannelLeases.recoveredFenceHolds(metadata, "owner x live/cam1")).as("not a lease fence")
+                .isFalse();
     }
 
     private static String liveplaylist() {
