@@ -108,6 +108,7 @@ class ClusterApiTest {
         a.oss().createBucket(new CreateBucketRequest(bucket).withCannedACL(CannedAccessControlList.PublicRead));
         a.oss().putObject(bucket, key, new ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8)));
         Latencies delays = new Latencies();
+        List<String> late = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             Node writer = cluster.node(round % 3);
             for (int status : new int[] {403, 200}) {
@@ -117,12 +118,15 @@ class ClusterApiTest {
                 for (Node reader : cluster.nodes()) {
                     Duration delay = awaitAnonymousStatus(reader, bucket, key, status, written);
                     delays.add(delay);
-                    assertThat(delay).as("%s answering %d after %s changed the ACL", reader, status, writer)
-                            .isLessThanOrEqualTo(ACL_BOUND);
+                    if (delay.compareTo(ACL_BOUND) > 0) {
+                        late.add(reader + " answered " + status + " " + delay.toMillis() + " ms after " + writer
+                                + " changed the ACL");
+                    }
                 }
             }
         }
         run.record("bucket ACL change to anonymous GET on every node: " + delays.summary());
+        assertThat(late).as("answers later than %s after an ACL change on another node", ACL_BOUND).isEmpty();
     }
 
     @Test
@@ -206,7 +210,10 @@ class ClusterApiTest {
             }
             List<String> history = oss.getLiveChannelHistory(BUCKET, channel).stream()
                     .map(ClusterApiTest::describe).toList();
-            List<String> listed = oss.listLiveChannels(BUCKET).stream().map(ClusterApiTest::describe).toList();
+            // The publish and play URLs name the endpoint the caller used, which differs per node here.
+            String endpoint = node.client().endpoint().replace("http://", "");
+            List<String> listed = oss.listLiveChannels(BUCKET).stream().map(ClusterApiTest::describe)
+                    .map(d -> d.replace(endpoint, "<endpoint>")).toList();
             assertThat(history).as("history on %s", node).hasSize(1);
             assertThat(MediaPlaylist.parse(generated).segments()).as("GetVodPlaylist on %s", node).isNotEmpty();
             answers.add("PostVodPlaylist object:\n" + stored + "\nGetVodPlaylist:\n" + generated
