@@ -117,10 +117,12 @@ class ClusterPublishTest {
                 LiveChannelStat figures = Polling.await("the owner's stat with video and audio figures",
                         Duration.ofSeconds(15), () -> owner.oss().getLiveChannelStat(BUCKET, channel),
                         s -> s.getPushflowStatus() == PushflowStatus.Live && s.getVideoStat() != null
-                                && s.getVideoStat().getWidth() > 0 && s.getAudioStat() != null
+                                && s.getVideoStat().getWidth() > 0 && s.getVideoStat().getFrameRate() > 0
+                                && s.getAudioStat() != null
                                 && s.getAudioStat().getSampleRate() > 0);
                 for (Node node : List.of(other, disabler)) {
-                    Polling.await(node + " reporting the owner's figures", HEARTBEAT.multipliedBy(5),
+                    Polling.await(node + " reporting the owner's figures (" + describe(figures) + ")",
+                            HEARTBEAT.multipliedBy(5),
                             () -> describe(node.oss().getLiveChannelStat(BUCKET, channel)),
                             seen -> seen.equals(describe(figures)));
                 }
