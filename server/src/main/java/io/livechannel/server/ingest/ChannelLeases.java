@@ -76,6 +76,8 @@ public final class ChannelLeases {
         volatile boolean lost;
         /** Guarded by this: publishes bound and not yet finished writing. */
         private int publishes;
+        /** Guarded by this: admissions whose publish has not started ({@link #bind}) yet. */
+        private int admissions = 1;
         /** Guarded by this: {@link System#nanoTime()} of the last admission. */
         private long admittedNanos;
         /** Wall-clock millis since when no publish of this node has been active on it. */
@@ -94,8 +96,13 @@ public final class ChannelLeases {
             admittedNanos = System.nanoTime() - ago.toNanos();
         }
 
+        /**
+         * Whether a publish of this node runs on it, or was admitted and may still start (within the grace): a
+         * publish that ended with nothing admitted behind it lets the lease go at once, so that a publisher
+         * reconnecting through another node is not refused.
+         */
         synchronized boolean inUse(long nowNanos) {
-            return publishes > 0 || nowNanos - admittedNanos < ADMISSION_GRACE.toNanos();
+            return publishes > 0 || admissions > 0 && nowNanos - admittedNanos < ADMISSION_GRACE.toNanos();
         }
     }
 
@@ -221,12 +228,18 @@ public final class ChannelLeases {
         if (current != null) {
             synchronized (current) { // marked in use first, so that a release cannot slip in behind the acquire
                 current.admittedNanos = start;
+                current.admissions++;
                 heldEpoch = current.lost || holds.get(key) != current ? 0 : current.epoch;
             }
         }
         PublishLeases.Acquisition result = metadata.leases().acquire(key.bucket(), key.channel(),
                 settings.nodeId(), heldEpoch, settings.ttl(), settings.idleTimeout());
         if (result instanceof Held held) {
+            if (current != null) {
+                synchronized (current) {
+                    current.admissions--;
+                }
+            }
             return new Refused(held.owner());
         }
         Granted granted = (Granted) result;
@@ -346,6 +359,7 @@ public final class ChannelLeases {
         }
         synchronized (hold) {
             hold.publishes++;
+            hold.admissions = Math.max(0, hold.admissions - 1);
         }
         return new Lease(hold);
     }

@@ -139,14 +139,25 @@ class ChannelLeasesTest {
                 .isEqualTo("node-a");
 
         writes.complete(null);
-        assertThat(metadata.leases().find("live", "cam1").orElseThrow().owner())
-                .as("kept: an admission within the grace may still start").isEqualTo("node-a");
-        nodeA.holds.get(CAM1).admittedAgo(ChannelLeases.ADMISSION_GRACE);
-        nodeA.heartbeat();
 
         assertThat(metadata.leases().find("live", "cam1").orElseThrow().owner()).isNull();
         assertThat(nodeB.admit(CAM1)).isEqualTo(new ChannelLeases.Admitted(true, null));
         assertThat(nodeB.bind(CAM1).epoch()).isEqualTo(2);
+    }
+
+    @Test
+    void anAdmissionWhosePublishHasNotStartedKeepsTheLeaseForTheGraceOnly() {
+        nodeA.admit(CAM1);
+        ChannelLeases.Lease first = nodeA.bind(CAM1);
+        nodeA.admit(CAM1); // a second publisher admitted (it replaces the first) and not started yet
+        nodeA.ended(first, CompletableFuture.completedFuture(null));
+        assertThat(metadata.leases().find("live", "cam1").orElseThrow().owner())
+                .as("kept: the admitted publish may still start").isEqualTo("node-a");
+
+        nodeA.holds.get(CAM1).admittedAgo(ChannelLeases.ADMISSION_GRACE);
+        nodeA.heartbeat();
+
+        assertThat(metadata.leases().find("live", "cam1").orElseThrow().owner()).isNull();
     }
 
     @Test
