@@ -62,6 +62,7 @@ class ClusterApiTest {
     static void stopCluster() throws Exception {
         try (Cluster c = cluster) {
             assertThat(c.serverLogLines("LEAK:")).as("Netty buffer leaks reported by the nodes").isEmpty();
+            assertThat(c.failedStarts()).as("node starts that failed (each was tried again)").isEmpty();
         }
     }
 

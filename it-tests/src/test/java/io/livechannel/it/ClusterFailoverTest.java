@@ -14,7 +14,6 @@ import io.livechannel.it.support.PlaylistRecorder;
 import io.livechannel.it.support.Polling;
 import io.livechannel.it.support.Push;
 import io.livechannel.it.support.RunDirectory;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,13 +56,18 @@ class ClusterFailoverTest {
 
     @BeforeEach
     void everyNodeRuns() throws Exception {
-        cluster.startStopped();
+        for (Node node : cluster.nodes()) {
+            if (!node.isRunning()) {
+                cluster.startRetrying(node);
+            }
+        }
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
         try (Cluster c = cluster) {
             assertThat(c.serverLogLines("LEAK:")).as("Netty buffer leaks reported by the nodes").isEmpty();
+            assertThat(c.failedStarts()).as("node starts that failed (each was tried again)").isEmpty();
         }
     }
 
@@ -74,7 +78,6 @@ class ClusterFailoverTest {
         cluster.node(0).createChannel(channel);
         Instant started = Instant.now();
         Latencies failovers = new Latencies();
-        List<String> failedStarts = new ArrayList<>();
         int owner = 0;
         try (PlaylistRecorder stored = PlaylistRecorder.start(() -> cluster.storedPlaylist(channel))) {
             Push current = cluster.node(owner).publishWhenAdmitted(channel, LONG_PUSH, FAILOVER_LIMIT, run.testDir());
@@ -94,7 +97,7 @@ class ClusterFailoverTest {
                     failovers.add(failover);
                     run.record("kill " + kill + ": " + dead + " SIGKILLed, publish admitted on "
                             + cluster.node(owner) + " after " + failover.toMillis() + " ms");
-                    restart(dead, failedStarts);
+                    cluster.startRetrying(dead);
                 }
             } finally {
                 current.close();
@@ -113,26 +116,7 @@ class ClusterFailoverTest {
                 records -> records.size() == KILLS + 1 && records.stream().allMatch(r -> r.getEndDate() != null));
         assertThat(history).as("one push record per publish").hasSize(KILLS + 1);
         assertVodPlays(channel, started);
-        assertThat(failedStarts).as("restarts of a killed node that failed (each was tried again)").isEmpty();
-    }
-
-    /**
-     * Starts a killed node again for the next kills; a failed start is kept for the test's verdict and tried again
-     * (up to 3 times), so that the failover numbers are still measured.
-     */
-    private static void restart(Node node, List<String> failedStarts) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                node.start();
-                return;
-            } catch (IOException e) {
-                failedStarts.add(node + " start " + attempt + ": " + e.getMessage());
-                run.record("restart of " + node + " failed: " + e.getMessage());
-                if (attempt == 3) {
-                    throw e;
-                }
-            }
-        }
+        assertThat(cluster.failedStarts()).as("node starts that failed (each was tried again)").isEmpty();
     }
 
     @Test

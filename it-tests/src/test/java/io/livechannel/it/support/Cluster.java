@@ -32,6 +32,7 @@ public final class Cluster implements AutoCloseable {
     /** The FragDuration of the channels {@link Node#createChannel} creates. */
     public static final int FRAG_DURATION_SECONDS = 2;
     static final String DATABASE = "livechannel";
+    private static final int START_ATTEMPTS = 5;
     /** How long one publish attempt may take to be admitted or refused. */
     private static final Duration ADMISSION_TIMEOUT = Duration.ofSeconds(20);
 
@@ -39,6 +40,7 @@ public final class Cluster implements AutoCloseable {
     private final String catalogUrl;
     private final S3ProxyServer s3;
     private final List<Node> nodes = new ArrayList<>();
+    private final List<String> failedStarts = new ArrayList<>();
 
     private Cluster(PostgresFixture database, String catalogUrl, S3ProxyServer s3) {
         this.database = database;
@@ -47,8 +49,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Starts PostgreSQL with an empty database, S3Proxy, and {@code size} nodes one after the other, with
-     * everything kept under {@code dir}.
+     * Starts PostgreSQL with an empty database, S3Proxy, and {@code size} nodes one after the other (each with
+     * {@link #startRetrying}), with everything kept under {@code dir}.
      */
     public static Cluster start(Path dir, int size) throws Exception {
         return start(dir, size, false);
@@ -77,7 +79,7 @@ public final class Cluster implements AutoCloseable {
                 cluster.startStopped();
             } else {
                 for (Node node : cluster.nodes) {
-                    node.start();
+                    cluster.startRetrying(node);
                 }
             }
         } catch (Exception | AssertionError e) {
@@ -85,6 +87,34 @@ public final class Cluster implements AutoCloseable {
             throw e;
         }
         return cluster;
+    }
+
+    /**
+     * Starts {@code node}, trying again (at most {@value #START_ATTEMPTS} times in all) when a start fails; every
+     * failed start is kept in {@link #failedStarts()} for the tests to judge, while the cluster still comes up
+     * for what they measure.
+     */
+    public void startRetrying(Node node) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                node.start();
+                return;
+            } catch (IOException e) {
+                synchronized (failedStarts) {
+                    failedStarts.add(node + " start " + attempt + ": " + e.getMessage());
+                }
+                if (attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The starts that failed (and were tried again) by {@link #startRetrying}. */
+    public List<String> failedStarts() {
+        synchronized (failedStarts) {
+            return List.copyOf(failedStarts);
+        }
     }
 
     /** Starts every node that is not running (a killed or stopped one), all at once; thaws frozen ones. */
