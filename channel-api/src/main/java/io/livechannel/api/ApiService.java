@@ -183,7 +183,7 @@ final class ApiService {
             case BACKLOG_FULL -> new OssException(OssErrorCode.SERVICE_UNAVAILABLE, "Please reduce your request rate.");
             case CONFLICT -> new OssException(OssErrorCode.INVALID_REQUEST,
                     "The object was changed concurrently; retry.");
-            case IO -> internalError(request, e);
+            case IO, FENCED -> internalError(request, e); // FENCED: the live write path's alone, never the API's
         };
     }
 

@@ -10,6 +10,11 @@ public enum EndReason {
     KICKED,
     /** A new publisher claimed the channel after this one had sent nothing for the idle-publisher timeout. */
     REPLACED_IDLE,
+    /**
+     * The server lost the channel's publish lease: another node took the channel over (this node was cut off from
+     * the catalog, or stalled, past the lease's expiry), so this node must stop writing it.
+     */
+    LEASE_LOST,
     /** {@link io.livechannel.rtmp.session.PublisherRegistry#closeAll}: the server is stopping. */
     SERVER_SHUTDOWN,
     /** The encoder violated RTMP (bad chunk, oversized message, malformed AMF). */

@@ -1,5 +1,6 @@
 package io.livechannel.server;
 
+import io.livechannel.server.ingest.ChannelLeases;
 import io.livechannel.server.ingest.UncleanStopRecovery;
 import io.livechannel.storage.ObjectStore;
 import io.livechannel.storage.StorageException;
@@ -164,8 +165,10 @@ final class Storage implements AutoCloseable {
             throw new IOException("cannot open the object store: " + e.getMessage(), e);
         }
         QueuedObjects queued = new QueuedObjects(objects);
+        // a cluster's nodes write the same store: cached objects age out so that another node's writes are seen
         CachingObjectStore cachedObjects = new CachingObjectStore(objects, CachingObjectStore.DEFAULT_MAX_OBJECT_BYTES,
-                CachingObjectStore.DEFAULT_MAX_TOTAL_BYTES, queued);
+                CachingObjectStore.DEFAULT_MAX_TOTAL_BYTES, queued,
+                config.catalog().shared() ? CachingObjectStore.SHARED_MAX_AGE : null);
         CachingMetadataStore metadata = new CachingMetadataStore(catalog);
         int writeThreads = config.store().s3() != null || config.store().fsync() == FsyncPolicy.ALWAYS ? WAITING_WRITE_THREADS
                 : WRITE_THREADS;
@@ -173,7 +176,8 @@ final class Storage implements AutoCloseable {
         ExecutorService catalogExecutor = new ThreadPoolExecutor(CATALOG_THREADS, CATALOG_THREADS, 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(CATALOG_QUEUE), named("catalog"));
         ObjectWriteQueue writes = new ObjectWriteQueue(cachedObjects, writeExecutor,
-                writeQueueConfig(spool, config.ingest().maxSegmentBytes()), queued);
+                writeQueueConfig(spool, config.ingest().maxSegmentBytes()), queued,
+                token -> ChannelLeases.recoveredFenceHolds(metadata, token));
         CatalogBatcher catalogUpdates = new CatalogBatcher(metadata, CatalogBatcher.DEFAULT_MAX_QUEUED,
                 CatalogBatcher.DEFAULT_LINGER);
         Path marker = dataDir.resolve(CLEAN_STOP_MARKER);

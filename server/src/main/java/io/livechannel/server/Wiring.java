@@ -10,6 +10,7 @@ import io.livechannel.rtmp.RtmpLimits;
 import io.livechannel.rtmp.auth.PushSignature;
 import io.livechannel.rtmp.session.PublisherRegistry;
 import io.livechannel.server.ingest.CatalogPushAuthorizer;
+import io.livechannel.server.ingest.ChannelLeases;
 import io.livechannel.server.ingest.HlsPublishListener;
 import io.livechannel.server.ingest.PlaylistCountersCache;
 import io.livechannel.server.ingest.RegistryLiveSessions;
@@ -69,6 +70,15 @@ public final class Wiring implements AutoCloseable {
     /** How long shutdown waits for live publishes to end and for their last writes to be stored. */
     static final Duration SHUTDOWN_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
     static final Duration SHUTDOWN_WRITE_TIMEOUT = Duration.ofSeconds(30);
+    private static final RtmpLimits RTMP_LIMITS = RtmpLimits.defaults();
+    /**
+     * Publish leases on a shared catalog: renewed every second, expiring 5 s after the last renewal, so another
+     * node takes a dead node's channels 5 to 6 s after its last heartbeat; the node itself stops storing playlists
+     * 1 s before its lease could expire.
+     */
+    static final Duration LEASE_TTL = Duration.ofSeconds(5);
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(1);
+    static final Duration LEASE_HEARTBEAT = Duration.ofSeconds(1);
 
     private final ServerConfig config;
     private final BootstrapCredentials.Result credentials;
@@ -82,6 +92,7 @@ public final class Wiring implements AutoCloseable {
     private ApiChannelInitializer api;
     private Storage storage;
     private Snapshots snapshots;
+    private ChannelLeases leases;
     private Channel httpChannel;
     private Channel rtmpChannel;
     /** Prometheus with {@code --metrics-port}, else an empty composite on which every meter is a no-op. */
@@ -124,6 +135,7 @@ public final class Wiring implements AutoCloseable {
             wiring.storage = Storage.open(config, catalog, wiring.clock, wiring.meters);
             wiring.storage.bootstrap(config, wiring.credentials.id(), wiring.credentials.secret());
             wiring.storage.recoverAfterUncleanStop();
+            wiring.startLeases();
             wiring.bind();
             wiring.startMetrics();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -133,6 +145,26 @@ public final class Wiring implements AutoCloseable {
         return wiring;
     }
 
+    /**
+     * This node's publish leases. On the single-node catalog every lease left is the previous run's (whose
+     * publishes {@link Storage#recoverAfterUncleanStop} ended), so all are released; on a shared catalog those held
+     * under this node's id are a previous run's of this node, expired so that they are taken over (and their
+     * channels recovered) at once.
+     */
+    private void startLeases() {
+        boolean shared = config.catalog().shared();
+        ChannelLeases.Settings settings = new ChannelLeases.Settings(config.catalog().nodeId(), shared, LEASE_TTL,
+                LEASE_MARGIN, RTMP_LIMITS.idlePublisherTimeout());
+        leases = new ChannelLeases(settings, storage.metadata(), storage.objects(), registry,
+                storage.catalogExecutor(), clock);
+        int left = shared ? storage.metadata().leases().expireAllOf(settings.nodeId())
+                : storage.metadata().leases().releaseAll();
+        if (left > 0) {
+            log.info("{} {} publish leases of the previous run", shared ? "expired" : "released", left);
+        }
+        leases.start(LEASE_HEARTBEAT);
+    }
+
     private void bind() throws IOException, InterruptedException {
         PlaylistCountersCache counters = new PlaylistCountersCache();
         ServerConfig.SnapshotWebhook hook = config.ingest().snapshotWebhook();
@@ -140,18 +172,18 @@ public final class Wiring implements AutoCloseable {
                 hook == null ? null : new SnapshotWebhook(hook.url(), hook.secret(), clock, meters));
         Set<String> ownHosts = new HashSet<>(config.network().domains());
         RtmpChannelInitializer rtmp = new RtmpChannelInitializer(new RtmpConfig(
-                RtmpLimits.defaults().withReadBatchHold(config.ingest().rtmpReadBatch()),
+                RTMP_LIMITS.withReadBatchHold(config.ingest().rtmpReadBatch()),
                 new CatalogPushAuthorizer(storage.metadata(), storage.catalogExecutor(), new PushSignature(clock),
-                        counters, snapshots),
+                        counters, leases, snapshots),
                 new HlsPublishListener(storage.writes(), storage.metadata(), storage.catalogUpdates(),
-                        storage.catalogExecutor(), counters, clock, meters, config.ingest().segmenterLimits(),
+                        storage.catalogExecutor(), counters, clock, meters, config.ingest().segmenterLimits(), leases,
                         snapshots),
                 registry, ownHosts, clock));
         ServerConfig.Connections connections = config.network().connections();
         api = new ApiChannelInitializer(ApiConfig.builder()
                 .domains(config.network().domains()).rtmpPort(config.network().rtmpPort())
                 .stores(storage.objects(), storage.metadata()).storageExecutor(storage.catalogExecutor())
-                .liveSessions(new RegistryLiveSessions(registry)).clock(clock)
+                .liveSessions(new RegistryLiveSessions(registry, leases)).clock(clock)
                 .limits(HttpLimits.DEFAULTS.withRequestHeadTimeout(connections.requestHeadTimeout()))
                 .memoryOnly(storage.memoryOnly()).snapshotsOff(snapshots::offReason).build());
         httpChannel = listen(config.network().httpPort(), new ChannelInitializer<SocketChannel>() {
@@ -308,6 +340,7 @@ public final class Wiring implements AutoCloseable {
         }
         if (storage != null) {
             storage.drainWrites(SHUTDOWN_WRITE_TIMEOUT);
+            releaseLeases();
         }
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         ioGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -315,6 +348,22 @@ public final class Wiring implements AutoCloseable {
             storage.close();
         }
         log.info("stopped");
+    }
+
+    /** Releases this node's leases once the live path's last catalog updates are committed. */
+    private void releaseLeases() {
+        if (leases == null) {
+            return;
+        }
+        try { // updates commit in order: once this no-op is committed, so is everything queued before it
+            storage.catalogUpdates().submit("flush before releasing leases", m -> { })
+                    .get(SHUTDOWN_PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("catalog updates not committed before the leases are released: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        leases.close();
     }
 
     private static void closeListener(Channel listener) {

@@ -9,6 +9,7 @@ import io.livechannel.rtmp.PublishSessionInfo;
 import io.livechannel.rtmp.RtmpLimits;
 import io.livechannel.server.ingest.HlsPublishListener;
 import io.livechannel.server.ingest.PlaylistCountersCache;
+import io.livechannel.server.ingest.TestLeases;
 import io.livechannel.storage.ListQuery;
 import io.livechannel.storage.ObjectStream;
 import io.livechannel.storage.StoredObject;
@@ -84,7 +85,8 @@ class SegmentSizeLimitTest {
             storage.bootstrap(config, "id", "secret");
             HlsPublishListener listener = new HlsPublishListener(storage.writes(), storage.metadata(),
                     storage.catalogUpdates(), storage.catalogExecutor(), new PlaylistCountersCache(),
-                    Clock.systemUTC(), new SimpleMeterRegistry(), config.ingest().segmenterLimits(), null);
+                    Clock.systemUTC(), new SimpleMeterRegistry(), config.ingest().segmenterLimits(),
+                    TestLeases.singleNodeAdmitting(storage.metadata(), "live", "cam1"), null);
             MediaSink sink = listener.onPublishStart(new PublishSessionInfo("live", "cam1", "playlist.m3u8", 5, 100,
                     "127.0.0.1:5000", Instant.now(), "test"));
             send(sink, Unpooled.wrappedBuffer(HexFormat.of().parseHex(AVC_SEQUENCE_HEADER)));

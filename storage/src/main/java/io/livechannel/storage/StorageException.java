@@ -12,7 +12,12 @@ public class StorageException extends Exception {
         /** The range starts at or past the end of the object; HTTP answers 416 InvalidRange. */
         INVALID_RANGE,
         /** The write queue's backlog is full; the write was refused, never silently dropped. */
-        BACKLOG_FULL
+        BACKLOG_FULL,
+        /**
+         * A queued write's {@code WriteFence} no longer held when its turn came (its writer lost the right to write
+         * the object, e.g. another node took the channel over); never from a store call.
+         */
+        FENCED
     }
 
     private final Kind kind;

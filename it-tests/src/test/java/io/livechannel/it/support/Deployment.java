@@ -1,18 +1,10 @@
 package io.livechannel.it.support;
 
 import com.aliyun.oss.OSS;
-import com.aliyun.oss.model.ListObjectsRequest;
 import com.aliyun.oss.model.OSSObjectSummary;
-import com.aliyun.oss.model.ObjectListing;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,11 +22,10 @@ public final class Deployment implements AutoCloseable {
     private final StoreBackend backend;
     private final Path dir;
     private final List<String> extraServerArgs;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private S3ProxyServer s3;
     private final List<RunningServer> started = new ArrayList<>();
     private RunningServer server;
-    private OSS oss;
+    private ServerClient client;
 
     private Deployment(StoreBackend backend, Path dir, S3ProxyServer s3, List<String> extraServerArgs) {
         this.backend = backend;
@@ -72,10 +63,10 @@ public final class Deployment implements AutoCloseable {
         args.addAll(extraServerArgs);
         server = RunningServer.start(dir.resolve("data"), args.toArray(String[]::new));
         started.add(server);
-        if (oss != null) {
-            oss.shutdown();
+        if (client != null) {
+            client.close();
         }
-        oss = OssClients.v1(server.httpEndpoint(), AccessKey.SERVER);
+        client = new ServerClient(server.httpEndpoint());
     }
 
     /** SIGTERM; returns the exit code. */
@@ -108,7 +99,7 @@ public final class Deployment implements AutoCloseable {
 
     /** The owner's SDK client (signature V1) for the running server; replaced on every server start. */
     public OSS oss() {
-        return oss;
+        return client.oss();
     }
 
     public Optional<S3ProxyServer> s3() {
@@ -117,8 +108,7 @@ public final class Deployment implements AutoCloseable {
 
     /** A push URL signed by the SDK, valid for {@code validFor} from now. */
     public String signedPushUrl(String bucket, String channel, String playlistName, Duration validFor) {
-        long expires = Instant.now().plus(validFor).getEpochSecond();
-        return oss.generateRtmpUri(bucket, channel, playlistName, expires);
+        return client.signedPushUrl(bucket, channel, playlistName, validFor);
     }
 
     /** {@code url} (which the SDK built with the HTTP port) sent to the dedicated RTMP port instead. */
@@ -132,47 +122,27 @@ public final class Deployment implements AutoCloseable {
 
     /** The anonymous (unsigned) URL of an object, as a player of a public-read bucket uses it. */
     public String objectUrl(String bucket, String key) {
-        return server.httpEndpoint() + "/" + bucket + "/" + key;
+        return client.objectUrl(bucket, key);
     }
 
     /** An anonymous GET: the body on 200, empty on 404, an {@link AssertionError} on any other status. */
     public Optional<byte[]> getPublic(String bucket, String key) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(objectUrl(bucket, key)))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() == 404) {
-            return Optional.empty();
-        }
-        if (response.statusCode() != 200) {
-            throw new AssertionError("GET " + bucket + "/" + key + " answered " + response.statusCode() + ": "
-                    + new String(response.body(), StandardCharsets.UTF_8));
-        }
-        return Optional.of(response.body());
+        return client.getPublic(bucket, key);
     }
 
     /** The playlist object parsed, or empty while it does not exist yet. */
     public Optional<MediaPlaylist> playlist(String bucket, String key) throws IOException, InterruptedException {
-        return getPublic(bucket, key).map(b -> MediaPlaylist.parse(new String(b, StandardCharsets.UTF_8)));
+        return client.playlist(bucket, key);
     }
 
     /** Every object under {@code prefix} as the SDK lists it (ListObjects, all pages), sorted by key. */
     public List<OSSObjectSummary> listObjects(String bucket, String prefix) {
-        List<OSSObjectSummary> all = new ArrayList<>();
-        String marker = null;
-        ObjectListing listing;
-        do {
-            listing = oss.listObjects(new ListObjectsRequest(bucket).withPrefix(prefix).withMarker(marker)
-                    .withMaxKeys(1000));
-            all.addAll(listing.getObjectSummaries());
-            marker = listing.getNextMarker();
-        } while (listing.isTruncated());
-        all.sort(java.util.Comparator.comparing(OSSObjectSummary::getKey));
-        return all;
+        return client.listObjects(bucket, prefix);
     }
 
     /** The keys of the {@code .ts} objects under {@code <channel>/}, sorted (= in creation order). */
     public List<String> segmentKeys(String bucket, String channel) {
-        return listObjects(bucket, channel + "/").stream().map(OSSObjectSummary::getKey)
-                .filter(k -> k.endsWith(".ts")).toList();
+        return client.segmentKeys(bucket, channel);
     }
 
     /**
@@ -189,8 +159,8 @@ public final class Deployment implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (oss != null) {
-            oss.shutdown();
+        if (client != null) {
+            client.close();
         }
         try {
             if (server != null) {

@@ -22,10 +22,24 @@ public final class OssClients {
 
     /** Signature V1 ({@code Authorization: OSS id:signature}), the SDK's default. */
     public static OSS v1(String endpoint, AccessKey key) {
+        return build(endpoint, key, configuration(SignVersion.V1));
+    }
+
+    /**
+     * Signature V1 without the SDK's retries, for a test that must see each answer (a 503 while the catalog is
+     * down) rather than the last of several attempts.
+     */
+    public static OSS v1WithoutRetries(String endpoint, AccessKey key) {
+        ClientBuilderConfiguration configuration = configuration(SignVersion.V1);
+        configuration.setMaxErrorRetry(0);
+        return build(endpoint, key, configuration);
+    }
+
+    private static OSS build(String endpoint, AccessKey key, ClientBuilderConfiguration configuration) {
         return OSSClientBuilder.create()
                 .endpoint(endpoint)
                 .credentialsProvider(new DefaultCredentialProvider(key.id(), key.secret()))
-                .clientConfiguration(configuration(SignVersion.V1))
+                .clientConfiguration(configuration)
                 .build();
     }
 

@@ -29,6 +29,8 @@ public final class PlaylistRecorder implements AutoCloseable {
         return t;
     });
     private final List<MediaPlaylist> versions = new ArrayList<>();
+    /** When each of {@link #versions} was first read (the start of that read). */
+    private final List<Instant> firstSeen = new ArrayList<>();
     private final List<Throwable> errors = new ArrayList<>();
     private final List<Read> reads = new ArrayList<>();
 
@@ -75,6 +77,7 @@ public final class PlaylistRecorder implements AutoCloseable {
                 if (current.isPresent() && (versions.isEmpty()
                         || !versions.get(versions.size() - 1).text().equals(current.get().text()))) {
                     versions.add(current.get());
+                    firstSeen.add(started);
                 }
             }
         } catch (Exception | AssertionError e) {
@@ -96,6 +99,16 @@ public final class PlaylistRecorder implements AutoCloseable {
     /** Every distinct version seen so far, oldest first. */
     public synchronized List<MediaPlaylist> versions() {
         return List.copyOf(versions);
+    }
+
+    /** When a version with exactly {@code text} was first read, if it was. */
+    public synchronized Optional<Instant> firstSeen(String text) {
+        for (int i = 0; i < versions.size(); i++) {
+            if (versions.get(i).text().equals(text)) {
+                return Optional.of(firstSeen.get(i));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Failed reads (a non-200/404 answer, an unparsable playlist, a refused connection). */

@@ -10,7 +10,7 @@ import java.util.function.Predicate;
  */
 public final class Polling {
     /** Within the 100-200 ms the end-to-end tests agreed on: fast enough to see every 2 s segment. */
-    static final long INTERVAL_MILLIS = 150;
+    public static final long INTERVAL_MILLIS = 150;
 
     private Polling() {
     }

@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  * gets no chance to send FCUnpublish or close the stream); {@link #close()} kills it if it still runs.
  */
 public final class Push implements AutoCloseable {
+    /** ffmpeg reports progress every 200 ms; looking 4 times as often keeps admission times sharp. */
+    private static final long ADMISSION_POLL_MILLIS = 50;
+
     private final Process process;
     private final Path log;
     private final Path progress;
@@ -58,6 +61,42 @@ public final class Push implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Waits until the server either admits the publish (ffmpeg reports sent media: it encodes only once the server
+     * answered NetStream.Publish.Start) or refuses it (ffmpeg exits before sending anything); true when admitted.
+     */
+    public boolean awaitAdmission(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!sentMedia().isZero()) {
+                return true;
+            }
+            if (process.waitFor(ADMISSION_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                return !sentMedia().isZero();
+            }
+        }
+        throw new AssertionError("ffmpeg neither sent media nor exited within " + timeout + "; its log:\n" + log());
+    }
+
+    /** The publish is admitted within {@code timeout}; fails with ffmpeg's log otherwise. */
+    public void awaitAdmitted(Duration timeout) throws IOException, InterruptedException {
+        if (!awaitAdmission(timeout)) {
+            throw new AssertionError("ffmpeg exited " + process.exitValue() + " without sending media; log:\n"
+                    + log());
+        }
+    }
+
+    /** The server refuses the publish with an RTMP error status (ffmpeg prints "Server error" and exits). */
+    public void awaitRefused(Duration timeout) throws IOException, InterruptedException {
+        if (awaitAdmission(timeout)) {
+            throw new AssertionError("the publish was admitted (ffmpeg sent " + sentMedia() + "); log:\n" + log());
+        }
+        if (process.exitValue() == 0 || !log().contains("Server error")) {
+            throw new AssertionError("ffmpeg exited " + process.exitValue() + " without the server's RTMP error "
+                    + "status; log:\n" + log());
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -65,6 +104,16 @@ public final class Push implements AutoCloseable {
     /** SIGKILL, then waits until the process is gone. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
+    }
+
+    /** SIGSTOP: ffmpeg keeps its connection open but sends nothing until {@link #thaw()} (a silent publisher). */
+    public void freeze() throws IOException, InterruptedException {
+        RunningServer.signal(process.pid(), "STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() throws IOException, InterruptedException {
+        RunningServer.signal(process.pid(), "CONT");
     }
 
     /** Everything ffmpeg printed (warnings and errors, each line prefixed with its level). */

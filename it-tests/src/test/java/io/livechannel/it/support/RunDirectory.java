@@ -53,6 +53,17 @@ public final class RunDirectory implements BeforeAllCallback, BeforeEachCallback
         return testDir;
     }
 
+    /**
+     * Keeps a measured number for the report: appended to {@code measurements.txt} in the class's directory and
+     * printed on the test's output.
+     */
+    public void record(String line) throws IOException {
+        String stamped = testDir.getFileName() + ": " + line;
+        System.out.println(stamped);
+        Files.writeString(classDir.resolve("measurements.txt"), stamped + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
         throw withLogs(throwable);

@@ -181,6 +181,25 @@ public final class RunningServer implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
+    /** SIGSTOP: the process stays, frozen (timers, heartbeats and sockets unserved) until {@link #thaw()}. */
+    public void freeze() throws IOException, InterruptedException {
+        signal(process.pid(), "STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() throws IOException, InterruptedException {
+        signal(process.pid(), "CONT");
+    }
+
+    /** Sends {@code kill -<name> <pid>}: the JDK's ProcessHandle has no SIGSTOP or SIGCONT. */
+    static void signal(long pid, String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + pid + " failed: " + output);
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -2,9 +2,12 @@ package io.livechannel.it.support;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -94,6 +97,18 @@ public final class S3ProxyServer implements AutoCloseable {
                     .filter(k -> k.startsWith(prefix))
                     .sorted()
                     .toList();
+        }
+    }
+
+    /**
+     * The object {@code bucket/key} as S3Proxy stores it (read from its file, not through the server under test;
+     * S3Proxy replaces a file by an atomic move, so a read sees one whole version), or empty if absent.
+     */
+    public Optional<String> objectText(String bucket, String key) throws IOException {
+        try {
+            return Optional.of(Files.readString(baseDir.resolve(bucket).resolve(key), StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -48,12 +49,23 @@ public final class PublisherRegistry {
      * @return completes with true once the publisher's end was delivered, or at once with false when idle
      */
     public CompletableFuture<Boolean> kick(String bucket, String channel) {
+        return kick(bucket, channel, EndReason.KICKED);
+    }
+
+    /** As {@link #kick(String, String)}, ending the publish with {@code reason}. */
+    public CompletableFuture<Boolean> kick(String bucket, String channel, EndReason reason) {
         Publisher p = live.get(new ChannelKey(bucket, channel));
         if (p == null) {
             return CompletableFuture.completedFuture(false);
         }
-        p.kick(EndReason.KICKED);
+        p.kick(reason);
         return p.ended().thenApply(v -> true);
+    }
+
+    /** Wall-clock millis of the last message from the channel's live publisher; empty when the channel is idle. */
+    public OptionalLong lastActivityMillis(String bucket, String channel) {
+        Publisher p = live.get(new ChannelKey(bucket, channel));
+        return p == null ? OptionalLong.empty() : OptionalLong.of(p.lastActivityMillis());
     }
 
     /**

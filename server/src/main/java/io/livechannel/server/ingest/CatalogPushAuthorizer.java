@@ -41,11 +41,13 @@ public final class CatalogPushAuthorizer implements PushAuthorizer {
     private final Executor storageExecutor;
     private final PushSignature signature;
     private final PlaylistCountersCache counters;
+    private final ChannelLeases leases;
     private final Snapshots snapshots;
 
     /** @param snapshots told each admitted channel's Snapshot settings; {@code null} when none are taken */
     public CatalogPushAuthorizer(MetadataStore metadata, Executor storageExecutor, PushSignature signature,
-                                 PlaylistCountersCache counters, Snapshots snapshots) {
+                                 PlaylistCountersCache counters, ChannelLeases leases, Snapshots snapshots) {
+        this.leases = leases;
         this.snapshots = snapshots;
         this.metadata = metadata;
         this.storageExecutor = storageExecutor;
@@ -73,17 +75,30 @@ public final class CatalogPushAuthorizer implements PushAuthorizer {
         for (String bucket : candidates) {
             PushDecision decision = decideFor(bucket, url);
             if (decision instanceof PushDecision.Allowed allowed) {
-                counters.load(new ChannelKey(allowed.bucket(), allowed.channel()), metadata.channels());
-                if (snapshots != null) {
-                    snapshots.admitted(allowed.bucket(), allowed.channel(), metadata.channels());
-                }
-                return decision;
+                return admit(new ChannelKey(allowed.bucket(), allowed.channel()), allowed);
             }
             if (firstRefusal == null) {
                 firstRefusal = decision;
             }
         }
         return firstRefusal;
+    }
+
+    /**
+     * Takes the channel's lease: refused as busy while another node publishes it (as a second publisher on this
+     * node is refused by the registry); the counters are read again when the channel changed hands.
+     */
+    private PushDecision admit(ChannelKey key, PushDecision.Allowed allowed) {
+        ChannelLeases.Admission admission = leases.admit(key);
+        if (admission instanceof ChannelLeases.Refused refused) {
+            return new PushDecision.Denied(StatusCode.PUBLISH_BAD_NAME,
+                    "channel already has a live publisher (on node " + refused.owner() + ")");
+        }
+        counters.load(key, metadata.channels(), ((ChannelLeases.Admitted) admission).changedHands());
+        if (snapshots != null) {
+            snapshots.admitted(key.bucket(), key.channel(), metadata.channels());
+        }
+        return allowed;
     }
 
     private List<String> bucketsHolding(String channel) {

@@ -10,11 +10,13 @@ import io.livechannel.rtmp.PublishListener;
 import io.livechannel.rtmp.PublishSessionInfo;
 import io.livechannel.server.snapshot.Snapshots;
 import io.livechannel.storage.catalog.CatalogBatcher;
+import io.livechannel.storage.catalog.LeaseLostException;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +44,7 @@ public final class HlsPublishListener implements PublishListener {
     private final Timer segmentListed;
     private final SegmenterLimits limits;
     private final Snapshots snapshots;
+    private final ChannelLeases leases;
 
     /**
      * @param meters where {@value #SEGMENT_LISTED_TIMER} is recorded: from a segment's cut (on the publish's event
@@ -53,8 +56,10 @@ public final class HlsPublishListener implements PublishListener {
      */
     public HlsPublishListener(ObjectWriteQueue writes, MetadataStore metadata, CatalogBatcher catalogUpdates,
                               Executor storageExecutor, PlaylistCountersCache counters, Clock clock,
-                              MeterRegistry meters, SegmenterLimits limits, Snapshots snapshots) {
+                              MeterRegistry meters, SegmenterLimits limits, ChannelLeases leases,
+                              Snapshots snapshots) {
         this.limits = limits;
+        this.leases = leases;
         this.snapshots = snapshots;
         this.writes = writes;
         this.metadata = metadata;
@@ -75,13 +80,15 @@ public final class HlsPublishListener implements PublishListener {
         ChannelKey key = new ChannelKey(info.bucket(), info.channel());
         HlsSettings settings = new HlsSettings(info.channel(), info.playlistName(), info.fragDurationSeconds(),
                 info.fragCount(), limits);
+        ChannelLeases.Lease lease = leases.bind(key);
         StoredHlsOutput output = new StoredHlsOutput(key, info.logId(), writes, catalogUpdates, counters,
-                segmentListed, snapshots == null ? null : snapshots.start(info.bucket(), info.channel(), info.logId()));
+                segmentListed, lease,
+                snapshots == null ? null : snapshots.start(info.bucket(), info.channel(), info.logId()));
         HlsPackager packager = new HlsPackager(settings, output, clock::millis, counters.get(key));
         CompletableFuture<Long> historyId = recordStart(info);
         log.debug("{} packaging to {}, FragDuration {} s, FragCount {}", info.logId(),
                 settings.playlistObjectKey(), info.fragDurationSeconds(), info.fragCount());
-        return new PackagingSink(info, packager, historyId);
+        return new PackagingSink(info, packager, output, lease, historyId);
     }
 
     private CompletableFuture<Long> recordStart(PublishSessionInfo info) {
@@ -94,15 +101,46 @@ public final class HlsPublishListener implements PublishListener {
         }
     }
 
+    /**
+     * Records the end of the publish in its push record, after its last playlist's counters (the batcher keeps
+     * the order), fenced by its lease like every write of the live path.
+     *
+     * @return completes once the end is committed or failed: the publish has then written everything
+     */
+    private CompletableFuture<Void> recordEnd(PublishSessionInfo info, StoredHlsOutput output,
+                                              ChannelLeases.Lease lease, CompletableFuture<Long> historyId,
+                                              java.time.Instant end) {
+        // on the storage executor: the batcher's submit blocks while its queue is full (a shared catalog down)
+        return historyId.thenCombine(output.written(), (id, v) -> id)
+                .thenComposeAsync(id -> catalogUpdates.submit("record push end", m -> {
+                    m.leases().verify(info.bucket(), info.channel(), lease.epoch());
+                    m.history().recordEnd(id, end);
+                }), storageExecutor)
+                .exceptionally(failure -> {
+                    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                    if (cause instanceof LeaseLostException) { // the new holder ends the push record
+                        log.warn("{} push end not recorded: {}", info.logId(), cause.getMessage());
+                    } else {
+                        log.error("{} push history not recorded: {}", info.logId(), failure.toString());
+                    }
+                    return null;
+                });
+    }
+
     /** Feeds one publish's frames to its packager; finishes it exactly once. */
     private final class PackagingSink implements MediaSink {
         private final PublishSessionInfo info;
         private final HlsPackager packager;
+        private final StoredHlsOutput output;
+        private final ChannelLeases.Lease lease;
         private final CompletableFuture<Long> historyId;
 
-        PackagingSink(PublishSessionInfo info, HlsPackager packager, CompletableFuture<Long> historyId) {
+        PackagingSink(PublishSessionInfo info, HlsPackager packager, StoredHlsOutput output, ChannelLeases.Lease lease,
+                      CompletableFuture<Long> historyId) {
             this.info = info;
             this.packager = packager;
+            this.output = output;
+            this.lease = lease;
             this.historyId = historyId;
         }
 
@@ -138,14 +176,7 @@ public final class HlsPublishListener implements PublishListener {
                 packager.finish();
                 logDrops();
             } finally {
-                var end = clock.instant();
-                // through the batcher, which keeps it while a shared catalog is unreachable
-                historyId.thenComposeAsync(id -> catalogUpdates.submit("end push record",
-                                m -> m.history().recordEnd(id, end)), storageExecutor)
-                        .exceptionally(failure -> {
-                            log.error("{} push history not recorded: {}", info.logId(), failure.toString());
-                            return null;
-                        });
+                leases.ended(lease, recordEnd(info, output, lease, historyId, clock.instant()));
                 log.debug("{} packaging finished ({}), next media sequence {}", info.logId(), reason,
                         packager.playlistState().nextMediaSequence());
             }

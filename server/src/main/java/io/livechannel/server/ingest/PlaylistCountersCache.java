@@ -18,11 +18,20 @@ import java.util.concurrent.ConcurrentMap;
 public final class PlaylistCountersCache {
     private final ConcurrentMap<ChannelKey, PlaylistState> newest = new ConcurrentHashMap<>();
 
-    /** Loads the channel's counters from the catalog unless newer ones are known. Blocks: storage executor only. */
-    void load(ChannelKey key, ChannelCatalog channels) {
-        if (!newest.containsKey(key)) {
+    /**
+     * Loads the channel's counters from the catalog unless newer ones are known here; with {@code fromCatalog}
+     * the catalog's replace what is known here (the channel was published on another node meanwhile, whose
+     * counters are committed before it gave the channel up). Blocks: storage executor only.
+     */
+    void load(ChannelKey key, ChannelCatalog channels, boolean fromCatalog) {
+        if (fromCatalog || !newest.containsKey(key)) {
             PlaylistCounters stored = channels.counters(key.bucket(), key.channel());
-            newest.putIfAbsent(key, new PlaylistState(stored.nextMediaSequence(), stored.discontinuitySequence()));
+            PlaylistState state = new PlaylistState(stored.nextMediaSequence(), stored.discontinuitySequence());
+            if (fromCatalog) {
+                newest.put(key, state);
+            } else {
+                newest.putIfAbsent(key, state);
+            }
         }
     }
 

@@ -6,8 +6,10 @@ import io.livechannel.hls.PlaylistState;
 import io.livechannel.hls.SegmentInfo;
 import io.livechannel.server.snapshot.SnapshotTaker;
 import io.livechannel.storage.PutOptions;
+import io.livechannel.storage.StorageException;
 import io.livechannel.storage.StoredObject;
 import io.livechannel.storage.catalog.CatalogBatcher;
+import io.livechannel.storage.catalog.LeaseLostException;
 import io.livechannel.storage.catalog.PlaylistCounters;
 import io.livechannel.storage.catalog.SegmentRecord;
 import io.livechannel.storage.write.ObjectWriteQueue;
@@ -17,6 +19,7 @@ import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * as the segment it adds is stored, before its own write lands (the queue publishes the write heading each lane,
  * see {@code QueuedObjects}), so a player never sees a segment listed that is not stored.
  * The timer {@code segmentListed} measures the durable side: from the cut to the stored playlist.
+ *
+ * <p>Fencing: every catalog update carries the publish's lease epoch ({@code PublishLeases.verify} in the same
+ * transaction) and is refused once another node took the channel over; a playlist is stored only while the lease
+ * is valid ({@link #playlistReady}). Segments are stored regardless: their keys hold their start time, so they
+ * never overwrite another node's.
  *
  * <p>Threading: called on the publishing event loop; it only hands off. The catalog updates are queued in the write
  * queue's completion, on the storage executor, in lane order, and the batcher applies them in the order queued —
@@ -54,15 +62,22 @@ final class StoredHlsOutput implements HlsOutput {
     private final Timer segmentListed;
     /** The publish's snapshots, or {@code null} when its channel takes none. */
     private final SnapshotTaker snapshots;
+    private final ChannelLeases.Lease lease;
+    /** Completes once the last playlist's counters are committed (or failed); then this output's writes are done. */
+    private CompletableFuture<Void> lastPlaylistSaved = CompletableFuture.completedFuture(null);
+    /** Whether a refusal by a lost lease was logged; one WARN per publish. */
+    private volatile boolean fencedLogged;
     /** {@link System#nanoTime()} when the segment the next playlist lists was cut; 0 when none is pending. */
     private long cutNanos;
     /** Segments the write queue refused in this publish; event-loop confined like every call here. */
     private int refusedSegments;
 
     StoredHlsOutput(ChannelKey channel, String logId, ObjectWriteQueue writes, CatalogBatcher catalog,
-                    PlaylistCountersCache counters, Timer segmentListed, SnapshotTaker snapshots) {
+                    PlaylistCountersCache counters, Timer segmentListed, ChannelLeases.Lease lease,
+                    SnapshotTaker snapshots) {
         this.snapshots = snapshots;
         this.segmentListed = segmentListed;
+        this.lease = lease;
         this.channel = channel;
         this.logId = logId;
         this.writes = writes;
@@ -109,12 +124,11 @@ final class StoredHlsOutput implements HlsOutput {
             return false;
         }
         cutNanos = System.nanoTime();
-        write.thenAccept(stored -> catalog.submit("index segment", m -> m.segments().add(record))
-                        .exceptionally(failure -> {
-                            log.error("{} segment {} was stored but not indexed: {}", logId, segment.objectKey(),
-                                    failure.toString());
-                            return null;
-                        }))
+        write.thenAccept(stored -> catalog.submit("index segment", m -> {
+                    m.leases().verify(channel.bucket(), channel.channel(), lease.epoch());
+                    m.segments().add(record);
+                }).exceptionally(failure -> logCatalogFailure("segment " + segment.objectKey()
+                        + " was stored but not indexed", failure)))
                 .exceptionally(failure -> {
                     log.error("{} segment {} was not stored: {}", logId, segment.objectKey(), failure.toString());
                     return null;
@@ -134,29 +148,72 @@ final class StoredHlsOutput implements HlsOutput {
         log.debug("{} media unit dropped ({}): {}", logId, reason, detail);
     }
 
+    /**
+     * Stores the playlist unless this node lost the channel's lease (or, on a shared catalog, its local deadline
+     * passed): then another node may own the playlist object, so nothing is written and the publish is ended.
+     * The lease is checked here and again in the write queue's lane just before the put ({@link
+     * ChannelLeases#fence}); what remains is the put itself.
+     */
     @Override
     public void playlistReady(String objectKey, String m3u8Text, PlaylistState countersToPersist) {
+        if (!lease.valid()) {
+            fenced("playlist " + objectKey + " not stored");
+            return;
+        }
         counters.update(channel, countersToPersist);
         ByteBuffer bytes = ByteBuffer.wrap(m3u8Text.getBytes(StandardCharsets.UTF_8));
         PlaylistCounters saved = new PlaylistCounters(countersToPersist.nextMediaSequence(),
                 countersToPersist.discontinuitySequence());
         long listedSegmentCut = cutNanos;
         cutNanos = 0;
-        writes.submit(channel.orderingKey(), channel.bucket(), objectKey, bytes, PLAYLIST_OPTIONS, () -> { })
-                .thenAccept(stored -> {
+        lastPlaylistSaved = writes.submit(channel.orderingKey(), channel.bucket(), objectKey, bytes, PLAYLIST_OPTIONS,
+                        ChannelLeases.fence(channel, lease), () -> { })
+                .thenCompose(stored -> {
                     if (listedSegmentCut != 0) {
                         segmentListed.record(System.nanoTime() - listedSegmentCut, TimeUnit.NANOSECONDS);
                     }
-                    catalog.submit("save playlist counters",
-                            m -> m.channels().saveCounters(channel.bucket(), channel.channel(), saved))
-                            .exceptionally(failure -> {
-                                log.error("{} playlist counters not saved: {}", logId, failure.toString());
-                                return null;
-                            });
+                    return catalog.submit("save playlist counters", m -> {
+                        m.leases().verify(channel.bucket(), channel.channel(), lease.epoch());
+                        m.channels().saveCounters(channel.bucket(), channel.channel(), saved);
+                    }).exceptionally(failure -> logCatalogFailure("playlist counters not saved", failure));
                 })
                 .exceptionally(failure -> {
-                    log.error("{} playlist {} was not stored: {}", logId, objectKey, failure.toString());
+                    if (causeOf(failure) instanceof StorageException e && e.kind() == StorageException.Kind.FENCED) {
+                        fenced("playlist " + objectKey + " not stored when its turn came");
+                    } else {
+                        log.error("{} playlist {} was not stored: {}", logId, objectKey, failure.toString());
+                    }
                     return null;
                 });
+    }
+
+    /** The lease is lost: one WARN per publish, and the publish ends. */
+    private void fenced(String what) {
+        if (!fencedLogged) {
+            fencedLogged = true;
+            log.warn("{} lease of the channel lost: {}, the publish ends", logId, what);
+        }
+        lease.endPublish();
+    }
+
+    private static Throwable causeOf(Throwable failure) {
+        return failure instanceof CompletionException ? failure.getCause() : failure;
+    }
+
+    /** Completes once every catalog update this output queued so far is committed or failed; see the class comment. */
+    CompletableFuture<Void> written() {
+        return lastPlaylistSaved;
+    }
+
+    /** Logs a failed catalog update: at ERROR, or one WARN per publish when a lost lease refused it. */
+    private Void logCatalogFailure(String what, Throwable failure) {
+        Throwable cause = causeOf(failure);
+        if (!(cause instanceof LeaseLostException)) {
+            log.error("{} {}: {}", logId, what, failure.toString());
+        } else if (!fencedLogged) {
+            fencedLogged = true;
+            log.warn("{} {}: {}", logId, what, cause.getMessage());
+        }
+        return null;
     }
 }

@@ -46,7 +46,8 @@ class CatalogPushAuthorizerTest {
         bucket("live", BucketAcl.PRIVATE);
         channel("live", "cam1", ChannelStatus.ENABLED);
         counters = new PlaylistCountersCache();
-        authorizer = new CatalogPushAuthorizer(metadata, Runnable::run, new PushSignature(CLOCK), counters, null);
+        authorizer = new CatalogPushAuthorizer(metadata, Runnable::run, new PushSignature(CLOCK), counters,
+                TestLeases.singleNode(metadata), null);
     }
 
     @AfterEach

@@ -47,8 +47,10 @@ class StoredHlsOutputTest {
                 MAX_BACKLOG_BYTES, defaults.initialBackoff(), defaults.maxBackoff(), defaults.errorAfterAttempts(),
                 Duration.ofSeconds(30)));
         catalog = new CatalogBatcher(metadata, 100, CatalogBatcher.DEFAULT_LINGER);
+        ChannelLeases leases = TestLeases.singleNode(metadata);
+        leases.admit(CHANNEL);
         output = new StoredHlsOutput(CHANNEL, "test", writes, catalog, new PlaylistCountersCache(),
-                Timer.builder("listed").register(meters), null);
+                Timer.builder("listed").register(meters), leases.bind(CHANNEL), null);
     }
 
     @AfterEach

@@ -9,6 +9,7 @@ import io.livechannel.storage.catalog.CatalogChangeListener;
 import io.livechannel.storage.catalog.ChannelCatalog;
 import io.livechannel.storage.catalog.CorsRule;
 import io.livechannel.storage.catalog.MetadataStore;
+import io.livechannel.storage.catalog.PublishLeases;
 import io.livechannel.storage.catalog.PushHistory;
 import io.livechannel.storage.catalog.SegmentIndex;
 import java.util.List;
@@ -63,6 +64,7 @@ public final class CachingMetadataStore implements MetadataStore {
             switch (kind) {
                 case BUCKET -> buckets.invalidate(name);
                 case ACCESS_KEY -> keys.invalidate(name);
+                case PUBLISH_KICK -> { } // not cached here
                 default -> throw new IllegalStateException("unhandled kind " + kind);
             }
         }
@@ -109,6 +111,17 @@ public final class CachingMetadataStore implements MetadataStore {
     @Override
     public SegmentIndex segments() {
         return delegate.segments();
+    }
+
+    @Override
+    public PublishLeases leases() {
+        return delegate.leases();
+    }
+
+    /** Subscribes {@code listener} to the shared catalog's notices too (this cache keeps its own subscription). */
+    @Override
+    public boolean subscribe(CatalogChangeListener listener) {
+        return delegate.subscribe(listener);
     }
 
     @Override
@@ -255,6 +268,11 @@ public final class CachingMetadataStore implements MetadataStore {
 
         @Override
         public SegmentIndex segments() {
+            throw NotInMemoryException.INSTANCE;
+        }
+
+        @Override
+        public PublishLeases leases() {
             throw NotInMemoryException.INSTANCE;
         }
 

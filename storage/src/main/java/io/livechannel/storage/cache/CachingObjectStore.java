@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,8 +39,10 @@ import java.util.Optional;
  * successful put of bytes in memory (the {@code byte[]} and {@code ByteBuffer} overloads: live playlists) of at most
  * {@code maxObjectBytes}, the new version is cached at once (write-through), so the next read of a playlist that
  * has just been written does not wait for the disk; after any other write the key is invalidated again. Writes
- * bypassing this object (another process, another node on a shared S3 bucket) are not seen: see the package
- * Javadoc.
+ * bypassing this object (another process, another node on a shared S3 bucket) are not seen, unless the cache has
+ * a maximum age ({@link #SHARED_MAX_AGE} on a cluster): then an entry is served at most that long after the read
+ * or write that produced it began, so another node's write is seen within that age (plus the store's own
+ * read-after-write delay).
  *
  * <p>Lifecycle: wraps an open store and closes it in {@link #close()}. Threading: thread-safe; cache misses block
  * like the delegate; {@link #memoryOnly()} is a view for event loops.
@@ -48,6 +51,12 @@ public final class CachingObjectStore implements ObjectStore {
     /** Live playlists are well under 4 KiB; 64 KiB covers long event windows (thousands of segments). */
     public static final int DEFAULT_MAX_OBJECT_BYTES = 64 * 1024;
     public static final long DEFAULT_MAX_TOTAL_BYTES = 32L * 1024 * 1024;
+    /**
+     * The entries' maximum age when other nodes write the same store: a playlist another node wrote is seen within
+     * it (the bound a player polling any node depends on), at the cost of at most two store reads per second per
+     * hot object on each node.
+     */
+    public static final Duration SHARED_MAX_AGE = Duration.ofMillis(500);
 
     private final ObjectStore delegate;
     private final QueuedObjects queued;
@@ -61,13 +70,23 @@ public final class CachingObjectStore implements ObjectStore {
 
     /** @param queued the write queue's queued objects, read before the cache and the store; null for none */
     public CachingObjectStore(ObjectStore delegate, int maxObjectBytes, long maxTotalBytes, QueuedObjects queued) {
+        this(delegate, maxObjectBytes, maxTotalBytes, queued, null);
+    }
+
+    /**
+     * @param queued the write queue's queued objects, read before the cache and the store; null for none
+     * @param maxAge how long an entry is served after the read or write that produced it began; null: until the
+     *     next write through this object (the store is this process's alone)
+     */
+    public CachingObjectStore(ObjectStore delegate, int maxObjectBytes, long maxTotalBytes, QueuedObjects queued,
+                              Duration maxAge) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.queued = queued;
         if (maxObjectBytes < 0 || maxTotalBytes < 0) {
             throw new IllegalArgumentException("negative cache limit: " + maxObjectBytes + ", " + maxTotalBytes);
         }
         this.maxObjectBytes = maxObjectBytes;
-        this.cache = new HotObjectCache(maxTotalBytes);
+        this.cache = new HotObjectCache(maxTotalBytes, maxAge == null ? Long.MAX_VALUE : maxAge.toNanos());
     }
 
     public CachingObjectStore(ObjectStore delegate) {
@@ -128,6 +147,7 @@ public final class CachingObjectStore implements ObjectStore {
             return stream(cached, range);
         }
         long generation = cache.generation(id);
+        long readStart = System.nanoTime();
         ObjectStream stream = delegate.get(bucket, key, range);
         if (range != null || stream.object().size() > maxObjectBytes) {
             return stream;
@@ -138,7 +158,7 @@ public final class CachingObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw new StorageException(StorageException.Kind.IO, "reading " + bucket + "/" + key, e);
         }
-        HotObjectCache.Entry entry = new HotObjectCache.Entry(stream.object(), content);
+        HotObjectCache.Entry entry = new HotObjectCache.Entry(stream.object(), content, readStart);
         if (content.length == stream.object().size()) {
             cache.install(id, entry, generation);
         }
@@ -180,6 +200,7 @@ public final class CachingObjectStore implements ObjectStore {
      */
     private <T> T write(String bucket, String key, StoreWrite<T> op, byte[] content) throws StorageException {
         HotObjectCache.Id id = new HotObjectCache.Id(bucket, key);
+        long writeStart = System.nanoTime();
         cache.beginWrite(id);
         T result = null;
         try {
@@ -187,7 +208,7 @@ public final class CachingObjectStore implements ObjectStore {
             return result;
         } finally {
             HotObjectCache.Entry stored = content != null && result instanceof StoredObject object
-                    && object.size() == content.length ? new HotObjectCache.Entry(object, content) : null;
+                    && object.size() == content.length ? new HotObjectCache.Entry(object, content, writeStart) : null;
             cache.endWrite(id, stored);
         }
     }

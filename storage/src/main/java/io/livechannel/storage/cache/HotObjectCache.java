@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Limit: entries cost their byte count plus {@value #ENTRY_OVERHEAD} bytes against {@code maxBytes}; installing
  * past it evicts other entries in the map's iteration order (effectively random: hot playlists are refilled by
- * their next GET). Threading: thread-safe; {@link #peek} never blocks or locks.
+ * their next GET). Age: with a maximum age (a store other nodes write too), an entry older than it is not
+ * returned by {@link #peek} (the next read refills it from the store). Threading: thread-safe; {@link #peek}
+ * never blocks or locks.
  */
 final class HotObjectCache {
     static final int STRIPES = 64;
@@ -27,8 +29,13 @@ final class HotObjectCache {
     record Id(String bucket, String key) {
     }
 
-    /** An object's attributes and its whole content; the array is never modified. */
-    record Entry(StoredObject object, byte[] content) {
+    /**
+     * An object's attributes and its whole content; the array is never modified.
+     *
+     * @param sinceNanos {@link System#nanoTime()} when the read or write that produced it began: the store held
+     *     this version at least from then
+     */
+    record Entry(StoredObject object, byte[] content, long sinceNanos) {
         long cost() {
             return (long) content.length + ENTRY_OVERHEAD;
         }
@@ -38,18 +45,31 @@ final class HotObjectCache {
     private final ConcurrentHashMap<Id, Writers> writing = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
     private final long maxBytes;
+    /** Entries older than this are not served; {@link Long#MAX_VALUE}: no limit. */
+    private final long maxAgeNanos;
     private final Object[] locks = new Object[STRIPES];
     private final long[] generations = new long[STRIPES]; // element i guarded by locks[i]
 
     HotObjectCache(long maxBytes) {
+        this(maxBytes, Long.MAX_VALUE);
+    }
+
+    HotObjectCache(long maxBytes, long maxAgeNanos) {
         this.maxBytes = maxBytes;
+        this.maxAgeNanos = maxAgeNanos;
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new Object();
         }
     }
 
+    /** The entry of {@code id}, or null when none or older than the maximum age (then dropped). */
     Entry peek(Id id) {
-        return map.get(id);
+        Entry entry = map.get(id);
+        if (entry != null && maxAgeNanos != Long.MAX_VALUE && System.nanoTime() - entry.sinceNanos() >= maxAgeNanos) {
+            removeExactly(id, entry);
+            return null;
+        }
+        return entry;
     }
 
     long generation(Id id) {

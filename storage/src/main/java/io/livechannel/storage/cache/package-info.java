@@ -9,7 +9,7 @@
  * enough while this server is the only writer of its catalog and of its object store (the embedded SQLite
  * catalog and the filesystem store). A PostgreSQL catalog shared by several nodes sends change notices
  * (LISTEN/NOTIFY) that the metadata cache applies, and bypasses it while they cannot be heard. An object store
- * shared by several nodes, or written by other tools, needs invalidation messages or a time to live, which the
- * object cache does not have.
+ * shared by several nodes gets a maximum age in the object cache
+ * ({@link io.livechannel.storage.cache.CachingObjectStore#SHARED_MAX_AGE}): another node's write is seen within it.
  */
 package io.livechannel.storage.cache;

@@ -8,7 +8,9 @@ public interface CatalogChangeListener {
     /** What a change notice names. */
     enum Kind {
         BUCKET("bucket"),
-        ACCESS_KEY("access_key");
+        ACCESS_KEY("access_key"),
+        /** Not a row: the node publishing the channel named {@code <bucket>/<channel>} must end that publish. */
+        PUBLISH_KICK("kick");
 
         private final String wireName;
 

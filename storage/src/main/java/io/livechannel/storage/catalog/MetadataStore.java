@@ -12,6 +12,9 @@ public interface MetadataStore extends AutoCloseable {
 
     SegmentIndex segments();
 
+    /** The channels' publish leases (one publisher per channel across the nodes sharing this catalog). */
+    PublishLeases leases();
+
     /**
      * Runs {@code work}, whose calls on this store then commit together: one transaction where the database has
      * them (a failure rolls back all of it and is thrown), one call after another otherwise.

@@ -26,6 +26,8 @@ final class PendingWrite {
     final String key;
     final PutOptions options;
     final long size;
+    /** Checked just before the put; null when the write has no condition. */
+    final WriteFence fence;
     final CompletableFuture<StoredObject> future = new CompletableFuture<>();
     /** When it was accepted (wall clock): the last-modified time a reader of the queued version is shown. */
     final long queuedAtMillis;
@@ -38,13 +40,14 @@ final class PendingWrite {
     /** Earlier writes of the same target that this one replaced before they started; null when none. */
     private List<PendingWrite> superseded;
 
-    PendingWrite(long sequence, String orderingKey, String bucket, String key, PutOptions options, ByteBuffer data,
-                 Runnable release) {
+    PendingWrite(long sequence, String orderingKey, String bucket, String key, PutOptions options, WriteFence fence,
+                 ByteBuffer data, Runnable release) {
         this.sequence = sequence;
         this.orderingKey = orderingKey;
         this.bucket = bucket;
         this.key = key;
         this.options = options;
+        this.fence = fence;
         this.size = data.remaining();
         this.data = data;
         this.release = release;
@@ -52,13 +55,14 @@ final class PendingWrite {
     }
 
     /** A write recovered from the spool after a restart: nobody waits on its future. */
-    PendingWrite(long sequence, String orderingKey, String bucket, String key, PutOptions options, long size,
-                 Path spoolFile, long spoolContentOffset) {
+    PendingWrite(long sequence, String orderingKey, String bucket, String key, PutOptions options, WriteFence fence,
+                 long size, Path spoolFile, long spoolContentOffset) {
         this.sequence = sequence;
         this.orderingKey = orderingKey;
         this.bucket = bucket;
         this.key = key;
         this.options = options;
+        this.fence = fence;
         this.size = size;
         this.spoolFile = spoolFile;
         this.spoolContentOffset = spoolContentOffset;

@@ -10,7 +10,8 @@ package io.livechannel.storage.write;
  * @param failedAttempts attempts that failed (each is retried unless permanent)
  * @param retries retries scheduled
  * @param rejectedWrites submits refused because the backlog was full or the queue closed
- * @param permanentFailures writes given up because retrying cannot help (invalid key, missing bucket)
+ * @param permanentFailures writes given up because retrying cannot help (invalid key, missing bucket), or fenced
+ *                          ({@link WriteFence}: a live playlist whose publisher lost the channel)
  * @param coalescedWrites writes not stored because a newer write of the same object was queued behind them (their
  *                        futures complete with the newer write's)
  */

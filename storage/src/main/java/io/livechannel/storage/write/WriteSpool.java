@@ -23,19 +23,24 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The on-disk backlog: one file per write, named {@code <sequence>.spool} (20 digits, so names sort in submission
  * order), written to a hidden temporary file, fsynced and renamed, so a crash leaves whole entries only. Layout:
  *
  * <pre>
- * 8 bytes magic "LCSPOOL1", int header length H, long sequence, UTF ordering key, UTF bucket, UTF key,
- * UTF content type ("" when none), short n + n pairs of UTF name/value (user metadata), long size; content at H
+ * 8 bytes magic "LCSPOOL2", int header length H, long sequence, UTF ordering key, UTF bucket, UTF key,
+ * UTF content type ("" when none), short n + n pairs of UTF name/value (user metadata), long size,
+ * UTF fence token ("" when none, see {@link WriteFence}); content at H
  * </pre>
+ *
+ * Entries of the first layout ({@code LCSPOOL1}: no fence token) are still read.
  */
 final class WriteSpool {
     private static final Logger log = LoggerFactory.getLogger(WriteSpool.class);
-    private static final byte[] MAGIC = {'L', 'C', 'S', 'P', 'O', 'O', 'L', '1'};
+    private static final byte[] MAGIC = {'L', 'C', 'S', 'P', 'O', 'O', 'L', '2'};
+    private static final byte[] MAGIC_WITHOUT_FENCE = {'L', 'C', 'S', 'P', 'O', 'O', 'L', '1'};
     private static final String SUFFIX = ".spool";
     /** Key 1023 bytes + metadata 8 KB + names, with room; bounds what recovery allocates for a header. */
     private static final int MAX_HEADER_BYTES = 32 * 1024;
@@ -91,6 +96,7 @@ final class WriteSpool {
             out.writeUTF(e.getValue());
         }
         out.writeLong(w.size);
+        out.writeUTF(w.fence == null ? "" : w.fence.token());
         byte[] header = bytes.toByteArray();
         ByteBuffer.wrap(header).putInt(MAGIC.length, header.length);
         return header;
@@ -108,8 +114,10 @@ final class WriteSpool {
     /**
      * Reads every entry left by an earlier run, in submission order. Unreadable entries are renamed to
      * {@code *.corrupt} and reported, never retried blindly; temporary files of interrupted spools are deleted.
+     *
+     * @param fences decides, when its turn comes, whether a fenced entry may still be stored (by its token)
      */
-    List<PendingWrite> recover() throws IOException {
+    List<PendingWrite> recover(Predicate<String> fences) throws IOException {
         List<PendingWrite> recovered = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -125,7 +133,7 @@ final class WriteSpool {
         files.sort(Comparator.comparing(p -> p.getFileName().toString()));
         for (Path file : files) {
             try {
-                recovered.add(read(file));
+                recovered.add(read(file, fences));
             } catch (IOException | IllegalArgumentException e) {
                 Path corrupt = file.resolveSibling(file.getFileName() + ".corrupt");
                 Files.move(file, corrupt, StandardCopyOption.REPLACE_EXISTING);
@@ -135,12 +143,13 @@ final class WriteSpool {
         return recovered;
     }
 
-    private static PendingWrite read(Path file) throws IOException {
+    private static PendingWrite read(Path file, Predicate<String> fences) throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
             DataInputStream in = new DataInputStream(raw);
             byte[] magic = in.readNBytes(MAGIC.length);
             int headerLength = in.readInt();
-            if (!Arrays.equals(magic, MAGIC) || headerLength > MAX_HEADER_BYTES) {
+            boolean fenced = Arrays.equals(magic, MAGIC);
+            if (!fenced && !Arrays.equals(magic, MAGIC_WITHOUT_FENCE) || headerLength > MAX_HEADER_BYTES) {
                 throw new IOException("bad magic or header length " + headerLength);
             }
             long sequence = in.readLong();
@@ -154,11 +163,13 @@ final class WriteSpool {
                 metadata.put(in.readUTF(), in.readUTF());
             }
             long size = in.readLong();
+            String token = fenced ? in.readUTF() : "";
             if (Files.size(file) != headerLength + size) {
                 throw new IOException("file has " + Files.size(file) + " bytes, header says " + (headerLength + size));
             }
             return new PendingWrite(sequence, orderingKey, bucket, key,
-                    new PutOptions(contentType.isEmpty() ? null : contentType, metadata), size, file, headerLength);
+                    new PutOptions(contentType.isEmpty() ? null : contentType, metadata),
+                    token.isEmpty() ? null : WriteFence.recovered(token, fences), size, file, headerLength);
         }
     }
 }

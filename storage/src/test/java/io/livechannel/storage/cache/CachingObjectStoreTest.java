@@ -89,6 +89,53 @@ class CachingObjectStoreTest {
         assertThat(store.head(BUCKET, "p.m3u8")).isPresent();
     }
 
+    /**
+     * Two nodes' caches over one store (a cluster on a shared bucket): with the cluster's maximum age, what one
+     * node writes or deletes is what the other serves within it, whether the other had the object cached from a
+     * read or from its own earlier write.
+     */
+    @Test
+    void onAClusterAnotherNodesPutOrDeleteIsServedWithinTheMaximumAge() throws Exception {
+        CachingObjectStore nodeA = new CachingObjectStore(files, 1024, 1 << 20, null, CachingObjectStore.SHARED_MAX_AGE);
+        CachingObjectStore nodeB = new CachingObjectStore(files, 1024, 1 << 20, null, CachingObjectStore.SHARED_MAX_AGE);
+        byte[] second = "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:42\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] third = "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:43\n".getBytes(StandardCharsets.US_ASCII);
+        nodeA.put(BUCKET, "cam1/playlist.m3u8", PLAYLIST, PutOptions.of(null));
+        assertThat(whole(nodeB, "cam1/playlist.m3u8"))
+                .isEqualTo(PLAYLIST);
+        assertThat(whole(nodeB.memoryOnly(), "cam1/playlist.m3u8")).as("cached on B").isEqualTo(PLAYLIST);
+
+        long seen = millisUntilServed(nodeB, () -> nodeA.put(BUCKET, "cam1/playlist.m3u8", second, PutOptions.of(null)),
+                second);
+        long ownCopySeen = millisUntilServed(nodeB, () -> { // B's own write-through copy ages out the same way
+            nodeB.put(BUCKET, "cam1/playlist.m3u8", PLAYLIST, PutOptions.of(null));
+            nodeA.put(BUCKET, "cam1/playlist.m3u8", third, PutOptions.of(null));
+        }, third);
+        assertThat(List.of(seen, ownCopySeen)).allSatisfy(ms -> assertThat(ms).isLessThan(1000));
+
+        nodeA.delete(BUCKET, "cam1/playlist.m3u8");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (nodeB.head(BUCKET, "cam1/playlist.m3u8").isPresent()) {
+            assertThat(System.nanoTime()).as("deleted on A, still served by B").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Runs {@code write} (on another node) and returns how long {@code reader} went on serving something else. */
+    private static long millisUntilServed(ObjectStore reader, StoreAction write, byte[] expected) throws Exception {
+        write.run();
+        long start = System.nanoTime();
+        while (!Arrays.equals(whole(reader, "cam1/playlist.m3u8"), expected)) {
+            assertThat(System.nanoTime() - start).as("not served within 5 s").isLessThan(TimeUnit.SECONDS.toNanos(5));
+            Thread.onSpinWait();
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    private interface StoreAction {
+        void run() throws Exception;
+    }
+
     @Test
     void aPutFromMemoryCachesWhatItStoredAndAStreamPutOrDeleteInvalidates() throws Exception {
         byte[] second = "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:42\n".getBytes(StandardCharsets.US_ASCII);
@@ -217,10 +264,10 @@ class CachingObjectStoreTest {
         cache.invalidate(id); // a write of the same key runs between the fill's read and its install
         files.put(BUCKET, "p.m3u8", second, PutOptions.of(null));
         cache.invalidate(id);
-        cache.install(id, new HotObjectCache.Entry(old, PLAYLIST), before);
+        cache.install(id, new HotObjectCache.Entry(old, PLAYLIST, System.nanoTime()), before);
 
         assertThat(cache.peek(id)).isNull();
-        cache.install(id, new HotObjectCache.Entry(old, PLAYLIST), cache.generation(id));
+        cache.install(id, new HotObjectCache.Entry(old, PLAYLIST, System.nanoTime()), cache.generation(id));
         assertThat(cache.peek(id)).isNotNull();
     }
 

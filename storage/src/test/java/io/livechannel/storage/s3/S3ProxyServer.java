@@ -9,17 +9,18 @@ import java.net.URI;
 
 /**
  * A real S3 protocol server (S3Proxy, in memory) for tests. It can be stopped and started again on the same port
- * with the same contents, which is how the failure tests take "the S3 server" away mid-stream.
+ * with the same contents, which is how the failure tests take "the S3 server" away mid-stream. Shipped in the
+ * storage test-jar for the server's cluster tests.
  */
-final class S3ProxyServer implements AutoCloseable {
-    static final String ACCESS_KEY = "test-access-key";
-    static final String SECRET_KEY = "test-secret-key";
+public final class S3ProxyServer implements AutoCloseable {
+    public static final String ACCESS_KEY = "test-access-key";
+    public static final String SECRET_KEY = "test-secret-key";
 
     private final BlobStore blobStore = new TransientNio2BlobStore();
     private S3Proxy proxy;
     private int port;
 
-    static S3ProxyServer start() throws Exception {
+    public static S3ProxyServer start() throws Exception {
         S3ProxyServer server = new S3ProxyServer();
         server.startOn(0);
         return server;
@@ -49,7 +50,7 @@ final class S3ProxyServer implements AutoCloseable {
         startOn(port);
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -177,6 +178,61 @@ class ObjectWriteQueueTest {
                 ByteBuffer.wrap(label.getBytes(StandardCharsets.UTF_8)), PutOptions.liveOutput("video/mp2t"),
                 released::incrementAndGet);
         return written.whenComplete((stored, failure) -> completions.add(failure == null ? label : label + " failed"));
+    }
+
+    @Test
+    void aFencedWriteIsNotStoredWhenItsFenceStoppedHoldingWhileItWaited() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        AtomicBoolean leaseHeld = new AtomicBoolean(true);
+        try (ObjectWriteQueue queue = queueHeldInsideFirstPut(gate)) { // segment 1 is being stored
+            CompletableFuture<StoredObject> playlist = queue.submit("cam1", BUCKET, "cam1/playlist.m3u8",
+                    ByteBuffer.wrap("playlist".getBytes(StandardCharsets.UTF_8)), PutOptions.of("application/x-mpegURL"),
+                    WriteFence.of("lease live/cam1 7", leaseHeld::get), released::incrementAndGet);
+            CompletableFuture<StoredObject> segment = labelled(queue, BUCKET, "cam1/2.ts", "segment 2");
+            leaseHeld.set(false); // the check at submission passed; the lane's check comes later
+            gate.countDown();
+
+            assertThat(queue.drain(WAIT)).isTrue();
+            assertThat(playlist.handle((v, e) -> ((StorageException) e).kind()).get())
+                    .isEqualTo(StorageException.Kind.FENCED);
+            assertThat(segment).isCompleted();
+            assertThat(store.storedKeys()).containsExactly("cam1/1.ts", "cam1/2.ts");
+            assertThat(released.get()).isEqualTo(3);
+            assertThat(queue.metrics().permanentFailures()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSpooledFencedWriteIsStoredAfterARestartOnlyIfTheRecoveredFenceAcceptsItsToken() throws Exception {
+        Path spoolDir = tmp.resolve("spool");
+        store.setDown(true);
+        ObjectWriteQueue first = new ObjectWriteQueue(store, executor, config(spoolDir, 1000, 1 << 20));
+        CountDownLatch spooled = new CountDownLatch(2);
+        for (String channel : List.of("cam1", "cam2")) {
+            queue(first, channel, WriteFence.of("lease live/" + channel + " 3", () -> true), spooled);
+        }
+        assertThat(spooled.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        first.close(); // the store is still down: both stay in the spool
+        store.setDown(false);
+
+        List<String> asked = Collections.synchronizedList(new ArrayList<>());
+        try (ObjectWriteQueue second = new ObjectWriteQueue(store, executor, config(spoolDir, 1000, 1 << 20), null,
+                token -> asked.add(token) && token.equals("lease live/cam2 3"))) { // cam1 changed hands meanwhile
+            assertThat(second.drain(WAIT)).isTrue();
+        }
+        assertThat(asked).containsExactlyInAnyOrder("lease live/cam1 3", "lease live/cam2 3");
+        assertThat(store.storedKeys()).containsExactly("cam2/playlist.m3u8");
+        assertThat(spoolFiles(spoolDir)).isEmpty();
+    }
+
+    private void queue(ObjectWriteQueue queue, String channel, WriteFence fence, CountDownLatch released) {
+        String key = channel + "/playlist.m3u8";
+        AtomicInteger count = releases.computeIfAbsent(key, k -> new AtomicInteger());
+        queue.submit(channel, BUCKET, key, ByteBuffer.wrap(content(key)), PutOptions.of("application/x-mpegURL"),
+                fence, () -> {
+                    count.incrementAndGet();
+                    released.countDown();
+                });
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.livechannel.storage.catalog.CatalogException;
 import io.livechannel.storage.catalog.CatalogUnavailableException;
 import io.livechannel.storage.catalog.ChannelCatalog;
 import io.livechannel.storage.catalog.MetadataStore;
+import io.livechannel.storage.catalog.PublishLeases;
 import io.livechannel.storage.catalog.PushHistory;
 import io.livechannel.storage.catalog.SegmentIndex;
 import org.slf4j.Logger;
@@ -74,6 +75,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final ChannelCatalog channels;
     private final PushHistory history;
     private final SegmentIndex segments;
+    private final PublishLeases leases;
     /** Set by {@link #openPostgres} right after construction: where {@link #subscribe} connects; else null. */
     private PostgresLogin login;
     private final List<PostgresChangeFeed> feeds = new CopyOnWriteArrayList<>();
@@ -94,6 +96,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.channels = new JdbcChannelCatalog(db);
         this.history = new JdbcPushHistory(db);
         this.segments = new JdbcSegmentIndex(db, dialect);
+        this.leases = new JdbcPublishLeases(db, dialect);
     }
 
     /** Opens the SQLite catalog at {@code dbFile}, creating its directory and file and migrating the schema. */
@@ -272,6 +275,11 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
         feeds.add(PostgresChangeFeed.start(login.url(), login.user(), login.password(), listener));
         return true;
+    }
+
+    @Override
+    public PublishLeases leases() {
+        return leases;
     }
 
     @Override

@@ -168,7 +168,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
                 while (versions.next()) {
                     applied.add(versions.getInt(1));
                 }
-                assertThat(applied).containsExactly(1, 2, 3, 4);
+                assertThat(applied).containsExactly(1, 2, 3, 4, 5);
             }
         }
     }
@@ -302,7 +302,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
 
         assertThatThrownBy(() -> JdbcMetadataStore.openSqlite(dbFile()))
                 .isInstanceOf(CatalogException.class)
-                .hasMessageContaining("schema version 99 is newer than this server's 4");
+                .hasMessageContaining("schema version 99 is newer than this server's 5");
     }
 
     @Test
@@ -317,7 +317,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
         }
 
         try (JdbcMetadataStore migrated = JdbcMetadataStore.openSqlite(v1)) {
-            assertThat(migrated.schemaVersion()).isEqualTo(4);
+            assertThat(migrated.schemaVersion()).isEqualTo(5);
             assertThat(migrated.segments().range("b1", "cam1", 0, 10_000)).containsExactly(
                     new SegmentRecord("b1", "cam1", "cam1/5000.ts", 5000, 2_000_000, 7, true, 188),
                     new SegmentRecord("b1", "cam1", "cam1/renamed.ts", 6000, 2_000_000, 8, false, 188));
@@ -360,7 +360,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContractTest {
         }
 
         try (JdbcMetadataStore migrated = JdbcMetadataStore.openSqlite(v3)) {
-            assertThat(migrated.schemaVersion()).isEqualTo(4);
+            assertThat(migrated.schemaVersion()).isEqualTo(5);
             assertThat(migrated.segments().range("b1", "cam1", Long.MIN_VALUE, Long.MAX_VALUE))
                     .containsExactly(segments.get(4), segments.get(3), segments.get(0), segments.get(1), segments.get(2));
             assertThat(migrated.segments().range("b1", "cam2", 0, 100_000))
