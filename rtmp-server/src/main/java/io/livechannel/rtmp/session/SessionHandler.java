@@ -423,7 +423,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         String why = switch (reason) {
             case KICKED -> "the channel was disabled or deleted";
             case REPLACED_IDLE -> "replaced by a new publisher after being idle";
-            case LEASE_LOST -> "another node took the channel over";
+            case LEASE_LOST -> "the channel's publish lease was lost (taken over by another node, or not renewed in time)";
             case SERVER_SHUTDOWN -> "the server is shutting down";
             default -> reason.name();
         };

@@ -361,7 +361,31 @@ public final class ChannelLeases {
             hold.publishes++;
             hold.admissions = Math.max(0, hold.admissions - 1);
         }
+        renewSoon();
         return new Lease(hold);
+    }
+
+    /**
+     * Runs a heartbeat round now rather than at the next interval, so that the new publish's statistics are in its
+     * lease row at once: until they are, other nodes cannot answer GetLiveChannelStat with Live.
+     */
+    private void renewSoon() {
+        ScheduledExecutorService thread = heartbeats;
+        if (thread != null) {
+            try {
+                thread.execute(this::heartbeatRound);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // shutting down: nothing to publish
+            }
+        }
+    }
+
+    private void heartbeatRound() {
+        try {
+            heartbeat();
+        } catch (RuntimeException e) { // a failed round must not end the schedule
+            log.error("lease heartbeat round failed", e);
+        }
     }
 
     /**
@@ -479,16 +503,10 @@ public final class ChannelLeases {
             t.setDaemon(true);
             return t;
         });
-        heartbeats.scheduleWithFixedDelay(() -> {
-            try {
-                heartbeat();
-            } catch (RuntimeException e) { // a failed round must not end the schedule
-                log.error("lease heartbeat round failed", e);
-            }
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        heartbeats.scheduleWithFixedDelay(this::heartbeatRound, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private ScheduledExecutorService heartbeats;
+    private volatile ScheduledExecutorService heartbeats;
 
     /**
      * Stops the heartbeat and releases every lease still held (call after the publishes ended and their catalog

@@ -55,6 +55,8 @@ public final class JdbcMetadataStore implements MetadataStore {
     public static final int MAX_POOL_CONNECTIONS = 12;
     /** PostgreSQL: how long a call waits for a pooled connection, so for an unreachable database to be reported. */
     public static final long POOL_WAIT_MILLIS = 3000;
+    /** PostgreSQL: how long a node's start waits for an unreachable database before it gives up (exit code 3). */
+    static final java.time.Duration START_BUDGET = java.time.Duration.ofSeconds(20);
     /** PostgreSQL: a new connection's TCP connect timeout, in seconds (the driver's unit). */
     static final int CONNECT_TIMEOUT_SECONDS = 5;
     /**
@@ -142,6 +144,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     public static JdbcMetadataStore openPostgres(String jdbcUrl, String user, String password) {
         HikariDataSource pool = new HikariDataSource(poolConfig(jdbcUrl, user, password));
         try {
+            awaitFirstConnection(new PooledDatabase(pool));
             JdbcMetadataStore store = new JdbcMetadataStore(new PooledDatabase(pool), SqlDialect.POSTGRES,
                     Clock.systemUTC());
             store.login = new PostgresLogin(jdbcUrl, user, password);
@@ -154,6 +157,28 @@ public final class JdbcMetadataStore implements MetadataStore {
         } catch (RuntimeException e) {
             pool.close();
             throw e;
+        }
+    }
+
+    /**
+     * Waits up to {@link #START_BUDGET} for the database to answer while it is unreachable, then lets the failure
+     * through. A node starting cold beside others can take longer than one call's {@value #POOL_WAIT_MILLIS} ms wait
+     * for its first connection (a cold JVM's first SCRAM login takes seconds on a loaded machine), and a database
+     * started together with the nodes comes up a little later; a wrong password or database fails at once.
+     */
+    private static void awaitFirstConnection(Database db) {
+        long deadline = System.nanoTime() + START_BUDGET.toNanos();
+        while (true) {
+            try {
+                db.withConnection("connect to the catalog", connection -> connection.isValid(1));
+                return;
+            } catch (CatalogUnavailableException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                log.info("catalog not reachable yet ({}), retrying until {} s after start",
+                        rootCause(e).getMessage(), START_BUDGET.toSeconds());
+            }
         }
     }
 
