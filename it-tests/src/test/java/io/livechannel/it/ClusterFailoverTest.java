@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 24, items 3, 4 and 7 on a three-node cluster: a SIGKILLed owner's channel is admitted on another node
- * within 10 s (goal 6 s; measured over {@value #KILLS} kills); an owner frozen (SIGSTOP) past its lease and resumed
+ * within 10 s (goal 6 s; measured over {@link #KILLS} kills); an owner frozen (SIGSTOP) past its lease and resumed
  * never overwrites the new owner's playlist and ends its publish within one FragDuration; a dead owner's channel
  * that nobody republishes is ended by another node (index, history, #EXT-X-ENDLIST) so that its VoD plays.
  */
@@ -38,8 +38,12 @@ class ClusterFailoverTest {
     static final RunDirectory run = new RunDirectory();
 
     private static final String BUCKET = Cluster.BUCKET;
-    private static final int KILLS = 10;
-    /** GetLiveChannelHistory's answer holds at most this many records; the test makes {@value #KILLS} + 1. */
+    /**
+     * Kills in one run: 3 in the build, so that it stays within its time; {@code -Dcluster.kills=10} for the
+     * published median and maximum (docs/cluster.md).
+     */
+    private static final int KILLS = Integer.getInteger("cluster.kills", 3);
+    /** GetLiveChannelHistory's answer holds at most this many records. */
     private static final int HISTORY_LIMIT = 10;
     /** Issue 24 item 3 (the goal is 6 s). */
     private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(10);
@@ -113,12 +117,12 @@ class ClusterFailoverTest {
             assertMediaSequenceOnlyGoesForward("stored", stored);
         }
         OSS oss = cluster.node(1).oss();
-        // GetLiveChannelHistory answers the newest 10 push records (OSS's limit), here all of them but the first.
+        // GetLiveChannelHistory answers the newest 10 push records (OSS's limit): one per publisher, at most 10.
         List<LiveRecord> history = Polling.await("every push record ended", Duration.ofSeconds(20),
                 () -> oss.getLiveChannelHistory(BUCKET, channel),
-                records -> records.size() == HISTORY_LIMIT
+                records -> records.size() == Math.min(KILLS + 1, HISTORY_LIMIT)
                         && records.stream().allMatch(r -> r.getEndDate() != null));
-        assertThat(history).as("the newest push records").hasSize(HISTORY_LIMIT);
+        assertThat(history).as("the newest push records").hasSize(Math.min(KILLS + 1, HISTORY_LIMIT));
         assertVodPlays(channel, started);
         assertThat(cluster.failedStarts()).as("node starts that failed (each was tried again)").isEmpty();
     }
