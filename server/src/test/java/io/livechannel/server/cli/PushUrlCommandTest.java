@@ -8,6 +8,7 @@ import io.livechannel.storage.catalog.BucketAcl;
 import io.livechannel.storage.catalog.Channel;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
+import io.livechannel.storage.testing.PostgresFixture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -109,5 +110,24 @@ class PushUrlCommandTest {
                 "--access-key-secret", "S");
 
         assertThat(output).startsWith("2\n").contains("does not exist: start the server once with this --data-dir");
+    }
+
+    @Test
+    void createsTheChannelInAPostgresCatalogNamedByCatalog() throws Exception {
+        try (PostgresFixture pg = PostgresFixture.start()) {
+            String url = pg.createDatabase("push_url");
+            try (MetadataStore metadata = JdbcMetadataStore.openPostgres(url, pg.user(), pg.password())) {
+                metadata.buckets().create(new Bucket("live", BucketAcl.PUBLIC_READ, NOW, List.of()));
+            }
+
+            String output = run("cam2", "--catalog", url, "--catalog-user", pg.user(), "--catalog-password",
+                    pg.password(), "--access-key-id", "LCKEY", "--access-key-secret", "s3cret");
+
+            assertThat(output).startsWith("0\n").contains("created channel live/cam2");
+            assertThat(Files.exists(dataDir.resolve("catalog.db"))).isFalse();
+            try (MetadataStore metadata = JdbcMetadataStore.openPostgres(url, pg.user(), pg.password())) {
+                assertThat(metadata.channels().find("live", "cam2")).isPresent();
+            }
+        }
     }
 }

@@ -56,9 +56,7 @@ class SharedCatalogCacheTest {
         List<Long> delaysMicros = new ArrayList<>();
         for (int i = 0; i < ROUNDS; i++) {
             BucketAcl next = i % 2 == 0 ? BucketAcl.PUBLIC_READ : BucketAcl.PRIVATE;
-            // cached on B (a late notice of the bucket's creation may still make B forget it once)
-            awaitTrue("B caches the bucket", () -> nodeB.buckets().find("media").isPresent()
-                    && inMemory(nodeB, "media"), NOTICE_BOUND_MILLIS);
+            awaitCached(nodeB, "media");
 
             assertThat(nodeA.buckets().setAcl("media", next)).isTrue();
             long committed = System.nanoTime();
@@ -87,10 +85,7 @@ class SharedCatalogCacheTest {
 
     @Test
     void whileNoticesCannotBeHeardTheCacheIsBypassedAndItResumesAfterwards() throws Exception {
-        // cached on B: the notice of the bucket's creation (sent in open()) may arrive after B's first read and
-        // make B forget it once, so wait for a copy that stays rather than asserting the first read's
-        awaitTrue("B caches the bucket", () -> nodeB.buckets().find("media").isPresent()
-                && inMemory(nodeB, "media"), NOTICE_BOUND_MILLIS);
+        awaitCached(nodeB, "media");
 
         pg.stopServer();
         awaitTrue("B stops trusting its cache", () -> !nodeB.caching(), 10_000);
@@ -101,6 +96,12 @@ class SharedCatalogCacheTest {
         assertThat(nodeA.buckets().setAcl("media", BucketAcl.PUBLIC_READ_WRITE)).isTrue();
         awaitTrue("B sees the change", () -> nodeB.buckets().find("media").map(Bucket::acl)
                 .equals(Optional.of(BucketAcl.PUBLIC_READ_WRITE)), NOTICE_BOUND_MILLIS);
+    }
+
+    /** Looks the bucket up until it stays cached: a late notice of its creation may make the node forget it once. */
+    private static void awaitCached(CachingMetadataStore node, String bucket) {
+        awaitTrue(bucket + " cached", () -> node.buckets().find(bucket).isPresent() && inMemory(node, bucket),
+                NOTICE_BOUND_MILLIS);
     }
 
     private static boolean inMemory(CachingMetadataStore node, String bucket) {
