@@ -74,7 +74,9 @@ public final class Wiring implements AutoCloseable {
     /**
      * Publish leases on a shared catalog: renewed every second, expiring 5 s after the last renewal, so another
      * node takes a dead node's channels 5 to 6 s after its last heartbeat; the node itself stops storing playlists
-     * 1 s before its lease could expire.
+     * 1 s before its lease could expire. The margin must stay above the object cache's
+     * {@link io.livechannel.storage.cache.CachingObjectStore#SHARED_MAX_AGE}, so that a node's cached copy of its
+     * last playlist is gone before another node can take the channel.
      */
     static final Duration LEASE_TTL = Duration.ofSeconds(5);
     static final Duration LEASE_MARGIN = Duration.ofSeconds(1);

@@ -450,7 +450,6 @@ public final class ChannelLeases {
         try {
             lost = metadata.leases().heartbeat(settings.nodeId(), settings.ttl(), renewals);
             lastHeartbeatNanos = start;
-            heartbeatFailures = 0;
         } catch (CatalogException e) {
             endPublishesPastDeadline(e);
             return;
@@ -472,7 +471,12 @@ public final class ChannelLeases {
             }
         }
         holds.values().forEach(this::releaseIfUnused);
-        sweep();
+        try {
+            sweep();
+            heartbeatFailures = 0;
+        } catch (CatalogException e) { // a node holding no lease renews nothing: the sweep meets an outage first
+            endPublishesPastDeadline(e);
+        }
     }
 
     private void endPublishesPastDeadline(CatalogException cause) {

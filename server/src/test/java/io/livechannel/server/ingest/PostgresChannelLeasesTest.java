@@ -77,6 +77,18 @@ class PostgresChannelLeasesTest extends ChannelLeasesTest {
         }
     }
 
+    /** A node holding no lease renews nothing, so its sweep is what meets the outage: a WARN, not a failed round. */
+    @Test
+    void aHeartbeatRoundOfANodeWithoutLeasesRidesOutTheDatabaseBeingDown() throws Exception {
+        pg.stopServer();
+        try {
+            nodeA.heartbeat();
+        } finally {
+            pg.startServer();
+        }
+        nodeA.heartbeat();
+    }
+
     @Test
     void anExpiredLeaseIsTakenAsSoonAsItExpires() throws Exception {
         long[] micros = new long[5];

@@ -1,6 +1,7 @@
--- Version 2: publish leases, as SQLite's V5 (read it for what each column is for). fillfactor leaves room in each
--- page so that the heartbeat's once-a-second update of every held row stays a HOT update (no index entry written:
--- none of the columns it changes is indexed apart from expires_at's partial index).
+-- Version 2: publish leases, as SQLite's V5 (read it for what each column is for). The heartbeat updates every held
+-- row once a second; because expires_at is indexed (the sweeper's lookup), those updates are not HOT: each writes
+-- new index entries too (about 125 KB of WAL per heartbeat of 500 leases). fillfactor leaves room for the new row
+-- versions in the same page.
 CREATE TABLE channel_lease (
     bucket        TEXT COLLATE "C" NOT NULL,
     channel       TEXT COLLATE "C" NOT NULL,
