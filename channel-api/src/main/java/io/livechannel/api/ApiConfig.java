@@ -30,6 +30,8 @@ import java.util.concurrent.Executor;
  *       given, a GET or HEAD of an object whose bucket, access key and bytes are all in memory is answered on the
  *       event loop (see {@link RequestHandler}); {@code null} (the default) sends every request to
  *       {@code storageExecutor}.</li>
+ *   <li>{@link #staticPages}: pages served beside the API (the web console), or {@code null} (the default) for
+ *       none.</li>
  * </ul>
  */
 public final class ApiConfig {
@@ -42,6 +44,7 @@ public final class ApiConfig {
     private final Clock clock;
     private final HttpLimits limits;
     private final MemoryOnlyStores memoryOnly;
+    private final StaticPages staticPages;
 
     private ApiConfig(Builder b) {
         domains = b.domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
@@ -59,6 +62,7 @@ public final class ApiConfig {
         clock = Objects.requireNonNull(b.clock, "clock");
         limits = Objects.requireNonNull(b.limits, "limits");
         memoryOnly = b.memoryOnly;
+        staticPages = b.staticPages;
     }
 
     public static Builder builder() {
@@ -102,6 +106,11 @@ public final class ApiConfig {
         return memoryOnly;
     }
 
+    /** {@code null} when the HTTP port serves only the API. */
+    public StaticPages staticPages() {
+        return staticPages;
+    }
+
     /** This configuration with the stores replaced by their memory-only views; requires {@link #memoryOnly}. */
     ApiConfig onMemoryOnlyStores() {
         Objects.requireNonNull(memoryOnly, "memoryOnly");
@@ -120,6 +129,7 @@ public final class ApiConfig {
         private Clock clock = Clock.systemUTC();
         private HttpLimits limits = HttpLimits.DEFAULTS;
         private MemoryOnlyStores memoryOnly;
+        private StaticPages staticPages;
 
         private Builder() {
         }
@@ -162,6 +172,11 @@ public final class ApiConfig {
 
         public Builder memoryOnly(MemoryOnlyStores memoryOnly) {
             this.memoryOnly = memoryOnly;
+            return this;
+        }
+
+        public Builder staticPages(StaticPages staticPages) {
+            this.staticPages = staticPages;
             return this;
         }
 
