@@ -70,7 +70,11 @@ function init() {
   const saved = sessionStorage.getItem(SESSION_KEY);
   if (saved) {
     const { accessKeyId, secret } = JSON.parse(saved);
-    attempt('Sign in', () => signIn(accessKeyId, secret));
+    attempt('Sign in', () => signIn(accessKeyId, secret).then(() => true)).then((ok) => {
+      if (!ok) {
+        sessionStorage.removeItem(SESSION_KEY); // a key deleted or changed since: ask again
+      }
+    });
   } else {
     document.getElementById('access-key-id').focus();
   }

@@ -71,6 +71,8 @@ class WebConsoleTest {
         assertThat(consoleUrl).isEqualTo("http://localhost:" + server.httpPort() + "/_console/");
         createNeighbours();
         signIn();
+        browser.await("the channel table", UI, d -> row("studio-b").getText().contains("Idle"));
+        assertThat(row("archive").getText()).contains("Disabled");
 
         createChannelThroughTheForm();
         String pushUrl = pushUrlFromPushSettings();
@@ -140,6 +142,38 @@ class WebConsoleTest {
         assertThat(out.get("pushSpecial")).isEqualTo("cn8hx1Oi/Tdpa6S4GijmQKzbUeA=");
     }
 
+    /** Thousands of channels are read a page at a time: a prefix filter, then Next and Previous by marker. */
+    @Test
+    void pagesThroughManyChannelsAndFiltersThemByPrefix() {
+        OSS oss = OssClients.v1(server.httpEndpoint(), AccessKey.SERVER);
+        try {
+            for (int i = 0; i < 30; i++) { // "zone-" sorts after the other test's channels, off their first page
+                oss.createLiveChannel(new CreateLiveChannelRequest("live", String.format("zone-%02d", i)));
+            }
+        } finally {
+            oss.shutdown();
+        }
+        signIn();
+        browser.type(By.id("channel-filter"), "zone-");
+        browser.ready(By.id("channel-filter")).sendKeys(Keys.ENTER);
+        browser.await("the first page of zone- channels", UI, d -> names().size() == 25
+                && names().get(0).equals("zone-00"));
+        browser.click(By.xpath("//button[normalize-space()='Next']"));
+        browser.await("the second page", UI, d -> names().equals(List.of("zone-25", "zone-26", "zone-27", "zone-28",
+                "zone-29")));
+        assertThat(browser.driver().findElement(By.cssSelector("[aria-current=page]")).getText()).isEqualTo("Page 2");
+        assertThat(browser.ready(By.xpath("//button[normalize-space()='Previous']")).isEnabled()).isTrue();
+        browser.click(By.xpath("//button[normalize-space()='Previous']"));
+        browser.await("the first page again", UI, d -> names().size() == 25 && names().get(24).equals("zone-24"));
+        browser.type(By.id("channel-filter"), "");
+        browser.ready(By.id("channel-filter")).sendKeys(Keys.ENTER);
+    }
+
+    private static List<String> names() {
+        return browser.driver().findElements(By.cssSelector("tr[data-channel]")).stream()
+                .map(r -> r.getAttribute("data-channel")).toList();
+    }
+
     /** Two more channels, so the table shows each status. */
     private static void createNeighbours() {
         OSS oss = OssClients.v1(server.httpEndpoint(), AccessKey.SERVER);
@@ -153,13 +187,15 @@ class WebConsoleTest {
         }
     }
 
+    /** Opens the console signed out (the tab's session forgotten), then signs in through the form. */
     private static void signIn() {
+        browser.open(consoleUrl);
+        browser.script("sessionStorage.clear();");
         browser.open(consoleUrl);
         browser.type(By.id("access-key-id"), AccessKey.SERVER.id());
         browser.type(By.id("access-key-secret"), AccessKey.SERVER.secret());
         browser.click(By.xpath("//button[normalize-space()='Sign in']"));
-        browser.await("the channel table", UI, d -> row("studio-b").getText().contains("Idle"));
-        assertThat(row("archive").getText()).contains("Disabled");
+        browser.await("the channel table", UI, d -> d.findElement(By.id("channels-title")).isDisplayed());
     }
 
     /** New channel: a value the API refuses shows the API's own code and message; a good one creates it. */
