@@ -169,6 +169,40 @@ class WebConsoleTest {
         browser.ready(By.id("channel-filter")).sendKeys(Keys.ENTER);
     }
 
+    /**
+     * A channel with Snapshot, set up in the form, shows the JPEGs under {@code <channel>/} of its DestBucket
+     * (stored here by the test, as the snapshot feature will store them), loaded through presigned URLs.
+     */
+    @Test
+    void theDetailsOfAChannelWithSnapshotShowItsPictures() throws Exception {
+        Path jpeg = run.testDir().resolve("frame.jpg");
+        Process ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+                "testsrc2=size=320x180", "-frames:v", "1", jpeg.toString()).redirectErrorStream(true).start();
+        assertThat(ffmpeg.waitFor()).isZero();
+        signIn();
+        browser.click(By.xpath("//button[normalize-space()='New channel']"));
+        browser.type(By.id("channel-name"), "snap");
+        browser.click(By.id("snapshot-on"));
+        browser.type(By.id("interval"), "10");
+        browser.click(By.xpath("//button[normalize-space()='Create channel']"));
+        browser.await("snap in the table", UI, d -> row("snap").isDisplayed());
+        OSS oss = OssClients.v1(server.httpEndpoint(), AccessKey.SERVER);
+        try {
+            oss.putObject("live", "snap/20260101T000000Z.jpg", jpeg.toFile());
+            oss.putObject("live", "snap/playlist.m3u8", new java.io.ByteArrayInputStream(new byte[] {'#'}));
+        } finally {
+            oss.shutdown();
+        }
+        browser.click(By.xpath("//tr[@data-channel='snap']//button[normalize-space()='snap']"));
+        WebElement image = browser.await("the snapshot", UI, d -> d.findElement(
+                By.cssSelector(".snapshot-grid img[alt='snap/20260101T000000Z.jpg']")));
+        browser.await("the snapshot to load", UI, d -> ((Number) browser.script(
+                "return arguments[0].naturalWidth;", image)).intValue() == 320);
+        assertThat(browser.driver().findElement(By.id("snapshots-title")).findElement(By.xpath(".."))
+                .getText()).contains("Every 10 s into bucket live.").doesNotContain("playlist.m3u8");
+        closeDialog();
+    }
+
     private static List<String> names() {
         return browser.driver().findElements(By.cssSelector("tr[data-channel]")).stream()
                 .map(r -> r.getAttribute("data-channel")).toList();
