@@ -15,7 +15,8 @@
 #              --latency-poll-ms 10", the defaults), HARNESS_JAVA_OPTS its JVM options, SERVER_ARGS livechannel
 #              options; with METRICS_PORT (and SERVER_ARGS="--metrics-port N") livechannel's /metrics are sampled
 #              into ours-metrics.log, SETTLE_S (default 65) how long to wait after `sync` before starting (see below),
-#              WARM_ROUNDS (default 1) how many times the warm-up runs, each on new channels
+#              WARM_ROUNDS (default 1) how many times the warm-up runs, each on new channels;
+#              HARNESS_ARGS="--snapshot-interval 1" gives livechannel's channels a Snapshot
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 publishers=${1:-10}; ramp=${2:-5}; measure=${3:-20}; warm_publishers=${4:-0}; warm_seconds=${5:-30}
@@ -61,7 +62,7 @@ if [ -n "${METRICS_PORT:-}" ]; then
   # and the cut-to-listed latency (p50/p99 over Micrometer's sliding window of about 2 minutes)
   (while kill -0 "$ours_pid" 2>/dev/null; do
      curl -s "http://127.0.0.1:$METRICS_PORT/metrics" \
-       | grep -E '^livechannel_(segment_listed|write_(backlog|rejected|coalesced|completed))' \
+       | grep -E '^livechannel_(segment_listed|write_(backlog|rejected|coalesced|completed)|snapshot)' \
        | sed "s/^/$(date -u +%H:%M:%S) /"
      sleep 10
    done) >> "$out_dir/ours-metrics.log" 2>/dev/null &

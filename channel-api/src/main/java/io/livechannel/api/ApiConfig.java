@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * Everything the HTTP API is built from; the server's wiring creates one with {@link #builder()}.
@@ -32,6 +34,8 @@ import java.util.concurrent.Executor;
  *       {@code storageExecutor}.</li>
  *   <li>{@link #staticPages}: pages served beside the API (the web console), or {@code null} (the default) for
  *       none.</li>
+ *   <li>{@link #snapshotsOff}: why channels' snapshots are not taken (no decoder on this platform), or empty when
+ *       they are (the default); asked by GetLiveChannelStat.</li>
  * </ul>
  */
 public final class ApiConfig {
@@ -45,6 +49,7 @@ public final class ApiConfig {
     private final HttpLimits limits;
     private final MemoryOnlyStores memoryOnly;
     private final StaticPages staticPages;
+    private final Supplier<Optional<String>> snapshotsOff;
 
     private ApiConfig(Builder b) {
         domains = b.domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
@@ -63,6 +68,7 @@ public final class ApiConfig {
         limits = Objects.requireNonNull(b.limits, "limits");
         memoryOnly = b.memoryOnly;
         staticPages = b.staticPages;
+        snapshotsOff = Objects.requireNonNull(b.snapshotsOff, "snapshotsOff");
     }
 
     public static Builder builder() {
@@ -111,11 +117,17 @@ public final class ApiConfig {
         return staticPages;
     }
 
+    /** Why snapshots are not taken, or empty when they are. */
+    public Supplier<Optional<String>> snapshotsOff() {
+        return snapshotsOff;
+    }
+
     /** This configuration with the stores replaced by their memory-only views; requires {@link #memoryOnly}. */
     ApiConfig onMemoryOnlyStores() {
         Objects.requireNonNull(memoryOnly, "memoryOnly");
         return builder().domains(domains).rtmpPort(rtmpPort).stores(memoryOnly.objects(), memoryOnly.metadata())
-                .storageExecutor(storageExecutor).liveSessions(liveSessions).clock(clock).limits(limits).build();
+                .storageExecutor(storageExecutor).liveSessions(liveSessions).clock(clock).limits(limits)
+                .snapshotsOff(snapshotsOff).build();
     }
 
     /** Collects an {@link ApiConfig}; {@link #build()} checks that the stores and the executor were given. */
@@ -130,6 +142,7 @@ public final class ApiConfig {
         private HttpLimits limits = HttpLimits.DEFAULTS;
         private MemoryOnlyStores memoryOnly;
         private StaticPages staticPages;
+        private Supplier<Optional<String>> snapshotsOff = Optional::empty;
 
         private Builder() {
         }
@@ -177,6 +190,11 @@ public final class ApiConfig {
 
         public Builder staticPages(StaticPages staticPages) {
             this.staticPages = staticPages;
+            return this;
+        }
+
+        public Builder snapshotsOff(Supplier<Optional<String>> snapshotsOff) {
+            this.snapshotsOff = snapshotsOff;
             return this;
         }
 

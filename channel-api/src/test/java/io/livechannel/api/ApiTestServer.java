@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,9 @@ public final class ApiTestServer implements AutoCloseable {
         this(dir, clock, HttpLimits.DEFAULTS);
     }
 
+    /** Why the server's snapshots are off, as GetLiveChannelStat reports it; {@code null}: they are on. */
+    public volatile String snapshotsOff;
+
     public ApiTestServer(Path dir, Clock clock, HttpLimits limits) throws Exception {
         this(dir, clock, limits, UnaryOperator.identity());
     }
@@ -73,7 +77,8 @@ public final class ApiTestServer implements AutoCloseable {
         metadata.buckets().create(new Bucket(BUCKET, BucketAcl.PRIVATE, clock.instant(), List.of()));
         api = new ApiChannelInitializer(ApiConfig.builder().domains(List.of(DOMAIN))
                 .stores(objects, metadata).storageExecutor(storage).liveSessions(live).clock(clock).limits(limits)
-                .memoryOnly(MemoryOnlyStores.of(cachedObjects, cachedMetadata)).build());
+                .memoryOnly(MemoryOnlyStores.of(cachedObjects, cachedMetadata))
+                .snapshotsOff(() -> Optional.ofNullable(snapshotsOff)).build());
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
@@ -131,6 +132,32 @@ class ValidationErrorsTest {
         assertThat(empty.body()).contains("<Code>MalformedXML</Code>");
         RawHttp.Answer garbage = putConfig("ch", "<LiveChannelConfiguration><Target>");
         assertThat(garbage.body()).contains("<Code>MalformedXML</Code>");
+    }
+
+    static String snapshotConfig(String destBucket) {
+        return "<LiveChannelConfiguration><Target><Type>HLS</Type></Target><Snapshot><RoleName>r</RoleName>"
+                + destBucket + "<NotifyTopic>t</NotifyTopic><Interval>2</Interval></Snapshot></LiveChannelConfiguration>";
+    }
+
+    @Test
+    void aSnapshotDestBucketThatIsNotABucketHereIsInvalidArgumentAndStatSaysWhetherSnapshotsAreTaken() throws Exception {
+        for (String dest : List.of("<DestBucket>no-such-bucket</DestBucket>", "<DestBucket></DestBucket>", "")) {
+            RawHttp.Answer a = putConfig("ch", snapshotConfig(dest));
+            assertThat(a.status()).as(dest).isEqualTo(400);
+            assertThat(a.body()).contains("<Code>InvalidArgument</Code>").contains("Snapshot/DestBucket");
+        }
+        assertThatThrownBy(() -> oss.getLiveChannelInfo(BUCKET, "ch")).isInstanceOf(OSSException.class);
+        assertThat(putConfig("ch", snapshotConfig("<DestBucket>" + BUCKET + "</DestBucket>")).status()).isEqualTo(200);
+        RawHttp.Answer stat = http.signed("GET", "/examplebucket/ch?live&comp=stat", null, Instant.now());
+        assertThat(stat.body().replaceAll(">\\s+<", "><")).contains("<Status>Idle</Status>")
+                .contains("<Snapshot><Status>On</Status></Snapshot>");
+        server.snapshotsOff = "no FFmpeg build for the platform linux-riscv64";
+        stat = http.signed("GET", "/examplebucket/ch?live&comp=stat", null, Instant.now());
+        assertThat(stat.body().replaceAll(">\\s+<", "><")).contains("<Snapshot><Status>Off</Status><Reason>"
+                + "no FFmpeg build for the platform linux-riscv64</Reason></Snapshot>");
+        oss.createLiveChannel(channel("plain", "", new LiveChannelTarget()));
+        assertThat(http.signed("GET", "/examplebucket/plain?live&comp=stat", null, Instant.now()).body())
+                .doesNotContain("Snapshot");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.livechannel.hls;
 
+import io.livechannel.ts.PesPayload;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -33,6 +34,17 @@ public interface HlsOutput {
      * @param countersToPersist  the counters to store with the channel and pass to the next publish's packager
      */
     void playlistReady(String objectKey, String m3u8Text, PlaylistState countersToPersist);
+
+    /**
+     * An IDR access unit was packaged (for snapshots). {@code accessUnit} is its Annex B form as written into the
+     * segment: access unit delimiter, the SPS and PPS in effect, then its NAL units; it references the RTMP message
+     * and is readable only during this call, so an implementation copies what it keeps ({@link PesPayload#copyTo}).
+     * Default: ignore.
+     *
+     * @param dtsMillis the frame's decode time on the publish's continuous media timeline (milliseconds)
+     */
+    default void keyframePackaged(long dtsMillis, PesPayload accessUnit) {
+    }
 
     /** A tag was skipped; for metrics (counted per reason) and rate-limited DEBUG logs. Default: ignore. */
     default void unitDropped(DropReason reason, String detail) {

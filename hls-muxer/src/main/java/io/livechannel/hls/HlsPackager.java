@@ -232,6 +232,9 @@ public final class HlsPackager {
         segment = stream.prepare(dtsMillis, keyframe, tracks.mask(), annexBBytes);
         long ptsMillis = Math.max(dtsMillis, dtsMillis + header.compositionTimeMillis());
         stream.writeVideo(accessUnit, ptsMillis, dtsMillis, keyframe);
+        if (keyframe && (nalFlags & NalUnits.HAS_IDR) != 0) {
+            output.keyframePackaged(dtsMillis, accessUnit);
+        }
         assembler.clear();
         segment.extendTo(dtsMillis + tracks.videoFrameDuration(dtsMillis));
     }

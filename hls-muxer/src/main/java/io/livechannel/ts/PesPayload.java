@@ -78,6 +78,13 @@ public final class PesPayload {
         return length;
     }
 
+    /** Appends every byte to {@code out} (which must have room for {@link #length()} more); leaves the cursor. */
+    public void copyTo(ByteBuf out) {
+        for (int i = 0; i < count; i++) {
+            out.writeBytes(buffers[i], indexes[i], lengths[i]);
+        }
+    }
+
     /** Copies the next {@code n} bytes into {@code out}, continuing where the previous call stopped. */
     void copyNext(ByteBuf out, int n) {
         while (n > 0) {

@@ -468,6 +468,21 @@ class HlsPackagerTest {
     }
 
     @Test
+    void everyPackagedKeyframeIsOfferedWithItsParameterSetsExactlyAsWrittenIntoTheSegment() {
+        HlsPackager packager = packager(5, 5, PlaylistState.INITIAL);
+        headers(packager);
+        FlvFile.feed(packager, tags.video(0, false)); // dropped: before the first keyframe, never offered
+        video(packager, 40, 3_040, 1_000, 0); // keyframes at 40, 1040, 2040 ms
+        packager.finish();
+
+        assertThat(output.keyframes).extracting(RecordingOutput.Keyframe::dtsMillis)
+                .containsExactly(40L, 1_040L, 2_040L);
+        TsInspector inspector = new TsInspector().inspect(output.concatenated());
+        assertThat(output.keyframes.get(0).annexB()).isEqualTo(inspector.payload(0x100, 0));
+        assertThat(output.keyframes.get(2).annexB()).isEqualTo(inspector.payload(0x100, 50));
+    }
+
+    @Test
     void aacFramesGetAnAdtsHeaderFromTheAudioSpecificConfig() {
         HlsPackager packager = packager(5, 5, PlaylistState.INITIAL);
         FlvFile.feed(packager, tags.audioSequenceHeader);

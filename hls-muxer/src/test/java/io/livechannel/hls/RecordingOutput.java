@@ -19,9 +19,13 @@ final class RecordingOutput implements HlsOutput {
     record Drop(DropReason reason, String detail) {
     }
 
+    record Keyframe(long dtsMillis, byte[] annexB) {
+    }
+
     final List<Segment> segments = new ArrayList<>();
     final List<Playlist> playlists = new ArrayList<>();
     final List<Drop> drops = new ArrayList<>();
+    final List<Keyframe> keyframes = new ArrayList<>();
     /** "segment" / "playlist" in call order. */
     final List<String> calls = new ArrayList<>();
 
@@ -50,6 +54,13 @@ final class RecordingOutput implements HlsOutput {
     public void playlistReady(String objectKey, String m3u8Text, PlaylistState countersToPersist) {
         playlists.add(new Playlist(objectKey, m3u8Text, countersToPersist));
         calls.add("playlist");
+    }
+
+    @Override
+    public void keyframePackaged(long dtsMillis, io.livechannel.ts.PesPayload accessUnit) {
+        ByteBuf copy = io.netty.buffer.Unpooled.buffer(accessUnit.length());
+        accessUnit.copyTo(copy);
+        keyframes.add(new Keyframe(dtsMillis, ByteBufUtil.getBytes(copy)));
     }
 
     @Override

@@ -18,10 +18,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,7 +43,6 @@ class HostileConnectionsTest {
     static final int PER_ADDRESS = 20;
     /** Guards reads against a hang; every close expected here comes much sooner. */
     static final int SOCKET_GUARD_MILLIS = 8_000;
-    static final Pattern METRICS_LINE = Pattern.compile("metrics\\s+http://[^:]+:(\\d+)/metrics");
     /** An RTMP C0 (version 3) and C1 (time, zero, 1528 bytes): the server answers S0 S1 S2. */
     static final byte[] C0_C1 = new byte[1 + 1536];
 
@@ -78,7 +71,7 @@ class HostileConnectionsTest {
                     assertClosedWithoutAnswer("127.0.0.2", d.server().rtmpPort(), C0_C1);
                     assertClosedWithoutAnswer("127.0.0.2", d.server().httpPort(), get("/live/cam1/playlist.m3u8"));
                 }
-                assertThat(metric(d.server(), "livechannel_connections_refused_total")).isEqualTo(10);
+                assertThat(d.server().metric("livechannel_connections_refused_total")).isEqualTo(10);
                 assertThat(d.serverLogLines("refused: " + PER_ADDRESS + " connections from 127.0.0.2 are open"))
                         .hasSize(1); // one line per interval, however many are refused
                 assertThat(d.getPublic(Deployment.BUCKET, "cam1/playlist.m3u8")).as("a player on 127.0.0.1")
@@ -205,15 +198,5 @@ class HostileConnectionsTest {
         in.readNBytes(text.lines().filter(l -> l.regionMatches(true, 0, "Content-Length:", 0, 15))
                 .mapToInt(l -> Integer.parseInt(l.substring(15).trim())).findFirst().orElse(0));
         return text;
-    }
-
-    /** A counter's value from the server's Prometheus endpoint. */
-    private static long metric(RunningServer server, String name) throws Exception {
-        int port = server.stdout().stream().map(METRICS_LINE::matcher).filter(Matcher::find)
-                .mapToInt(m -> Integer.parseInt(m.group(1))).findFirst().orElseThrow();
-        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }

@@ -3,6 +3,7 @@ package io.livechannel.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -156,6 +157,14 @@ public final class Main implements Callable<Integer> {
             description = "serve the web console at http://<host>:<http-port>/_console/ (default: ${DEFAULT-VALUE})")
     boolean console;
 
+    @Option(names = "--snapshot-webhook", paramLabel = "URL",
+            description = "POST a signed JSON notice of every stored snapshot to this URL (default: none)")
+    URI snapshotWebhook;
+
+    @Option(names = "--snapshot-webhook-secret", paramLabel = "SECRET",
+            description = "HMAC-SHA256 key of the X-LiveChannel-Signature header, at least 16 characters")
+    String snapshotWebhookSecret;
+
     @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "-1",
             description = "serve Prometheus metrics at http://<bind>:N/metrics (default: off)")
     int metricsPort;
@@ -216,7 +225,8 @@ public final class Main implements Callable<Integer> {
                 new ServerConfig.Network(bind, httpPort, rtmpPort, domains, transport, connections, console),
                 new ServerConfig.Bootstrap(accessKeyId, accessKeySecret, bucket, bucketAcl),
                 new ServerConfig.Store(s3, fsync, directIo),
-                new ServerConfig.Ingest(Duration.ofMillis(rtmpReadBatchMillis), maxSegmentBytes),
+                new ServerConfig.Ingest(Duration.ofMillis(rtmpReadBatchMillis), maxSegmentBytes, snapshotWebhook == null
+                        ? null : new ServerConfig.SnapshotWebhook(snapshotWebhook, snapshotWebhookSecret)),
                 metricsPort);
     }
 

@@ -7,6 +7,7 @@ import io.livechannel.server.portsharing.ProtocolSniffer;
 import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import io.livechannel.rtmp.RtmpLimits;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -101,10 +102,16 @@ public record ServerConfig(Path dataDir, Network network, Bootstrap bootstrap, S
      *     ({@code --rtmp-read-batch-ms}); zero reads every message as it arrives
      * @param maxSegmentBytes the largest HLS segment ({@link SegmenterLimits#maxSegmentBytes()}); the write backlog
      *     is sized from it ({@code --max-segment-bytes}, internal: tests make it small)
+     * @param snapshotWebhook where stored snapshots are announced, or {@code null} for nowhere
      */
-    public record Ingest(Duration rtmpReadBatch, long maxSegmentBytes) {
+    public record Ingest(Duration rtmpReadBatch, long maxSegmentBytes, SnapshotWebhook snapshotWebhook) {
         public static final Ingest DEFAULTS = new Ingest(RtmpLimits.DEFAULT_READ_BATCH_HOLD,
                 SegmenterLimits.DEFAULT_MAX_SEGMENT_BYTES);
+
+        /** Without a snapshot webhook. */
+        public Ingest(Duration rtmpReadBatch, long maxSegmentBytes) {
+            this(rtmpReadBatch, maxSegmentBytes, null);
+        }
 
         public Ingest {
             Objects.requireNonNull(rtmpReadBatch, "rtmpReadBatch");
@@ -122,6 +129,29 @@ public record ServerConfig(Path dataDir, Network network, Bootstrap bootstrap, S
         /** The packager's limits: the defaults with {@link #maxSegmentBytes}. */
         public SegmenterLimits segmenterLimits() {
             return SegmenterLimits.DEFAULTS.withMaxSegmentBytes(maxSegmentBytes);
+        }
+    }
+
+    /**
+     * {@code --snapshot-webhook} and {@code --snapshot-webhook-secret}: every stored snapshot is POSTed to
+     * {@code url}, signed with HMAC-SHA256 keyed with {@code secret}.
+     */
+    public record SnapshotWebhook(URI url, String secret) {
+        public SnapshotWebhook {
+            Objects.requireNonNull(url, "url");
+            if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())
+                    || url.getHost() == null) {
+                throw new IllegalArgumentException("--snapshot-webhook " + url + " is not an http:// or https:// URL");
+            }
+            if (secret == null || secret.length() < io.livechannel.server.snapshot.SnapshotWebhook.MIN_SECRET_LENGTH) {
+                throw new IllegalArgumentException("--snapshot-webhook needs --snapshot-webhook-secret of at least "
+                        + io.livechannel.server.snapshot.SnapshotWebhook.MIN_SECRET_LENGTH + " characters");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "SnapshotWebhook[url=" + url + "]";
         }
     }
 

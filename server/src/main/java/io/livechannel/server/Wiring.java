@@ -18,6 +18,8 @@ import io.livechannel.server.metrics.MetricsEndpoint;
 import io.livechannel.server.listener.ConnectionGate;
 import io.livechannel.server.metrics.ServerMetrics;
 import io.livechannel.server.portsharing.ProtocolSniffer;
+import io.livechannel.server.snapshot.SnapshotWebhook;
+import io.livechannel.server.snapshot.Snapshots;
 import io.livechannel.storage.catalog.Bucket;
 import io.livechannel.storage.catalog.BucketAcl;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -79,6 +81,7 @@ public final class Wiring implements AutoCloseable {
     private final ConnectionGate gate;
     private ApiChannelInitializer api;
     private Storage storage;
+    private Snapshots snapshots;
     private Channel httpChannel;
     private Channel rtmpChannel;
     /** Prometheus with {@code --metrics-port}, else an empty composite on which every meter is a no-op. */
@@ -119,13 +122,17 @@ public final class Wiring implements AutoCloseable {
 
     private void bind() throws IOException, InterruptedException {
         PlaylistCountersCache counters = new PlaylistCountersCache();
+        ServerConfig.SnapshotWebhook hook = config.ingest().snapshotWebhook();
+        snapshots = Snapshots.start(storage.objects(), clock, meters,
+                hook == null ? null : new SnapshotWebhook(hook.url(), hook.secret(), clock, meters));
         Set<String> ownHosts = new HashSet<>(config.network().domains());
         RtmpChannelInitializer rtmp = new RtmpChannelInitializer(new RtmpConfig(
                 RtmpLimits.defaults().withReadBatchHold(config.ingest().rtmpReadBatch()),
                 new CatalogPushAuthorizer(storage.metadata(), storage.catalogExecutor(), new PushSignature(clock),
-                        counters),
+                        counters, snapshots),
                 new HlsPublishListener(storage.writes(), storage.metadata(), storage.catalogUpdates(),
-                        storage.catalogExecutor(), counters, clock, meters, config.ingest().segmenterLimits()),
+                        storage.catalogExecutor(), counters, clock, meters, config.ingest().segmenterLimits(),
+                        snapshots),
                 registry, ownHosts, clock));
         ServerConfig.Connections connections = config.network().connections();
         api = new ApiChannelInitializer(ApiConfig.builder()
@@ -133,7 +140,7 @@ public final class Wiring implements AutoCloseable {
                 .stores(storage.objects(), storage.metadata()).storageExecutor(storage.catalogExecutor())
                 .liveSessions(new RegistryLiveSessions(registry)).clock(clock)
                 .limits(HttpLimits.DEFAULTS.withRequestHeadTimeout(connections.requestHeadTimeout()))
-                .memoryOnly(storage.memoryOnly())
+                .memoryOnly(storage.memoryOnly()).snapshotsOff(snapshots::offReason)
                 .staticPages(config.network().console() ? ConsoleSite.load() : null).build());
         httpChannel = listen(config.network().httpPort(), new ChannelInitializer<SocketChannel>() {
             @Override
@@ -281,6 +288,9 @@ public final class Wiring implements AutoCloseable {
         closeListener(httpChannel);
         closeListener(rtmpChannel);
         endLivePublishes();
+        if (snapshots != null) {
+            snapshots.close(); // takes the last publishes' queued snapshots before the store closes
+        }
         if (storage != null) {
             storage.drainWrites(SHUTDOWN_WRITE_TIMEOUT);
         }

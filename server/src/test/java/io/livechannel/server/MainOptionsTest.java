@@ -99,6 +99,29 @@ class MainOptionsTest {
     }
 
     @Test
+    void aSnapshotWebhookNeedsAnHttpUrlAndASecretOfSixteenCharacters() throws IOException {
+        assertThat(parse(Map.of()).ingest().snapshotWebhook()).isNull();
+        ServerConfig config = parse(Map.of("LIVECHANNEL_SNAPSHOT_WEBHOOK_SECRET", "0123456789abcdef"),
+                "--snapshot-webhook", "https://hooks.example.com/snap");
+        assertThat(config.ingest().snapshotWebhook().url()).hasToString("https://hooks.example.com/snap");
+        assertThat(config.ingest().snapshotWebhook().secret()).isEqualTo("0123456789abcdef");
+        assertThat(config.ingest().snapshotWebhook().toString()).doesNotContain("0123456789abcdef");
+
+        for (String[] args : List.of(new String[] {"--snapshot-webhook", "http://127.0.0.1:9/hook"},
+                new String[] {"--snapshot-webhook", "http://127.0.0.1:9/hook", "--snapshot-webhook-secret", "short"},
+                new String[] {"--snapshot-webhook", "ftp://127.0.0.1/hook", "--snapshot-webhook-secret",
+                        "0123456789abcdef"})) {
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = Main.commandLine(new Main(System.out)).setErr(new PrintWriter(err));
+            List<String> all = new java.util.ArrayList<>(List.of(args));
+            all.addAll(List.of("--data-dir", temp.toString()));
+            assertThat(commandLine.execute(all.toArray(String[]::new))).as(String.join(" ", args))
+                    .isEqualTo(CommandLine.ExitCode.USAGE);
+            assertThat(err.toString()).contains("--snapshot-webhook");
+        }
+    }
+
+    @Test
     void aReadBatchOutsideZeroTo500MsIsAUsageError() {
         StringWriter err = new StringWriter();
         CommandLine commandLine = Main.commandLine(new Main(System.out)).setErr(new PrintWriter(err));

@@ -84,7 +84,7 @@ class SegmentSizeLimitTest {
             storage.bootstrap(config, "id", "secret");
             HlsPublishListener listener = new HlsPublishListener(storage.writes(), storage.metadata(),
                     storage.catalogUpdates(), storage.catalogExecutor(), new PlaylistCountersCache(),
-                    Clock.systemUTC(), new SimpleMeterRegistry(), config.ingest().segmenterLimits());
+                    Clock.systemUTC(), new SimpleMeterRegistry(), config.ingest().segmenterLimits(), null);
             MediaSink sink = listener.onPublishStart(new PublishSessionInfo("live", "cam1", "playlist.m3u8", 5, 100,
                     "127.0.0.1:5000", Instant.now(), "test"));
             send(sink, Unpooled.wrappedBuffer(HexFormat.of().parseHex(AVC_SEQUENCE_HEADER)));

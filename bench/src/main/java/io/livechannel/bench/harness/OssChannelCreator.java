@@ -29,8 +29,12 @@ public final class OssChannelCreator {
     private final String bucket;
     private final String accessKeyId;
     private final String accessKeySecret;
+    private final int snapshotIntervalSeconds;
 
-    public OssChannelCreator(URI endpoint, String bucket, String accessKeyId, String accessKeySecret) {
+    /** @param snapshotIntervalSeconds each channel's Snapshot Interval (snapshots stored in {@code bucket}), 0: none */
+    public OssChannelCreator(URI endpoint, String bucket, String accessKeyId, String accessKeySecret,
+                             int snapshotIntervalSeconds) {
+        this.snapshotIntervalSeconds = snapshotIntervalSeconds;
         this.endpoint = endpoint;
         this.bucket = bucket;
         this.accessKeyId = accessKeyId;
@@ -43,7 +47,11 @@ public final class OssChannelCreator {
         String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LiveChannelConfiguration>"
                 + "<Description>bench</Description><Status>enabled</Status><Target><Type>HLS</Type>"
                 + "<FragDuration>" + fragDurationSeconds + "</FragDuration><FragCount>" + fragCount + "</FragCount>"
-                + "<PlaylistName>playlist.m3u8</PlaylistName></Target></LiveChannelConfiguration>";
+                + "<PlaylistName>playlist.m3u8</PlaylistName></Target>"
+                + (snapshotIntervalSeconds == 0 ? "" : "<Snapshot><RoleName>bench</RoleName><DestBucket>" + bucket
+                        + "</DestBucket><NotifyTopic>bench</NotifyTopic><Interval>" + snapshotIntervalSeconds
+                        + "</Interval></Snapshot>")
+                + "</LiveChannelConfiguration>";
         String date = DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.US)
                 .format(ZonedDateTime.now(ZoneOffset.UTC));
         String toSign = "PUT\n\n" + CONTENT_TYPE + "\n" + date + "\n/" + bucket + "/" + channel + "?live";

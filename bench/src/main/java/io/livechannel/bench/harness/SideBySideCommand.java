@@ -47,6 +47,9 @@ public final class SideBySideCommand implements Callable<Integer> {
     long paceTickMillis;
     @Option(names = "--frag-duration", defaultValue = "2") int fragDuration;
     @Option(names = "--frag-count", defaultValue = "3") int fragCount;
+    @Option(names = "--snapshot-interval", defaultValue = "0",
+            description = "livechannel's channels take a snapshot every N seconds into their bucket (0: none)")
+    int snapshotInterval;
     @Option(names = "--order", split = ",", defaultValue = "livechannel,nginx-rtmp",
             description = "targets to run, in order")
     List<String> order;
@@ -104,7 +107,7 @@ public final class SideBySideCommand implements Callable<Integer> {
             case "livechannel" -> new Target(name, oursPid, oursRtmpPort, "live",
                     "http://127.0.0.1:" + oursHttpPort + "/" + oursBucket + "/%s/playlist.m3u8", true,
                     new OssChannelCreator(URI.create("http://127.0.0.1:" + oursHttpPort), oursBucket, accessKeyId,
-                            accessKeySecret));
+                            accessKeySecret, snapshotInterval));
             case "nginx-rtmp" -> new Target(name, nginxPid, nginxRtmpPort, "live",
                     "http://127.0.0.1:" + nginxHttpPort + "/live/%s.m3u8", false, null);
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown target " + name);

@@ -23,6 +23,8 @@ import java.time.Instant;
  *   <tr><td>PlaylistName</td><td>ends with {@code .m3u8}, {@value #MIN_PLAYLIST_BYTES}..{@value #MAX_PLAYLIST_BYTES}
  *       bytes, no {@code /} and no control character; absent or empty: {@code playlist.m3u8}</td></tr>
  *   <tr><td>Snapshot/Interval</td><td>[1, 100] when a Snapshot is given</td></tr>
+ *   <tr><td>Snapshot/DestBucket</td><td>given when a Snapshot is; that it is a bucket of this server is checked by
+ *       {@link PutLiveChannel}</td></tr>
  * </table>
  * Every violation is 400 InvalidArgument naming the element and the value.
  */
@@ -106,6 +108,9 @@ final class ChannelConfigParser {
     private static Snapshot snapshot(LiveChannelConfiguration.Snapshot s) throws OssException {
         if (s == null) {
             return null;
+        }
+        if (isBlank(s.destBucket())) {
+            throw invalid("Snapshot/DestBucket is required: the bucket the snapshots are stored in");
         }
         int interval = range("Snapshot/Interval", s.interval(), MIN_FRAG, MAX_FRAG);
         return new Snapshot(s.roleName(), s.destBucket(), s.notifyTopic(), interval);

@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * {@code GET /<channel>?live&comp=stat} (wire spec §3.4): {@code Disabled} for a disabled channel, else
  * {@code Live} with the session's details from {@link io.livechannel.api.LiveSessions#stat}, else {@code Idle}.
- * Video and Audio appear only once that track has been seen.
+ * Video and Audio appear only once that track has been seen; Snapshot (this server's addition) only for a channel
+ * configured with one.
  */
 final class GetLiveChannelStat implements Route {
     private final ApiConfig config;
@@ -28,11 +29,11 @@ final class GetLiveChannelStat implements Route {
     public ApiResponse handle(OssRequest request, Bucket bucket) throws OssException {
         Channel c = LiveChannels.require(config.metadata().channels(), bucket.name(), request.key());
         if (c.status() == ChannelStatus.DISABLED) {
-            return ApiResponse.xml(OssXml.write(new LiveChannelStat("Disabled", null, null, null, null)));
+            return ApiResponse.xml(OssXml.write(new LiveChannelStat("Disabled", null, null, null, null, snapshot(c))));
         }
         Optional<LiveStat> live = config.liveSessions().stat(bucket.name(), c.name());
         if (live.isEmpty()) {
-            return ApiResponse.xml(OssXml.write(new LiveChannelStat("Idle", null, null, null, null)));
+            return ApiResponse.xml(OssXml.write(new LiveChannelStat("Idle", null, null, null, null, snapshot(c))));
         }
         LiveStat s = live.get();
         LiveChannelStat.Video video = s.video() == null ? null : new LiveChannelStat.Video(s.video().width(),
@@ -40,6 +41,16 @@ final class GetLiveChannelStat implements Route {
         LiveChannelStat.Audio audio = s.audio() == null ? null : new LiveChannelStat.Audio(
                 s.audio().bandwidthBitsPerSecond(), s.audio().sampleRate(), s.audio().codec());
         return ApiResponse.xml(OssXml.write(new LiveChannelStat("Live", OssXml.date(s.connectedAt()),
-                s.remoteAddress(), video, audio)));
+                s.remoteAddress(), video, audio, snapshot(c))));
+    }
+
+    /** Whether this server takes the channel's snapshots; {@code null} for a channel without a Snapshot. */
+    private LiveChannelStat.Snapshot snapshot(Channel c) {
+        if (c.snapshot() == null) {
+            return null;
+        }
+        Optional<String> off = config.snapshotsOff().get();
+        return off.map(reason -> new LiveChannelStat.Snapshot("Off", reason))
+                .orElseGet(() -> new LiveChannelStat.Snapshot("On", null));
     }
 }

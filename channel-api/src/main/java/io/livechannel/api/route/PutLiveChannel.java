@@ -16,7 +16,9 @@ import io.livechannel.storage.catalog.Channel;
 
 /**
  * {@code PUT /<channel>?live} (wire spec §3.1): creates the channel or replaces an idle one's configuration;
- * refused with 409 ChannelStillLive while a client pushes. Answers the unsigned PublishUrls and PlayUrls.
+ * refused with 409 ChannelStillLive while a client pushes, and with 400 InvalidArgument when a Snapshot's DestBucket
+ * is not a bucket of this server (RoleName is stored and echoed only: there is no RAM here). Answers the unsigned
+ * PublishUrls and PlayUrls.
  */
 final class PutLiveChannel implements Route {
     private static final Logger log = LoggerFactory.getLogger(PutLiveChannel.class);
@@ -39,6 +41,10 @@ final class PutLiveChannel implements Route {
         Channel channel = ChannelConfigParser.parse(bucket.name(), request.key(), doc, config.clock().instant());
         if (config.liveSessions().isLive(bucket.name(), channel.name())) {
             throw LiveChannels.stillLive(channel.name());
+        }
+        if (channel.snapshot() != null && config.metadata().buckets().find(channel.snapshot().destBucket()).isEmpty()) {
+            throw ChannelConfigParser.invalid("Snapshot/DestBucket '"
+                    + ChannelConfigParser.shorten(channel.snapshot().destBucket()) + "' is not a bucket of this server");
         }
         config.metadata().channels().put(channel);
         log.info("{} LiveChannel {}/{} created or replaced (FragDuration {} s, FragCount {}, {})", request.requestId(),

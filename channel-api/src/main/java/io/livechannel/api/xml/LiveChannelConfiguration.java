@@ -11,7 +11,7 @@ import java.util.List;
  * {@code <LiveChannelConfiguration>}: the PutLiveChannel request body and the GetLiveChannelInfo answer (wire
  * spec §3.1, §3.3). Values are kept as the strings sent, so that a bad number is reported as InvalidArgument
  * naming the element rather than as MalformedXML; validation lives in {@code route.ChannelConfigParser}.
- * {@code <Snapshot>} is accepted and stored but not acted on.
+ * {@code <Snapshot>} is stored and echoed; the server takes the snapshots while the channel is pushed.
  */
 @JacksonXmlRootElement(localName = "LiveChannelConfiguration")
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -10,17 +10,19 @@ import java.util.List;
 /**
  * {@code <LiveChannelStat>} (wire spec §3.4). Status is capitalised ({@code Idle}, {@code Live},
  * {@code Disabled}); the other elements are omitted, not empty, when unknown (Go cannot parse an empty
- * {@code <ConnectedTime/>}).
+ * {@code <ConnectedTime/>}). {@code <Snapshot>} is this server's addition, present only for a channel configured
+ * with a Snapshot: whether snapshots are being taken here ({@code On}) or not ({@code Off}, with the reason).
  */
 @JacksonXmlRootElement(localName = "LiveChannelStat")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"Status", "ConnectedTime", "RemoteAddr", "Video", "Audio"})
+@JsonPropertyOrder({"Status", "ConnectedTime", "RemoteAddr", "Video", "Audio", "Snapshot"})
 public record LiveChannelStat(
         @JsonProperty("Status") String status,
         @JsonProperty("ConnectedTime") String connectedTime,
         @JsonProperty("RemoteAddr") String remoteAddr,
         @JsonProperty("Video") Video video,
-        @JsonProperty("Audio") Audio audio) {
+        @JsonProperty("Audio") Audio audio,
+        @JsonProperty("Snapshot") Snapshot snapshot) {
 
     /** {@code <Video>}. */
     @JsonPropertyOrder({"Width", "Height", "FrameRate", "Bandwidth", "Codec"})
@@ -38,5 +40,13 @@ public record LiveChannelStat(
             @JsonProperty("Bandwidth") long bandwidth,
             @JsonProperty("SampleRate") int sampleRate,
             @JsonProperty("Codec") String codec) {
+    }
+
+    /** {@code <Snapshot>}: {@code On}, or {@code Off} with a reason. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"Status", "Reason"})
+    public record Snapshot(
+            @JsonProperty("Status") String status,
+            @JsonProperty("Reason") String reason) {
     }
 }

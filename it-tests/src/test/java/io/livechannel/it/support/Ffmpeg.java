@@ -76,6 +76,31 @@ public final class Ffmpeg {
      * returns at once. Close the returned {@link Push} to make sure the process is gone.
      */
     public static Push push(String rtmpUrl, Duration duration, Path logDir) throws IOException {
+        return push(rtmpUrl, duration, logDir, Video.DEFAULT);
+    }
+
+    /**
+     * The test stream's video: H.264 {@code profile} ({@code baseline} has no B-frames, the others 2) at
+     * {@code width}x{@code height}, {@value #FRAME_RATE} fps, a keyframe every {@code gopFrames} frames exactly.
+     */
+    public record Video(String profile, int width, int height, int gopFrames) {
+        public static final Video DEFAULT = new Video("high", WIDTH, HEIGHT, GOP_FRAMES);
+
+        /**
+         * The coding tools that make x264 (whose {@code -profile} is only a ceiling) write this profile: CABAC for
+         * Main, CABAC and the 8x8 transform for High; ultrafast uses neither.
+         */
+        String x264Params() {
+            return switch (profile) {
+                case "baseline" -> "cabac=0";
+                case "main" -> "cabac=1";
+                default -> "cabac=1:8x8dct=1";
+            };
+        }
+    }
+
+    /** {@link #push(String, Duration, Path)} with another video shape. */
+    public static Push push(String rtmpUrl, Duration duration, Path logDir, Video video) throws IOException {
         requireInstalled();
         Files.createDirectories(logDir);
         int run = RUNS.incrementAndGet();
@@ -83,12 +108,13 @@ public final class Ffmpeg {
         Path progress = logDir.resolve("ffmpeg-push-" + run + ".progress");
         List<String> command = List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "level+warning",
                 "-re",
-                "-f", "lavfi", "-i", "testsrc2=size=" + WIDTH + "x" + HEIGHT + ":rate=" + FRAME_RATE,
+                "-f", "lavfi", "-i", "testsrc2=size=" + video.width() + "x" + video.height() + ":rate=" + FRAME_RATE,
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=" + SAMPLE_RATE,
                 "-t", seconds(duration),
                 "-map", "0:v", "-map", "1:a",
-                "-c:v", "libx264", "-preset", "ultrafast", "-bf", "2",
-                "-g", Integer.toString(GOP_FRAMES), "-keyint_min", Integer.toString(GOP_FRAMES),
+                "-c:v", "libx264", "-preset", "ultrafast", "-profile:v", video.profile(),
+                "-bf", "baseline".equals(video.profile()) ? "0" : "2", "-x264-params", video.x264Params(),
+                "-g", Integer.toString(video.gopFrames()), "-keyint_min", Integer.toString(video.gopFrames()),
                 "-sc_threshold", "0", "-r", Integer.toString(FRAME_RATE), "-pix_fmt", "yuv420p",
                 "-c:a", "aac", "-b:a", "64k", "-ar", Integer.toString(SAMPLE_RATE), "-ac", "2",
                 "-progress", progress.toString(), "-stats_period", "0.2",

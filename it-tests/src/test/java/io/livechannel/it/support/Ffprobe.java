@@ -20,9 +20,12 @@ public final class Ffprobe {
     private Ffprobe() {
     }
 
-    /** One elementary stream as ffprobe reports it; width/height are 0 for audio, sampleRate 0 for video. */
+    /**
+     * One elementary stream as ffprobe reports it; width/height are 0 for audio, sampleRate 0 for video; profile as
+     * ffprobe names it ({@code High}, {@code Main}, {@code Constrained Baseline}, ...), empty when none.
+     */
     public record StreamInfo(String codecType, String codecName, int width, int height, int sampleRate,
-            String avgFrameRate) {
+            String avgFrameRate, String profile) {
     }
 
     /** One packet; times in seconds, NaN when ffprobe reports none. */
@@ -48,7 +51,7 @@ public final class Ffprobe {
         for (JsonNode s : root.path("streams")) {
             streams.add(new StreamInfo(s.path("codec_type").asText(), s.path("codec_name").asText(),
                     s.path("width").asInt(0), s.path("height").asInt(0), s.path("sample_rate").asInt(0),
-                    s.path("avg_frame_rate").asText("")));
+                    s.path("avg_frame_rate").asText(""), s.path("profile").asText("")));
         }
         return new Probe(streams, root.path("format").path("duration").asDouble(Double.NaN));
     }

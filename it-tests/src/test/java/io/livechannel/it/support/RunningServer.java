@@ -1,6 +1,10 @@
 package io.livechannel.it.support;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class RunningServer implements AutoCloseable {
     private static final Pattern HTTP_LINE = Pattern.compile("HTTP API\\s+http://[^:]+:(\\d+)");
+    private static final Pattern METRICS_LINE = Pattern.compile("metrics\\s+http://[^:]+:(\\d+)/metrics");
     private static final Pattern RTMP_LINE = Pattern.compile("RTMP ingest\\s+rtmp://[^:]+:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final long POLL_MILLIS = 20;
@@ -122,6 +127,21 @@ public final class RunningServer implements AutoCloseable {
     /** Every line printed on stderr (the log) so far. */
     public List<String> stderr() throws IOException {
         return Files.readAllLines(stderrFile, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The sum of a meter's samples on the server's Prometheus endpoint (started with {@code --metrics-port 0}),
+     * those whose labels contain {@code label} (e.g. {@code result="stored"}) when one is given.
+     */
+    public long metric(String name, String... label) throws IOException, InterruptedException {
+        int port = stdout().stream().map(METRICS_LINE::matcher).filter(Matcher::find)
+                .mapToInt(m -> Integer.parseInt(m.group(1))).findFirst()
+                .orElseThrow(() -> new AssertionError("the server was not started with --metrics-port"));
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .filter(l -> label.length == 0 || l.contains(label[0]))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     public long pid() {

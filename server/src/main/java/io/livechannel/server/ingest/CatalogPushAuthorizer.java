@@ -6,6 +6,7 @@ import io.livechannel.rtmp.PushRequest;
 import io.livechannel.rtmp.auth.PushSignature;
 import io.livechannel.rtmp.command.StatusCode;
 import io.livechannel.rtmp.session.PushUrl;
+import io.livechannel.server.snapshot.Snapshots;
 import io.livechannel.storage.catalog.AccessKey;
 import io.livechannel.storage.catalog.Bucket;
 import io.livechannel.storage.catalog.BucketAcl;
@@ -40,9 +41,12 @@ public final class CatalogPushAuthorizer implements PushAuthorizer {
     private final Executor storageExecutor;
     private final PushSignature signature;
     private final PlaylistCountersCache counters;
+    private final Snapshots snapshots;
 
+    /** @param snapshots told each admitted channel's Snapshot settings; {@code null} when none are taken */
     public CatalogPushAuthorizer(MetadataStore metadata, Executor storageExecutor, PushSignature signature,
-                                 PlaylistCountersCache counters) {
+                                 PlaylistCountersCache counters, Snapshots snapshots) {
+        this.snapshots = snapshots;
         this.metadata = metadata;
         this.storageExecutor = storageExecutor;
         this.signature = signature;
@@ -70,6 +74,9 @@ public final class CatalogPushAuthorizer implements PushAuthorizer {
             PushDecision decision = decideFor(bucket, url);
             if (decision instanceof PushDecision.Allowed allowed) {
                 counters.load(new ChannelKey(allowed.bucket(), allowed.channel()), metadata.channels());
+                if (snapshots != null) {
+                    snapshots.admitted(allowed.bucket(), allowed.channel(), metadata.channels());
+                }
                 return decision;
             }
             if (firstRefusal == null) {

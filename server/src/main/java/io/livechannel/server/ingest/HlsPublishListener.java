@@ -8,6 +8,7 @@ import io.livechannel.rtmp.EndReason;
 import io.livechannel.rtmp.MediaSink;
 import io.livechannel.rtmp.PublishListener;
 import io.livechannel.rtmp.PublishSessionInfo;
+import io.livechannel.server.snapshot.Snapshots;
 import io.livechannel.storage.catalog.CatalogBatcher;
 import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.write.ObjectWriteQueue;
@@ -22,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns each admitted publish into an {@link HlsPackager} writing through {@link StoredHlsOutput}, and records
- * the session in the push history (start at publish, end when it ends, however it ends).
+ * Turns each admitted publish into an {@link HlsPackager} writing through {@link StoredHlsOutput} (which hands
+ * keyframes to the publish's {@link Snapshots} taker when its channel has a Snapshot), and records the session in
+ * the push history (start at publish, end when it ends, however it ends).
  *
  * <p>Threading: {@link #onPublishStart} and the returned sink run on the publishing event loop; history writes
  * run on the storage executor.
@@ -39,6 +41,7 @@ public final class HlsPublishListener implements PublishListener {
     private final Clock clock;
     private final Timer segmentListed;
     private final SegmenterLimits limits;
+    private final Snapshots snapshots;
 
     /**
      * @param meters where {@value #SEGMENT_LISTED_TIMER} is recorded: from a segment's cut (on the publish's event
@@ -46,11 +49,13 @@ public final class HlsPublishListener implements PublishListener {
      *               beyond its own poll interval; an empty {@code CompositeMeterRegistry} records nothing
      * @param limits the packager's limits; the write queue's backlog must hold at least two of its largest
      *               segments ({@code Storage.writeQueueConfig})
+     * @param snapshots takes the snapshots of channels that have a Snapshot; {@code null} takes none
      */
     public HlsPublishListener(ObjectWriteQueue writes, MetadataStore metadata, CatalogBatcher catalogUpdates,
                               Executor storageExecutor, PlaylistCountersCache counters, Clock clock,
-                              MeterRegistry meters, SegmenterLimits limits) {
+                              MeterRegistry meters, SegmenterLimits limits, Snapshots snapshots) {
         this.limits = limits;
+        this.snapshots = snapshots;
         this.writes = writes;
         this.metadata = metadata;
         this.catalogUpdates = catalogUpdates;
@@ -71,7 +76,7 @@ public final class HlsPublishListener implements PublishListener {
         HlsSettings settings = new HlsSettings(info.channel(), info.playlistName(), info.fragDurationSeconds(),
                 info.fragCount(), limits);
         StoredHlsOutput output = new StoredHlsOutput(key, info.logId(), writes, catalogUpdates, counters,
-                segmentListed);
+                segmentListed, snapshots == null ? null : snapshots.start(info.bucket(), info.channel(), info.logId()));
         HlsPackager packager = new HlsPackager(settings, output, clock::millis, counters.get(key));
         CompletableFuture<Long> historyId = recordStart(info);
         log.debug("{} packaging to {}, FragDuration {} s, FragCount {}", info.logId(),

@@ -4,12 +4,14 @@ import io.livechannel.hls.DropReason;
 import io.livechannel.hls.HlsOutput;
 import io.livechannel.hls.PlaylistState;
 import io.livechannel.hls.SegmentInfo;
+import io.livechannel.server.snapshot.SnapshotTaker;
 import io.livechannel.storage.PutOptions;
 import io.livechannel.storage.StoredObject;
 import io.livechannel.storage.catalog.CatalogBatcher;
 import io.livechannel.storage.catalog.PlaylistCounters;
 import io.livechannel.storage.catalog.SegmentRecord;
 import io.livechannel.storage.write.ObjectWriteQueue;
+import io.livechannel.ts.PesPayload;
 import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
@@ -50,13 +52,16 @@ final class StoredHlsOutput implements HlsOutput {
     private final CatalogBatcher catalog;
     private final PlaylistCountersCache counters;
     private final Timer segmentListed;
+    /** The publish's snapshots, or {@code null} when its channel takes none. */
+    private final SnapshotTaker snapshots;
     /** {@link System#nanoTime()} when the segment the next playlist lists was cut; 0 when none is pending. */
     private long cutNanos;
     /** Segments the write queue refused in this publish; event-loop confined like every call here. */
     private int refusedSegments;
 
     StoredHlsOutput(ChannelKey channel, String logId, ObjectWriteQueue writes, CatalogBatcher catalog,
-                    PlaylistCountersCache counters, Timer segmentListed) {
+                    PlaylistCountersCache counters, Timer segmentListed, SnapshotTaker snapshots) {
+        this.snapshots = snapshots;
         this.segmentListed = segmentListed;
         this.channel = channel;
         this.logId = logId;
@@ -115,6 +120,13 @@ final class StoredHlsOutput implements HlsOutput {
                     return null;
                 });
         return true;
+    }
+
+    @Override
+    public void keyframePackaged(long dtsMillis, PesPayload accessUnit) {
+        if (snapshots != null) {
+            snapshots.onKeyframe(dtsMillis, accessUnit);
+        }
     }
 
     @Override

@@ -46,7 +46,7 @@ class CatalogPushAuthorizerTest {
         bucket("live", BucketAcl.PRIVATE);
         channel("live", "cam1", ChannelStatus.ENABLED);
         counters = new PlaylistCountersCache();
-        authorizer = new CatalogPushAuthorizer(metadata, Runnable::run, new PushSignature(CLOCK), counters);
+        authorizer = new CatalogPushAuthorizer(metadata, Runnable::run, new PushSignature(CLOCK), counters, null);
     }
 
     @AfterEach

@@ -66,7 +66,7 @@ class PushAdmissionFuzzTest {
             metadata.channels().put(new Channel(c[0], c[1], "", ChannelStatus.valueOf(c[2]), 2, 3, "playlist.m3u8",
                     null, NOW));
         }
-        authorizer = new CatalogPushAuthorizer(metadata, Runnable::run, SIGNATURE, new PlaylistCountersCache());
+        authorizer = new CatalogPushAuthorizer(metadata, Runnable::run, SIGNATURE, new PlaylistCountersCache(), null);
     }
 
     @AfterAll

@@ -48,7 +48,7 @@ class StoredHlsOutputTest {
                 Duration.ofSeconds(30)));
         catalog = new CatalogBatcher(metadata, 100, CatalogBatcher.DEFAULT_LINGER);
         output = new StoredHlsOutput(CHANNEL, "test", writes, catalog, new PlaylistCountersCache(),
-                Timer.builder("listed").register(meters));
+                Timer.builder("listed").register(meters), null);
     }
 
     @AfterEach
