@@ -117,10 +117,9 @@ function vodForm(client, bucket, acl, row) {
 }
 
 /*
- * SNAPSHOTS (issue 26). A channel with Snapshot stores JPEGs in its DestBucket under "<channel>/" with keys that
- * sort by time and end in ".jpg". This section lists them with ListObjects (prefix "<channel>/"), keeps the keys
- * ending in ".jpg" and shows the newest with presigned URLs. If issue 26 settles on another key shape, only
- * snapshotKeys below changes.
+ * SNAPSHOTS. A channel with Snapshot stores JPEGs in its DestBucket as "<channel>/<epochMillis>.jpg" (13 digits, so
+ * key order is time order; docs/operations.md "Snapshots"). This section lists them with ListObjects (prefix
+ * "<channel>/"), keeps the keys ending in ".jpg" and shows the newest with presigned URLs.
  */
 function snapshotsSection(client, bucket, row) {
   const snapshot = row.info.snapshot;
