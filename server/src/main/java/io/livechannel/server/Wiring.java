@@ -247,7 +247,7 @@ public final class Wiring implements AutoCloseable {
                 .append("/live/<channel>   (also on port ").append(httpPort()).append(")\n");
         if (config.network().console()) {
             sb.append("  console      http://").append(host).append(':').append(httpPort()).append('/')
-                    .append(ConsoleSite.PATH_SEGMENT).append("/   (sign in with the access key below)\n");
+                    .append(ConsoleSite.PATH_SEGMENT).append("/   (sign in with the key below)\n");
         }
         sb.append("  storage      ").append(storage.describe()).append('\n');
         if (metricsEndpoint != null) {
