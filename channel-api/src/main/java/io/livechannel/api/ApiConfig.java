@@ -32,6 +32,8 @@ import java.util.function.Supplier;
  *       given, a GET or HEAD of an object whose bucket, access key and bytes are all in memory is answered on the
  *       event loop (see {@link RequestHandler}); {@code null} (the default) sends every request to
  *       {@code storageExecutor}.</li>
+ *   <li>{@link #staticPages}: pages served beside the API (the web console), or {@code null} (the default) for
+ *       none.</li>
  *   <li>{@link #snapshotsOff}: why channels' snapshots are not taken (no decoder on this platform), or empty when
  *       they are (the default); asked by GetLiveChannelStat.</li>
  * </ul>
@@ -46,6 +48,7 @@ public final class ApiConfig {
     private final Clock clock;
     private final HttpLimits limits;
     private final MemoryOnlyStores memoryOnly;
+    private final StaticPages staticPages;
     private final Supplier<Optional<String>> snapshotsOff;
 
     private ApiConfig(Builder b) {
@@ -64,6 +67,7 @@ public final class ApiConfig {
         clock = Objects.requireNonNull(b.clock, "clock");
         limits = Objects.requireNonNull(b.limits, "limits");
         memoryOnly = b.memoryOnly;
+        staticPages = b.staticPages;
         snapshotsOff = Objects.requireNonNull(b.snapshotsOff, "snapshotsOff");
     }
 
@@ -108,6 +112,11 @@ public final class ApiConfig {
         return memoryOnly;
     }
 
+    /** {@code null} when the HTTP port serves only the API. */
+    public StaticPages staticPages() {
+        return staticPages;
+    }
+
     /** Why snapshots are not taken, or empty when they are. */
     public Supplier<Optional<String>> snapshotsOff() {
         return snapshotsOff;
@@ -132,6 +141,7 @@ public final class ApiConfig {
         private Clock clock = Clock.systemUTC();
         private HttpLimits limits = HttpLimits.DEFAULTS;
         private MemoryOnlyStores memoryOnly;
+        private StaticPages staticPages;
         private Supplier<Optional<String>> snapshotsOff = Optional::empty;
 
         private Builder() {
@@ -175,6 +185,11 @@ public final class ApiConfig {
 
         public Builder memoryOnly(MemoryOnlyStores memoryOnly) {
             this.memoryOnly = memoryOnly;
+            return this;
+        }
+
+        public Builder staticPages(StaticPages staticPages) {
+            this.staticPages = staticPages;
             return this;
         }
 

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>event loop: parse the aggregated request into an {@link OssRequest} (addressing, query, copies of
  *       headers and body) and release Netty's message;</li>
+ *   <li>event loop: a request for {@link ApiConfig#staticPages()} (the web console) is answered from memory;</li>
  *   <li>event loop, with {@link ApiConfig#memoryOnly()} stores: {@link ApiService#handleInMemory}; an object GET
  *       or HEAD (also {@code x-oss-process=hls/sign}) whose bucket, access key and bytes are all in memory is
  *       answered right here (live playlists),
@@ -132,6 +133,12 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private void dispatch(ChannelHandlerContext ctx, OssRequest request) {
         busy = true;
+        StaticPages pages = config.staticPages();
+        if (pages != null && request.target().style() == AddressingStyle.PATH
+                && pages.pathSegment().equals(request.bucket())) {
+            respond(ctx, request, pages.answer(request));
+            return;
+        }
         ApiResponse fromMemory = inMemory == null ? null : inMemory.handleInMemory(request);
         if (fromMemory != null) {
             respondFromMemory(ctx, request, fromMemory);

@@ -169,6 +169,10 @@ public final class Main implements Callable<Integer> {
                     + "after its last answer is closed (slow senders, idle keep-alive) (default: ${DEFAULT-VALUE})")
     long requestHeadTimeoutMillis;
 
+    @Option(names = "--console", paramLabel = "BOOL", defaultValue = "true", arity = "1",
+            description = "serve the web console at http://<host>:<http-port>/_console/ (default: ${DEFAULT-VALUE})")
+    boolean console;
+
     @Option(names = "--snapshot-webhook", paramLabel = "URL",
             description = "POST a signed JSON notice of every stored snapshot to this URL (default: none)")
     URI snapshotWebhook;
@@ -234,7 +238,7 @@ public final class Main implements Callable<Integer> {
         var connections = new ServerConfig.Connections(maxConnections, maxConnectionsPerAddress,
                 Duration.ofMillis(firstByteTimeoutMillis), Duration.ofMillis(requestHeadTimeoutMillis));
         return new ServerConfig(dataDir,
-                new ServerConfig.Network(bind, httpPort, rtmpPort, domains, transport, connections),
+                new ServerConfig.Network(bind, httpPort, rtmpPort, domains, transport, connections, console),
                 new ServerConfig.Bootstrap(accessKeyId, accessKeySecret, bucket, bucketAcl),
                 new ServerConfig.Store(s3, fsync, directIo),
                 new ServerConfig.Ingest(Duration.ofMillis(rtmpReadBatchMillis), maxSegmentBytes, snapshotWebhook == null

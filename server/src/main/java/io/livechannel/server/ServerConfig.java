@@ -73,9 +73,10 @@ public record ServerConfig(Path dataDir, Network network, Bootstrap bootstrap, S
      *     first builds URLs
      * @param transport the Netty transport of both listeners ({@code --transport})
      * @param connections the caps and deadlines every accepted connection gets
+     * @param console whether the HTTP port serves the web console under {@code /_console/} ({@code --console})
      */
     public record Network(String bind, int httpPort, int rtmpPort, List<String> domains, Transport transport,
-                          Connections connections) {
+                          Connections connections, boolean console) {
         public Network {
             Objects.requireNonNull(bind, "bind");
             Objects.requireNonNull(transport, "transport");
@@ -88,9 +89,9 @@ public record ServerConfig(Path dataDir, Network network, Bootstrap bootstrap, S
             checkPort("--rtmp-port", rtmpPort);
         }
 
-        /** Both ports free ones picked at start, the default transport and connection limits. */
+        /** Both ports free ones picked at start, the default transport and connection limits, the console on. */
         public static Network anyPorts(String bind, String domain) {
-            return new Network(bind, 0, 0, List.of(domain), Transport.AUTO, Connections.DEFAULTS);
+            return new Network(bind, 0, 0, List.of(domain), Transport.AUTO, Connections.DEFAULTS, true);
         }
 
         /** The first domain: the one used to build URLs. */

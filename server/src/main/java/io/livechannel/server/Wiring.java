@@ -9,6 +9,7 @@ import io.livechannel.rtmp.RtmpConfig;
 import io.livechannel.rtmp.RtmpLimits;
 import io.livechannel.rtmp.auth.PushSignature;
 import io.livechannel.rtmp.session.PublisherRegistry;
+import io.livechannel.server.console.ConsoleSite;
 import io.livechannel.server.ingest.CatalogPushAuthorizer;
 import io.livechannel.server.ingest.ChannelLeases;
 import io.livechannel.server.ingest.HlsPublishListener;
@@ -187,7 +188,8 @@ public final class Wiring implements AutoCloseable {
                 .stores(storage.objects(), storage.metadata()).storageExecutor(storage.catalogExecutor())
                 .liveSessions(new RegistryLiveSessions(registry, leases)).clock(clock)
                 .limits(HttpLimits.DEFAULTS.withRequestHeadTimeout(connections.requestHeadTimeout()))
-                .memoryOnly(storage.memoryOnly()).snapshotsOff(snapshots::offReason).build());
+                .memoryOnly(storage.memoryOnly()).snapshotsOff(snapshots::offReason)
+                .staticPages(config.network().console() ? ConsoleSite.load() : null).build());
         httpChannel = listen(config.network().httpPort(), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
@@ -291,6 +293,10 @@ public final class Wiring implements AutoCloseable {
         sb.append("  HTTP API     http://").append(host).append(':').append(httpPort()).append('\n');
         sb.append("  RTMP ingest  rtmp://").append(host).append(':').append(rtmpPort())
                 .append("/live/<channel>   (also on port ").append(httpPort()).append(")\n");
+        if (config.network().console()) {
+            sb.append("  console      http://").append(host).append(':').append(httpPort()).append('/')
+                    .append(ConsoleSite.PATH_SEGMENT).append("/   (sign in with the key below)\n");
+        }
         sb.append("  storage      ").append(storage.describe()).append('\n');
         if (config.catalog().shared()) {
             sb.append("  catalog      PostgreSQL ").append(JdbcMetadataStore.redacted(config.catalog().jdbcUrl()))
