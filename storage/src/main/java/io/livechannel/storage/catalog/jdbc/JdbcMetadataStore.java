@@ -173,13 +173,24 @@ public final class JdbcMetadataStore implements MetadataStore {
                 db.withConnection("connect to the catalog", connection -> connection.isValid(1));
                 return;
             } catch (CatalogUnavailableException e) {
-                if (System.nanoTime() - deadline >= 0) {
+                if (System.nanoTime() - deadline >= 0 || refusedLogin(e)) {
                     throw e;
                 }
                 log.info("catalog not reachable yet ({}), retrying until {} s after start",
                         rootCause(e).getMessage(), START_BUDGET.toSeconds());
             }
         }
+    }
+
+    /** The database answered and refused this login: a wrong password (SQLState class 28) or no such database. */
+    private static boolean refusedLogin(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("28") || sql.getSQLState().equals("3D000"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable rootCause(Throwable e) {

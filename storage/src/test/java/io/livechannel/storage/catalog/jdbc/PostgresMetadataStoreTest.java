@@ -99,4 +99,18 @@ class PostgresMetadataStoreTest extends MetadataStoreContractTest {
                 .hasMessageContaining("127.0.0.1:" + closedPort)
                 .hasMessageNotContaining("s3cret");
     }
+
+    @Test
+    void aRefusedLoginFailsAtOnceInsteadOfWaitingForTheDatabase() throws Exception {
+        String database = pg.createDatabase("refused_login");
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> JdbcMetadataStore.openPostgres(database, pg.user(), "not-the-password"))
+                .isInstanceOf(io.livechannel.storage.catalog.CatalogException.class)
+                .hasMessageContaining("password")
+                .hasMessageNotContaining("not-the-password");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+                .as("a login the database refused is not retried for the start budget")
+                .isLessThan(JdbcMetadataStore.START_BUDGET);
+    }
 }
