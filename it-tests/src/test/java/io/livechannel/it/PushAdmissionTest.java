@@ -131,7 +131,13 @@ class PushAdmissionTest {
             assertThat(unsigned.awaitExit(Duration.ofSeconds(30))).as("unsigned push; log:\n%s", unsigned.log())
                     .isZero();
         }
-        assertThat(oss.getLiveChannelHistory(open, channel)).as("only the unsigned push was admitted").hasSize(1);
+        // The push record's end is committed after the publish's last writes, a moment after ffmpeg exits.
+        assertThat(Polling.await("the unsigned push's record ended", Duration.ofSeconds(10),
+                () -> oss.getLiveChannelHistory(open, channel),
+                records -> !records.isEmpty() && records.get(records.size() - 1).getEndDate() != null
+                        && records.get(records.size() - 1).getEndDate()
+                                .after(records.get(records.size() - 1).getStartDate())))
+                .as("only the unsigned push was admitted").hasSize(1);
     }
 
     @Test
