@@ -39,10 +39,10 @@ class ClusterFailoverTest {
 
     private static final String BUCKET = Cluster.BUCKET;
     /**
-     * Kills in one run: 3 in the build, so that it stays within its time; {@code -Dcluster.kills=10} for the
+     * Kills in one run: 2 in the build, so that it stays within its time; {@code -Dcluster.kills=10} for the
      * published median and maximum (docs/cluster.md).
      */
-    private static final int KILLS = Integer.getInteger("cluster.kills", 3);
+    private static final int KILLS = Integer.getInteger("cluster.kills", 2);
     /** GetLiveChannelHistory's answer holds at most this many records. */
     private static final int HISTORY_LIMIT = 10;
     /** Issue 24 item 3 (the goal is 6 s). */

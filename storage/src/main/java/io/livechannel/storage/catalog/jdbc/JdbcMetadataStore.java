@@ -56,7 +56,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     /** PostgreSQL: how long a call waits for a pooled connection, so for an unreachable database to be reported. */
     public static final long POOL_WAIT_MILLIS = 3000;
     /** PostgreSQL: how long a node's start waits for an unreachable database before it gives up (exit code 3). */
-    static final java.time.Duration START_BUDGET = java.time.Duration.ofSeconds(20);
+    static final java.time.Duration START_BUDGET = java.time.Duration.ofSeconds(10);
     /** PostgreSQL: a new connection's TCP connect timeout, in seconds (the driver's unit). */
     static final int CONNECT_TIMEOUT_SECONDS = 5;
     /**
