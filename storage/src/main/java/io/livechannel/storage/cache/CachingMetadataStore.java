@@ -24,8 +24,10 @@ import java.util.Optional;
  * <p>Lifecycle: wraps an open store and closes it in {@link #close()}. Entries are filled on first lookup and
  * invalidated by every write made through this object. A catalog shared with other nodes
  * ({@link MetadataStore#subscribe} returns true) also invalidates the entries those nodes write, as their change
- * notices arrive; while notices cannot be heard the cache is bypassed (every lookup reads the catalog) and it
- * starts empty again when they can. Staleness bound on a shared catalog: another node's write is applied here when
+ * notices arrive; while notices cannot be heard the cache is bypassed (every lookup reads the catalog, and keeps
+ * what it read) and it starts empty again when they can. While the catalog cannot be reached at all, a lookup
+ * answers with what this node read last for that name, if anything: the database being down then stops writes
+ * and uncached reads (503), not playback and signed reads of known buckets with known keys. Staleness bound on a shared catalog: another node's write is applied here when
  * its notice arrives (milliseconds: {@code SharedCatalogCacheTest} measures it); a notice connection that the
  * server closes is noticed at once, one dropped silently by the network within about 4 s (see
  * {@code PostgresChangeFeed}), the longest an entry can be served after another node changed it.
@@ -76,9 +78,7 @@ public final class CachingMetadataStore implements MetadataStore {
                 keys.clear();
                 bypass = false;
             } else {
-                bypass = true;
-                buckets.clear();
-                keys.clear();
+                bypass = true; // the entries stay, as the last values read, for lookups the catalog cannot answer
             }
         }
     }
@@ -157,7 +157,7 @@ public final class CachingMetadataStore implements MetadataStore {
 
         @Override
         public Optional<Bucket> find(String name) {
-            return bypass ? source.find(name) : buckets.get(name, source::find);
+            return bypass ? buckets.refresh(name, source::find) : buckets.get(name, source::find);
         }
 
         @Override
@@ -198,7 +198,7 @@ public final class CachingMetadataStore implements MetadataStore {
 
         @Override
         public Optional<AccessKey> find(String id) {
-            return bypass ? source.find(id) : keys.get(id, source::find);
+            return bypass ? keys.refresh(id, source::find) : keys.get(id, source::find);
         }
     }
 

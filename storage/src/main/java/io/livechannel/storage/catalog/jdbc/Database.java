@@ -72,6 +72,28 @@ interface Database extends AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} in the transaction open on {@code connection}: commits when it returns, rolls back when it
+     * throws (a failed rollback is dropped, so that the work's own failure is the one seen).
+     */
+    static <T> T commitOrRollback(Connection connection, Work<T> work) throws SQLException {
+        boolean committed = false;
+        try {
+            T result = work.run();
+            connection.commit();
+            committed = true;
+            return result;
+        } finally {
+            if (!committed) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailed) {
+                    // the work's failure is the one thrown
+                }
+            }
+        }
+    }
+
     /** The exception for {@code what} having failed with {@code e}. */
     static CatalogException failure(String what, SQLException e) {
         String message = what + " failed: " + e.getMessage();

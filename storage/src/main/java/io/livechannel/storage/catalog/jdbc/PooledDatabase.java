@@ -49,17 +49,10 @@ final class PooledDatabase implements Database {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             transaction.set(connection);
-            boolean committed = false;
             try {
-                T result = work.run();
-                connection.commit();
-                committed = true;
-                return result;
+                return Database.commitOrRollback(connection, work);
             } finally {
-                transaction.remove();
-                if (!committed) {
-                    rollbackQuietly(connection);
-                } // the pool restores auto-commit when the connection comes back
+                transaction.remove(); // the pool restores auto-commit when the connection comes back
             }
         } catch (SQLException e) {
             throw Database.failure(what, e);
@@ -89,14 +82,6 @@ final class PooledDatabase implements Database {
     }
 
     /** A rollback on a broken connection fails too; the pool then discards the connection, ending the transaction. */
-    private static void rollbackQuietly(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            // the original failure is the one thrown
-        }
-    }
-
     @Override
     public void close() {
         try {

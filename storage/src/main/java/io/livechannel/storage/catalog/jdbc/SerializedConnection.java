@@ -62,16 +62,9 @@ final class SerializedConnection implements Database {
                 return work.run(); // already inside a transaction of this thread
             }
             connection.setAutoCommit(false);
-            boolean committed = false;
             try {
-                T result = work.run();
-                connection.commit();
-                committed = true;
-                return result;
+                return Database.commitOrRollback(connection, work);
             } finally {
-                if (!committed) {
-                    connection.rollback();
-                }
                 connection.setAutoCommit(true);
             }
         });
