@@ -116,8 +116,10 @@ class GetObjectFuzzTest {
                 for (Map.Entry<String, String> e : Map.of("response-content-type", "Content-Type",
                         "response-content-disposition", "Content-Disposition",
                         "response-cache-control", "Cache-Control").entrySet()) {
-                    request.query().get(e.getKey()).ifPresent(v -> assertThat(response.headers().get(e.getValue()))
-                            .isEqualTo(v));
+                    // echoed without the spaces and tabs around it, which a header value cannot begin or end with
+                    request.query().get(e.getKey()).map(v -> v.replaceAll("^[ \\t]+|[ \\t]+$", ""))
+                            .filter(v -> !v.isEmpty())
+                            .ifPresent(v -> assertThat(response.headers().get(e.getValue())).isEqualTo(v));
                 }
                 assertHeadSurvivesTheWire(response);
             }

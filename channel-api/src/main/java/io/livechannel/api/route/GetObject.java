@@ -104,8 +104,22 @@ final class GetObject implements Route {
             r.header("Cache-Control", cacheControl);
         }
         o.userMetadata().forEach((k, v) -> r.header("x-oss-meta-" + k, v));
-        OVERRIDES.forEach((param, header) -> request.query().get(param).ifPresent(v -> r.header(header, v)));
+        OVERRIDES.forEach((param, header) -> request.query().get(param).map(GetObject::withoutSpacesAround)
+                .filter(v -> !v.isEmpty()).ifPresent(v -> r.header(header, v)));
         return r;
+    }
+
+    /** {@code value} without the spaces and tabs around it: a header value cannot begin or end with them. */
+    static String withoutSpacesAround(String value) {
+        int begin = 0;
+        int end = value.length();
+        while (begin < end && (value.charAt(begin) == ' ' || value.charAt(begin) == '\t')) {
+            begin++;
+        }
+        while (end > begin && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return value.substring(begin, end);
     }
 
     static String cacheControl(String key, BucketAcl acl) {

@@ -146,10 +146,15 @@ final class SignedPlaylistText {
             boolean sameHost = ref.getRawAuthority().equalsIgnoreCase(location.host())
                     && (ref.getScheme() == null || ref.getScheme().equalsIgnoreCase("http")
                     || ref.getScheme().equalsIgnoreCase("https"));
-            if (!sameHost || ref.getRawPath() == null || ref.getRawPath().isEmpty()) {
+            String path = ref.getRawPath();
+            if (!sameHost || path == null || path.isEmpty() || path.startsWith("//")) {
+                return null; // "//" would begin an authority again, and no key begins with '/'
+            }
+            try {
+                ref = new URI(path);
+            } catch (URISyntaxException e) {
                 return null;
             }
-            ref = URI.create(ref.getRawPath());
         } else if (ref.getScheme() != null) {
             return null; // data:, skd: and the like
         }
