@@ -6,6 +6,8 @@ import { openPlayer } from './player.js';
 
 /** How many of the newest snapshots are shown. */
 const SNAPSHOTS_SHOWN = 12;
+/** How many ListObjects pages of 1000 snapshot keys are read at most: the newest of the first 100,000 are shown. */
+const SNAPSHOT_PAGES = 100;
 
 function definitionList(entries) {
   return h('dl', { class: 'facts' }, ...entries.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')]));
@@ -131,12 +133,16 @@ function snapshotsSection(client, bucket, row) {
     return section;
   }
   body.append(h('p', { class: 'muted' }, `Every ${snapshot.interval} s into bucket ${snapshot.destBucket}.`));
-  snapshotKeys(client, snapshot.destBucket, row.name).then(async (keys) => {
+  newestSnapshotKeys(client, snapshot.destBucket, row.name).then(async ({ keys, complete }) => {
     if (keys.length === 0) {
       body.append(h('p', { class: 'muted' }, 'No snapshot yet.'));
       return;
     }
-    const images = await Promise.all(keys.slice(-SNAPSHOTS_SHOWN).reverse().map(async (key) =>
+    if (!complete) {
+      body.append(h('p', { class: 'muted' },
+        `More than ${SNAPSHOT_PAGES * 1000} snapshots: the newest of the first ${SNAPSHOT_PAGES * 1000} are shown.`));
+    }
+    const images = await Promise.all(keys.slice().reverse().map(async (key) =>
       h('figure', {}, h('img', { src: await client.presignedUrl(snapshot.destBucket, key, {}, 3600), alt: key,
         loading: 'lazy' }), h('figcaption', {}, key.slice(row.name.length + 1)))));
     body.append(h('div', { class: 'snapshot-grid' }, ...images));
@@ -144,9 +150,22 @@ function snapshotsSection(client, bucket, row) {
   return section;
 }
 
-/** Every snapshot key of the channel, oldest first (at most 1000: one ListObjects page). */
-async function snapshotKeys(client, destBucket, channel) {
-  const answer = await client.send({ bucket: destBucket, query: { prefix: `${channel}/`, 'max-keys': '1000' } });
-  return children(parseXml(answer.text), 'Contents').map((c) => text(c, 'Key')).filter((k) => k.endsWith('.jpg'))
-    .sort();
+/**
+ * The newest snapshot keys of the channel, oldest first, read page after page (ListObjects answers in key order,
+ * so the newest are on the last page); {@code complete} is false when {@link SNAPSHOT_PAGES} pages did not reach it.
+ */
+async function newestSnapshotKeys(client, destBucket, channel) {
+  let newest = [];
+  let marker = '';
+  for (let page = 0; page < SNAPSHOT_PAGES; page++) {
+    const query = { prefix: `${channel}/`, 'max-keys': '1000', ...(marker ? { marker } : {}) };
+    const listing = parseXml((await client.send({ bucket: destBucket, query })).text);
+    const keys = children(listing, 'Contents').map((c) => text(c, 'Key'));
+    newest = newest.concat(keys.filter((k) => k.endsWith('.jpg'))).sort().slice(-SNAPSHOTS_SHOWN);
+    if (text(listing, 'IsTruncated') !== 'true' || keys.length === 0) {
+      return { keys: newest, complete: true };
+    }
+    marker = text(listing, 'NextMarker') || keys[keys.length - 1];
+  }
+  return { keys: newest, complete: false };
 }

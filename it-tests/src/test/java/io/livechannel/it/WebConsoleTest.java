@@ -40,6 +40,8 @@ class WebConsoleTest {
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots").toAbsolutePath();
     private static final Duration PUSH = Duration.ofSeconds(60);
     private static final Duration UI = Duration.ofSeconds(30);
+    /** Snapshots older than the one the test shows: more than one ListObjects page (1000 keys). */
+    private static final int OLDER_SNAPSHOTS = 1001;
 
     private static RunningServer server;
     private static Browser browser;
@@ -188,6 +190,10 @@ class WebConsoleTest {
         browser.await("snap in the table", UI, d -> row("snap").isDisplayed());
         OSS oss = OssClients.v1(server.httpEndpoint(), AccessKey.SERVER);
         try {
+            // more than one ListObjects page of older snapshots: the newest are on the second page
+            for (int i = 0; i < OLDER_SNAPSHOTS; i++) {
+                oss.putObject("live", olderSnapshot(i), new java.io.ByteArrayInputStream(new byte[0]));
+            }
             oss.putObject("live", "snap/20260101T000000Z.jpg", jpeg.toFile());
             oss.putObject("live", "snap/playlist.m3u8", new java.io.ByteArrayInputStream(new byte[] {'#'}));
         } finally {
@@ -200,7 +206,17 @@ class WebConsoleTest {
                 "return arguments[0].naturalWidth;", image)).intValue() == 320);
         assertThat(browser.driver().findElement(By.id("snapshots-title")).findElement(By.xpath(".."))
                 .getText()).contains("Every 10 s into bucket live.").doesNotContain("playlist.m3u8");
+        List<String> shown = browser.driver().findElements(By.cssSelector(".snapshot-grid img")).stream()
+                .map(img -> img.getAttribute("alt")).toList();
+        assertThat(shown).as("the newest twelve, newest first").hasSize(12)
+                .startsWith("snap/20260101T000000Z.jpg", olderSnapshot(OLDER_SNAPSHOTS - 1))
+                .endsWith(olderSnapshot(OLDER_SNAPSHOTS - 11));
         closeDialog();
+    }
+
+    /** Snapshot keys as the feature writes them, {@code <channel>/<epochMillis>.jpg}, one second apart. */
+    private static String olderSnapshot(int i) {
+        return "snap/" + (1_700_000_000_000L + i * 1000L) + ".jpg";
     }
 
     private static List<String> names() {
