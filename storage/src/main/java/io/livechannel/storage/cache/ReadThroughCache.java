@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class ReadThroughCache<K, V> {
     /** How long {@link #refresh} answers from memory, after finding the catalog unreachable, before trying again. */
     static final long UNREACHABLE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     /** The blocking lookup behind the cache. */
     interface Loader<K, V> {
         Optional<V> load(K key);
