@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param ended                     whether it has {@code #EXT-X-ENDLIST} (its publish ended cleanly)
  */
 record LivePlaylistText(long mediaSequence, long discontinuitySequence, List<Entry> entries, boolean ended) {
+    /** Digits before the point in an {@code EXTINF} duration: whole seconds that fit a long in microseconds. */
+    private static final int MAX_SECONDS_DIGITS = 12;
+
     /** One listed segment; {@code startMillis} is empty when it has no {@code EXT-X-PROGRAM-DATE-TIME}. */
     record Entry(String fileName, long durationMicros, boolean discontinuity, Optional<Long> startMillis) {
         /** When the segment ends, in epoch milliseconds (rounded down); empty without a start. */
@@ -118,10 +121,15 @@ record LivePlaylistText(long mediaSequence, long discontinuitySequence, List<Ent
         String seconds = comma < 0 ? value : value.substring(0, comma);
         long micros;
         try {
-            if (seconds.length() > 20) { // BigDecimal would take "1e999999999" and then work hard on it
+            if (seconds.length() > 20) {
                 throw new NumberFormatException("too long");
             }
-            micros = new BigDecimal(seconds).movePointRight(6).longValueExact();
+            BigDecimal decimal = new BigDecimal(seconds);
+            // "1e100000079" is short, but moving its point would compute a hundred-million-digit integer
+            if (decimal.precision() - decimal.scale() > MAX_SECONDS_DIGITS) {
+                throw new NumberFormatException("too large");
+            }
+            micros = decimal.movePointRight(6).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("bad duration in " + quoted(line), e);
         }

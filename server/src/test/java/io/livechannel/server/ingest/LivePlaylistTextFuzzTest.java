@@ -1,9 +1,13 @@
 package io.livechannel.server.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes the reader of stored live playlists that a start after a crash trusts ({@link UncleanStopRecovery}): a
@@ -30,5 +34,15 @@ class LivePlaylistTextFuzzTest {
             assertThat(entry.durationMicros()).isNotNegative();
             assertThat(entry.fileName()).doesNotStartWith("../").isNotEmpty();
         }
+    }
+
+    /** The fuzzer's finding: BigDecimal took the short "1e100000079" and spent minutes moving its point. */
+    @Test
+    void aDurationWithAHugeExponentIsRefusedAtOnce() {
+        assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> LivePlaylistText.parse("#EXTM3U\n#EXTINF:1e100000079,\nseg.ts\n")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad duration");
+        assertThat(LivePlaylistText.parse("#EXTM3U\n#EXTINF:2.000,\nseg.ts\n#EXTINF:1e2,\nnext.ts\n").entries())
+                .extracting(LivePlaylistText.Entry::durationMicros).containsExactly(2_000_000L, 100_000_000L);
     }
 }
