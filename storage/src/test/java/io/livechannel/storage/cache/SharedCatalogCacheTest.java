@@ -87,10 +87,16 @@ class SharedCatalogCacheTest {
 
     @Test
     void whileNoticesCannotBeHeardTheCacheIsBypassedAndItResumesAfterwards() throws Exception {
-        awaitCached(nodeB, "media");
+        // Notices arrive in commit order: once B has applied the notice of a bucket created last (B's cached
+        // absence of it goes), every earlier write's notice is applied, and what B reads next stays cached.
+        awaitTrue("B caching the marker's absence", () -> nodeB.buckets().find("marker").isEmpty()
+                && inMemory(nodeB, "marker"), NOTICE_BOUND_MILLIS); // a fill racing a notice is not installed
         nodeA.accessKeys().put(new AccessKey("LTAIkey", "secret"));
-        awaitTrue("the key cached on B", () -> nodeB.accessKeys().find("LTAIkey").isPresent() && keyInMemory(nodeB),
-                NOTICE_BOUND_MILLIS); // the notice of A's write may come after B read it and drop B's copy once
+        nodeA.buckets().create(new Bucket("marker", BucketAcl.PRIVATE, Instant.EPOCH, List.of()));
+        awaitTrue("B applies the marker's notice", () -> !inMemory(nodeB, "marker"), NOTICE_BOUND_MILLIS);
+        assertThat(nodeB.buckets().find("media")).isPresent();
+        assertThat(nodeB.accessKeys().find("LTAIkey")).isPresent();
+        assertThat(inMemory(nodeB, "media") && keyInMemory(nodeB)).as("both cached on B").isTrue();
 
         pg.stopServer();
         awaitTrue("B stops trusting its cache", () -> !nodeB.caching(), 10_000);
