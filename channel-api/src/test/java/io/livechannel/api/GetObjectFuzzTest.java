@@ -112,7 +112,8 @@ class GetObjectFuzzTest {
             if (!body.contains("<Code>NotImplemented</Code>")) { // 501: an OSS feature this server lacks (versionId)
                 assertThat(response.status().code()).as(body).isLessThan(500);
             }
-            if (response.status().code() / 100 == 2) {
+            // an empty key addresses the bucket (ListObjects), whose answer takes no response-* overrides
+            if (response.status().code() / 100 == 2 && !request.key().isEmpty()) {
                 for (Map.Entry<String, String> e : Map.of("response-content-type", "Content-Type",
                         "response-content-disposition", "Content-Disposition",
                         "response-cache-control", "Cache-Control").entrySet()) {
