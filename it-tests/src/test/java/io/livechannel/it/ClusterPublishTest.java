@@ -249,9 +249,18 @@ class ClusterPublishTest {
     private static String describe(LiveChannelStat stat) {
         return stat.getPushflowStatus() + " from " + stat.getRemoteAddress() + " since "
                 + (stat.getConnectedDate() == null ? null : stat.getConnectedDate().toInstant())
-                + " video " + stat.getVideoStat().getWidth() + "x" + stat.getVideoStat().getHeight() + "@"
-                + stat.getVideoStat().getFrameRate() + " " + stat.getVideoStat().getCodec()
-                + " audio " + stat.getAudioStat().getSampleRate() + " " + stat.getAudioStat().getCodec();
+                + " video " + describe(stat.getVideoStat()) + " audio " + describe(stat.getAudioStat());
+    }
+
+    // A node reading the lease row may report Live before the owner's first heartbeat with the figures: that is
+    // "not yet" for a wait, not a failure.
+    private static String describe(LiveChannelStat.VideoStat video) {
+        return video == null ? "none"
+                : video.getWidth() + "x" + video.getHeight() + "@" + video.getFrameRate() + " " + video.getCodec();
+    }
+
+    private static String describe(LiveChannelStat.AudioStat audio) {
+        return audio == null ? "none" : audio.getSampleRate() + " " + audio.getCodec();
     }
 
 
