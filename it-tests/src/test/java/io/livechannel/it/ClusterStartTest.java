@@ -12,12 +12,16 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Issue 24: three nodes started at the same moment on an empty PostgreSQL database (migrations and the bucket/key
  * bootstrap under the catalog's startup lock) all come up and share one catalog. An unreachable database at start
  * is {@code PostgresCatalogTest}'s.
  */
+// Alone: its three JVMs start at once, each within RunningServer's start timeout and without the retries the other
+// cluster classes allow; that burst of CPU does not fit two cores beside another class's servers and ffmpeg.
+@Isolated
 class ClusterStartTest {
     @RegisterExtension
     static final RunDirectory run = new RunDirectory();
