@@ -24,28 +24,24 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "debootstrap needs root: run this script as root" >&2; exit 1; }
 
 # Prints "<mirror> <suite>" for the first Debian main archive (not the security one) in the apt sources, from both
-# the deb822 format (*.sources) and the one-line format (sources.list, *.list).
+# the deb822 format (*.sources) and the one-line format (sources.list, *.list). Plain POSIX awk, one file at a time.
 apt_mirror_and_suite() {
-  local files=()
+  local f
   for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] && files+=("$f")
-  done
-  [ ${#files[@]} -gt 0 ] || return 0
-  awk '
-    function emit(uri, suite) { if (uri !~ /security/ && suite != "") { print uri, suite; found = 1; exit } }
-    FILENAME ~ /\.sources$/ {
-      if ($0 ~ /^[[:space:]]*$/) { if (types ~ /(^| )deb( |$)/) emit(uri, suite); types = ""; uri = ""; suite = "" }
-      else if ($1 == "Types:") { types = $0; sub(/^Types:[[:space:]]*/, "", types) }
-      else if ($1 == "URIs:") { uri = $2 }
-      else if ($1 == "Suites:") { suite = $2 }
-      next
-    }
-    $1 == "deb" {
-      i = 2; if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-      emit($i, $(i + 1))
-    }
-    ENDFILE { if (FILENAME ~ /\.sources$/ && !found && types ~ /(^| )deb( |$)/) emit(uri, suite); types = "" }
-  ' "${files[@]}" | grep -E '^https?://[^ ]+ [a-z]+$' | head -1 || true
+    [ -f "$f" ] || continue
+    case "$f" in
+      *.sources) awk '
+          function emit() { if (types ~ /(^| )deb( |$)/ && uri !~ /security/ && suite != "") print uri, suite
+                            types = ""; uri = ""; suite = "" }
+          /^[[:space:]]*$/ { emit(); next }
+          $1 == "Types:" { types = $0; sub(/^Types:[[:space:]]*/, "", types) }
+          $1 == "URIs:" { uri = $2 }
+          $1 == "Suites:" { suite = $2 }
+          END { emit() }' "$f" ;;
+      *) awk '$1 == "deb" { i = 2; if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+                            if ($i !~ /security/) print $i, $(i + 1) }' "$f" ;;
+    esac
+  done | grep -E '^https?://[^ ]+ [a-z]+$' | head -1 || true
 }
 
 read -r found_mirror found_suite <<<"$(apt_mirror_and_suite)" || true

@@ -61,6 +61,11 @@ public final class FfmpegContainer implements AutoCloseable {
     /** Starts the container of {@link #image()} with {@code sharedDir} mounted read-write at the same path. */
     public static FfmpegContainer start(Path sharedDir) throws IOException {
         String image = image();
+        if (!dockerAvailable()) {
+            throw new IllegalStateException("no Docker engine reachable for the FFmpeg image " + image + ": start one "
+                    + "(Debian: `apt-get install docker.io` and `dockerd --bridge=none --iptables=false "
+                    + "--ip-forward=false`), or run with -Dlivechannel.ffmpeg=local and ffmpeg/ffprobe on the PATH");
+        }
         try {
             DockerClientFactory.instance().client().inspectImageCmd(image).exec();
         } catch (NotFoundException e) {
