@@ -68,4 +68,5 @@ image="${LIVECHANNEL_FFMPEG_IMAGE:-livechannel-test/ffmpeg:$version}"
 # Downloaded packages and index files are not needed to run ffmpeg.
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/debootstrap
 tar -C "$rootfs" -c . | docker import -c 'ENTRYPOINT ["ffmpeg"]' - "$image" >/dev/null
-echo "built $image ($(docker image inspect -f '{{.Size}}' "$image") bytes): $(docker run --rm --network none "$image" -version | head -1)"
+size="$(docker image inspect -f '{{.Size}}' "$image")"
+echo "built $image ($size bytes): $(docker run --rm --network none "$image" -version | head -1)"

@@ -47,7 +47,7 @@ public final class FfmpegContainer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** The image to use: {@code -Dlivechannel.ffmpeg.image}, else {@code $LIVECHANNEL_FFMPEG_IMAGE}, else the default. */
+    /** The image: {@code -Dlivechannel.ffmpeg.image}, else {@code $LIVECHANNEL_FFMPEG_IMAGE}, else the default. */
     public static String image() {
         String env = System.getenv("LIVECHANNEL_FFMPEG_IMAGE");
         return System.getProperty("livechannel.ffmpeg.image", env == null || env.isBlank() ? DEFAULT_IMAGE : env);
