@@ -106,7 +106,16 @@ public final class Ffmpeg {
         int run = RUNS.incrementAndGet();
         Path log = logDir.resolve("ffmpeg-push-" + run + ".log");
         Path progress = logDir.resolve("ffmpeg-push-" + run + ".progress");
-        List<String> command = List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "level+warning",
+        Process process = new ProcessBuilder(pushCommand(rtmpUrl, duration, video, progress))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        return new Push(process, log, progress, rtmpUrl);
+    }
+
+    /** The ffmpeg command line that pushes the test stream, reporting its progress to {@code progress}. */
+    static List<String> pushCommand(String rtmpUrl, Duration duration, Video video, Path progress) {
+        return List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "level+warning",
                 "-re",
                 "-f", "lavfi", "-i", "testsrc2=size=" + video.width() + "x" + video.height() + ":rate=" + FRAME_RATE,
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=" + SAMPLE_RATE,
@@ -119,11 +128,6 @@ public final class Ffmpeg {
                 "-c:a", "aac", "-b:a", "64k", "-ar", Integer.toString(SAMPLE_RATE), "-ac", "2",
                 "-progress", progress.toString(), "-stats_period", "0.2",
                 "-f", "flv", rtmpUrl);
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        return new Push(process, log, progress, rtmpUrl);
     }
 
     /**
