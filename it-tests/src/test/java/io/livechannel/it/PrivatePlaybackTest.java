@@ -141,8 +141,8 @@ class PrivatePlaybackTest {
     /** ffmpeg's HLS demuxer plays {@code url} to its end (decoding into nothing); its log lines, every URL opened. */
     private static List<String> play(String url, Duration timeout) throws IOException, InterruptedException {
         Path log = run.testDir().resolve("ffmpeg-play.log");
-        Process process = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "level+verbose",
-                "-i", url, "-f", "null", "-").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = Ffmpeg.start(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "level+verbose",
+                "-i", url, "-f", "null", "-"), log);
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("ffmpeg did not play to the end within " + timeout + ": "

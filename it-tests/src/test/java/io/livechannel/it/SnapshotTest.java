@@ -64,6 +64,7 @@ class SnapshotTest {
     @RegisterExtension
     static final RunDirectory run = new RunDirectory();
 
+    private static final Duration FFMPEG_TIMEOUT = Duration.ofSeconds(60);
     private static final String BUCKET = Deployment.BUCKET;
     private static final String THUMBS = "thumbs";
     private static final String SECRET = "snapshot-webhook-test-secret";
@@ -252,21 +253,15 @@ class SnapshotTest {
 
     /** The frame decoded by ffmpeg from the segment, then the PSNR of the JPEG against it (both as RGB). */
     private static double psnr(Path jpeg, Keyframe frame, Path png) throws Exception {
-        runFfmpeg(List.of("ffmpeg", "-v", "error", "-nostdin", "-copyts", "-i", frame.segment().toString(), "-vf",
+        Ffmpeg.run(List.of("ffmpeg", "-v", "error", "-nostdin", "-copyts", "-i", frame.segment().toString(), "-vf",
                 String.format(Locale.ROOT, "select=gte(t\\,%.4f)", frame.ptsSeconds() - 0.0005), "-frames:v", "1",
-                png.toString()));
-        String log = runFfmpeg(List.of("ffmpeg", "-nostdin", "-i", jpeg.toString(), "-i", png.toString(), "-lavfi",
-                "[0:v]format=rgb24[a];[1:v]format=rgb24[b];[a][b]psnr", "-f", "null", "-"));
+                png.toString()), png.resolveSibling(png.getFileName() + ".log"), FFMPEG_TIMEOUT);
+        String log = Ffmpeg.run(List.of("ffmpeg", "-nostdin", "-i", jpeg.toString(), "-i", png.toString(), "-lavfi",
+                "[0:v]format=rgb24[a];[1:v]format=rgb24[b];[a][b]psnr", "-f", "null", "-"),
+                jpeg.resolveSibling(jpeg.getFileName() + ".psnr.log"), FFMPEG_TIMEOUT);
         Matcher m = PSNR.matcher(log);
         assertThat(m.find()).as("psnr output:\n%s", log).isTrue();
         return m.group(1).equals("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
-    }
-
-    private static String runFfmpeg(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as("%s:\n%s", command, output).isZero();
-        return output;
     }
 
     private static void checkNotices(List<Notice> notices, List<String> stored) throws Exception {

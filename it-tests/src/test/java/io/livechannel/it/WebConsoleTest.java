@@ -178,9 +178,9 @@ class WebConsoleTest {
     @Test
     void theDetailsOfAChannelWithSnapshotShowItsPictures() throws Exception {
         Path jpeg = run.testDir().resolve("frame.jpg");
-        Process ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
-                "testsrc2=size=320x180", "-frames:v", "1", jpeg.toString()).redirectErrorStream(true).start();
-        assertThat(ffmpeg.waitFor()).isZero();
+        Ffmpeg.run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+                "testsrc2=size=320x180", "-frames:v", "1", jpeg.toString()), run.testDir().resolve("ffmpeg-jpeg.log"),
+                Duration.ofSeconds(60));
         signIn();
         browser.click(By.xpath("//button[normalize-space()='New channel']"));
         browser.type(By.id("channel-name"), "snap");

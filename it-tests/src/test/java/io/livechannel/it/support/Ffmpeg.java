@@ -1,6 +1,5 @@
 package io.livechannel.it.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The real {@code ffmpeg} from the PATH, as a publisher ({@link #push}) and as a player that decodes a file or an
+ * The real {@code ffmpeg} (from the PATH or the FFmpeg image's container: {@link FfmpegHost}), as a publisher ({@link #push}) and as a player that decodes a file or an
  * HLS URL ({@link #decode}). Every run keeps its log in a file of the test's run directory.
  *
  * <p>The pushed stream is what the issue asks for: lavfi {@code testsrc2} 640x360 at 25 fps, H.264 (libx264)
@@ -36,39 +35,38 @@ public final class Ffmpeg {
     }
 
     /**
-     * Fails (never skips) when ffmpeg or ffprobe is missing, with the way to install it. The issue's fallback for
-     * machines without ffmpeg, Testcontainers with an FFmpeg image, needs a Docker engine; the message says so.
+     * Fails (never skips) when neither path to ffmpeg and ffprobe works, saying how to get either: the binaries on
+     * the PATH or a Docker engine with the FFmpeg image ({@link FfmpegHost}).
      */
     public static void requireInstalled() {
-        List<String> missing = new ArrayList<>();
-        for (String tool : List.of("ffmpeg", "ffprobe")) {
-            if (onPath(tool).isEmpty()) {
-                missing.add(tool);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException(String.join(" and ", missing) + " not found on the PATH ("
-                    + System.getenv("PATH") + "). The end-to-end tests need the real ffmpeg and ffprobe: install "
-                    + "them with `apt-get install ffmpeg` (Debian/Ubuntu), `dnf install ffmpeg` (Fedora), "
-                    + "`brew install ffmpeg` (macOS), then run `./mvnw -B verify` again. (Running ffmpeg from a "
-                    + "Testcontainers FFmpeg image instead needs a Docker engine"
-                    + (Files.exists(Path.of("/var/run/docker.sock")) ? "; this fallback is not implemented yet."
-                            : ", and none was found here either.") + ")");
-        }
+        FfmpegHost.get();
     }
 
-    static Optional<Path> onPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
+    /**
+     * Starts {@code command} ({@code ffmpeg ...} or {@code ffprobe ...}) wherever the tests' ffmpeg runs, with its
+     * output and errors written to {@code log}, and returns at once.
+     */
+    public static Process start(List<String> command, Path log) throws IOException {
+        return FfmpegHost.get().start(command, log, log);
+    }
+
+    /**
+     * Runs {@code command} to its end within {@code timeout} and returns what it printed (output and errors, in
+     * {@code log}); fails the test with that when it exits non-zero or runs too long.
+     */
+    public static String run(List<String> command, Path log, Duration timeout)
+            throws IOException, InterruptedException {
+        Process process = start(command, log);
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError(command + " did not end within " + timeout + "; log:\n"
+                    + Files.readString(log, StandardCharsets.UTF_8));
         }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, tool);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        if (process.exitValue() != 0) {
+            throw new AssertionError(command + " exited " + process.exitValue() + "; log:\n" + output);
         }
-        return Optional.empty();
+        return output;
     }
 
     /**
@@ -101,16 +99,11 @@ public final class Ffmpeg {
 
     /** {@link #push(String, Duration, Path)} with another video shape. */
     public static Push push(String rtmpUrl, Duration duration, Path logDir, Video video) throws IOException {
-        requireInstalled();
         Files.createDirectories(logDir);
         int run = RUNS.incrementAndGet();
         Path log = logDir.resolve("ffmpeg-push-" + run + ".log");
         Path progress = logDir.resolve("ffmpeg-push-" + run + ".progress");
-        Process process = new ProcessBuilder(pushCommand(rtmpUrl, duration, video, progress))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        return new Push(process, log, progress, rtmpUrl);
+        return new Push(start(pushCommand(rtmpUrl, duration, video, progress), log), log, progress, rtmpUrl);
     }
 
     /** The ffmpeg command line that pushes the test stream, reporting its progress to {@code progress}. */
@@ -136,13 +129,12 @@ public final class Ffmpeg {
      */
     public static DecodeResult decode(String input, Optional<Duration> mediaLimit, Duration timeout, Path logDir)
             throws IOException, InterruptedException {
-        requireInstalled();
         Files.createDirectories(logDir);
         Path log = logDir.resolve("ffmpeg-decode-" + RUNS.incrementAndGet() + ".log");
         List<String> command = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-v", "error"));
         mediaLimit.ifPresent(limit -> command.addAll(List.of("-t", seconds(limit))));
         command.addAll(List.of("-i", input, "-f", "null", "-"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = start(command, log);
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("ffmpeg did not finish decoding " + input + " within " + timeout + "; log: "

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.command.InspectExecResponse;
 import com.github.dockerjava.api.command.TopContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,36 +16,40 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
-import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * ffmpeg and ffprobe from an FFmpeg image instead of the PATH: one long-lived container ({@code sleep infinity}) in
- * which every command is a {@code docker exec}, because starting a container per command costs about twice as much.
+ * ffmpeg and ffprobe from an FFmpeg image instead of the PATH: one long-lived container ({@code sleep infinity}) for
+ * the whole test run, in which every command is a {@code docker exec}, because starting a container per command
+ * costs about twice as much.
  *
  * <p>The container shares the host's network, so the servers' {@code 127.0.0.1} URLs mean the same inside it, and
- * its PID namespace, so an exec's process id is one the test can signal ({@link ContainerProcess#signal}). The shared
- * directory is mounted at the same path, so file arguments and outputs need no translation, and the container runs as
- * that directory's owner, so what ffmpeg writes there belongs to the developer, not to root.
+ * its PID namespace, so an exec's process id is a host process id the test can signal like a local one (freezing a
+ * publisher with {@code kill -STOP}). The run directory is mounted at the same path, so file arguments and outputs
+ * need no translation, and the container runs as that directory's owner, so what ffmpeg writes there belongs to the
+ * developer, not to root.
  *
  * <p>Testcontainers' resource reaper (Ryuk) is an image from a registry; the it-tests' surefire configuration turns
- * it off ({@code TESTCONTAINERS_RYUK_DISABLED}), so {@link #close()} and a shutdown hook remove the container.
+ * it off ({@code TESTCONTAINERS_RYUK_DISABLED}), so a shutdown hook removes the container when the test JVM exits.
  */
-public final class FfmpegContainer implements AutoCloseable {
+public final class FfmpegContainer implements FfmpegHost {
     /** The image {@code it-tests/scripts/build-ffmpeg-image.sh} builds from Debian bookworm's packages. */
     public static final String DEFAULT_IMAGE = "livechannel-test/ffmpeg:5.1";
 
     private final GenericContainer<?> container;
-    private final Thread shutdownHook;
+    private final String image;
 
-    private FfmpegContainer(GenericContainer<?> container) {
+    private FfmpegContainer(GenericContainer<?> container, String image) {
         this.container = container;
-        this.shutdownHook = new Thread(container::stop, "ffmpeg-container-stop");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.image = image;
+        Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "ffmpeg-container-stop"));
     }
 
     /** The image: {@code -Dlivechannel.ffmpeg.image}, else {@code $LIVECHANNEL_FFMPEG_IMAGE}, else the default. */
@@ -54,26 +59,22 @@ public final class FfmpegContainer implements AutoCloseable {
     }
 
     /** True when Testcontainers finds a Docker engine (it looks once per JVM). */
-    public static boolean dockerAvailable() {
+    static boolean dockerAvailable() {
         return DockerClientFactory.instance().isDockerAvailable();
     }
 
-    /** Starts the container of {@link #image()} with {@code sharedDir} mounted read-write at the same path. */
-    public static FfmpegContainer start(Path sharedDir) throws IOException {
-        String image = image();
-        if (!dockerAvailable()) {
-            throw new IllegalStateException("no Docker engine reachable for the FFmpeg image " + image + ": start one "
-                    + "(Debian: `apt-get install docker.io` and `dockerd --bridge=none --iptables=false "
-                    + "--ip-forward=false`), or run with -Dlivechannel.ffmpeg=local and ffmpeg/ffprobe on the PATH");
-        }
+    /** True when the engine has {@code image} (the tests never pull: no registry may be reachable). */
+    static boolean imagePresent(String image) {
         try {
             DockerClientFactory.instance().client().inspectImageCmd(image).exec();
+            return true;
         } catch (NotFoundException e) {
-            throw new IllegalStateException("the FFmpeg image " + image + " is not in the Docker engine: build it with "
-                    + "`sudo it-tests/scripts/build-ffmpeg-image.sh`, or name another image that has ffmpeg and "
-                    + "ffprobe on its PATH with -Dlivechannel.ffmpeg.image=... (e.g. one from your registry, pulled "
-                    + "first)", e);
+            return false;
         }
+    }
+
+    /** Starts a container of {@code image} with {@code sharedDir} mounted read-write at the same path. */
+    static FfmpegContainer start(String image, Path sharedDir) throws IOException {
         Path dir = sharedDir.toAbsolutePath().normalize();
         Files.createDirectories(dir);
         String user = Files.getAttribute(dir, "unix:uid") + ":" + Files.getAttribute(dir, "unix:gid");
@@ -85,51 +86,63 @@ public final class FfmpegContainer implements AutoCloseable {
                     cmd.getHostConfig().withPidMode("host");
                 });
         container.start();
-        return new FfmpegContainer(container);
+        return new FfmpegContainer(container, image);
     }
 
-    /** Runs {@code command} in the container to its end and returns its exit code, stdout and stderr. */
-    public ExecResult run(List<String> command) throws IOException, InterruptedException {
-        return container.execInContainer(command.toArray(String[]::new));
-    }
-
-    /**
-     * Starts {@code command} in the container and returns at once, its stdout and stderr both appended to {@code log}
-     * (as {@code ProcessBuilder.redirectErrorStream(true).redirectOutput(log)} does for a local process).
-     */
-    public ContainerProcess start(List<String> command, Path log) throws IOException {
+    @Override
+    public ContainerProcess start(List<String> command, Path stdout, Path stderr) throws IOException {
         DockerClient docker = container.getDockerClient();
         String execId = docker.execCreateCmd(container.getContainerId()).withCmd(command.toArray(String[]::new))
                 .withAttachStdout(true).withAttachStderr(true).exec().getId();
-        OutputStream out = Files.newOutputStream(log);
-        ResultCallback.Adapter<Frame> streams = new ResultCallback.Adapter<>() {
-            @Override
-            public void onNext(Frame frame) {
-                try {
-                    out.write(frame.getPayload());
-                    out.flush();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-
-            @Override
-            public void close() throws IOException {
-                try (out) {
-                    super.close();
-                }
-            }
-        };
+        OutputStream out = Files.newOutputStream(stdout);
+        ExecOutput streams = new ExecOutput(out, stdout.equals(stderr) ? out : Files.newOutputStream(stderr));
         docker.execStartCmd(execId).exec(streams);
         return new ContainerProcess(this, execId, streams);
     }
 
-    /** Sends {@code signal} (e.g. {@code KILL}, {@code STOP}) to process {@code pid} from inside the container. */
-    void signal(long pid, String signal) throws IOException, InterruptedException {
-        ExecResult result = run(List.of("sh", "-c", "kill -" + signal + " " + pid));
-        if (result.getExitCode() != 0) {
-            throw new IOException("kill -" + signal + " " + pid + " in the container: " + result.getStderr());
+    /**
+     * Copies an exec's output frames into its files and counts down once the streams end. Its own latch, because
+     * docker-java's {@code awaitCompletion(timeout)} closes the streams when it returns.
+     */
+    private static final class ExecOutput extends ResultCallback.Adapter<Frame> {
+        private final CountDownLatch ended = new CountDownLatch(1);
+        private final OutputStream out;
+        private final OutputStream err;
+
+        ExecOutput(OutputStream out, OutputStream err) {
+            this.out = out;
+            this.err = err;
         }
+
+        @Override
+        public void onNext(Frame frame) {
+            try {
+                OutputStream target = frame.getStreamType() == StreamType.STDERR ? err : out;
+                target.write(frame.getPayload());
+                target.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Called once the streams complete or fail. */
+        @Override
+        public void close() throws IOException {
+            try (out; err) {
+                super.close();
+            } finally {
+                ended.countDown();
+            }
+        }
+
+        boolean awaitEnd(long timeout, TimeUnit unit) throws InterruptedException {
+            return ended.await(timeout, unit);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "container " + containerId().substring(0, 12) + " of image " + image + " (docker exec)";
     }
 
     InspectExecResponse inspect(String execId) {
@@ -140,17 +153,11 @@ public final class FfmpegContainer implements AutoCloseable {
         return container.getContainerId();
     }
 
-    /** The processes the container runs, as {@code docker top} lists them (command lines). */
-    public List<String> processes() {
+    /** The host process ids of the processes the container runs, as {@code docker top} lists them. */
+    public List<Long> processIds() {
         TopContainerResponse top = container.getDockerClient().topContainerCmd(container.getContainerId()).exec();
-        int cmd = List.of(top.getTitles()).indexOf("CMD");
-        return Arrays.stream(top.getProcesses()).map(row -> row[cmd]).toList();
-    }
-
-    @Override
-    public void close() {
-        container.stop();
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        int pid = List.of(top.getTitles()).indexOf("PID");
+        return Arrays.stream(top.getProcesses()).map(row -> Long.parseLong(row[pid])).toList();
     }
 
     /**
@@ -158,16 +165,24 @@ public final class FfmpegContainer implements AutoCloseable {
      * exit codes, killing) works unchanged; its output went to the log file given to {@link #start}.
      */
     public static final class ContainerProcess extends Process {
-        private static final Duration EXIT_REPORT_GRACE = Duration.ofSeconds(2);
+        /** How long the engine may take to report an exec started, or ended once its output streams closed. */
+        private static final Duration ENGINE_REPORT = Duration.ofSeconds(5);
+        private static final long INSPECT_INTERVAL_MILLIS = 5;
 
         private final FfmpegContainer owner;
         private final String execId;
-        private final ResultCallback.Adapter<Frame> streams;
+        private final ExecOutput streams;
+        private final long pid;
 
-        ContainerProcess(FfmpegContainer owner, String execId, ResultCallback.Adapter<Frame> streams) {
+        ContainerProcess(FfmpegContainer owner, String execId, ExecOutput streams) {
             this.owner = owner;
             this.execId = execId;
             this.streams = streams;
+            // The start is asynchronous: wait until the engine has a process id (or an exit code, when the command
+            // could not start), so that pid(), isAlive() and destroy() never see an exec that has not begun.
+            Long started = awaitReport("started", exec -> exec.getPidLong() != null && exec.getPidLong() > 0
+                    || exec.getExitCodeLong() != null).getPidLong();
+            this.pid = started == null ? 0 : started;
         }
 
         /**
@@ -176,20 +191,16 @@ public final class FfmpegContainer implements AutoCloseable {
          */
         @Override
         public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-            long deadline = System.nanoTime() + unit.toNanos(timeout);
-            if (!streams.awaitCompletion(timeout, unit)) {
+            if (!streams.awaitEnd(timeout, unit)) {
                 return false;
             }
-            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).plus(EXIT_REPORT_GRACE);
-            Polling.await("exit code of exec " + execId, left, () -> owner.inspect(execId),
-                    exec -> !Boolean.TRUE.equals(exec.isRunning()) && exec.getExitCodeLong() != null);
+            awaitReport("ended", exec -> !Boolean.TRUE.equals(exec.isRunning()) && exec.getExitCodeLong() != null);
             return true;
         }
 
         @Override
         public int waitFor() throws InterruptedException {
-            streams.awaitCompletion();
-            waitFor(0, TimeUnit.SECONDS);
+            waitFor(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
             return exitValue();
         }
 
@@ -210,28 +221,18 @@ public final class FfmpegContainer implements AutoCloseable {
         /** The process id, the same inside the container and on the Docker host (the container uses the host's). */
         @Override
         public long pid() {
-            return owner.inspect(execId).getPidLong();
+            return pid;
         }
 
-        /** Sends {@code signal} to the process from inside the container (works with a Docker engine in a VM too). */
-        public void signal(String signal) throws IOException, InterruptedException {
-            owner.signal(pid(), signal);
-        }
-
+        /** SIGKILL from the host, as for a local process (the container shares the host's process ids). */
         @Override
         public void destroy() {
-            try {
-                if (isAlive()) {
-                    signal("KILL");
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (isAlive()) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
 
-        /** The output went to the log file; like a redirected local process, these streams are empty. */
+        /** The output went to the files given to {@link #start}; like a redirected local process, these are empty. */
         @Override
         public OutputStream getOutputStream() {
             return OutputStream.nullOutputStream();
@@ -245,6 +246,21 @@ public final class FfmpegContainer implements AutoCloseable {
         @Override
         public InputStream getErrorStream() {
             return InputStream.nullInputStream();
+        }
+
+        private InspectExecResponse awaitReport(String what, Predicate<InspectExecResponse> done) {
+            long deadline = System.nanoTime() + ENGINE_REPORT.toNanos();
+            while (true) {
+                InspectExecResponse exec = owner.inspect(execId);
+                if (done.test(exec)) {
+                    return exec;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the Docker engine did not report exec " + execId + " " + what
+                            + " within " + ENGINE_REPORT + ": " + exec);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(INSPECT_INTERVAL_MILLIS));
+            }
         }
     }
 }

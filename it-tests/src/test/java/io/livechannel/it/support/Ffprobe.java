@@ -4,13 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real {@code ffprobe} from the PATH with JSON output: what a player would see in a file or an HLS URL
+ * The real {@code ffprobe} (from the PATH or the FFmpeg image's container: {@link FfmpegHost}) with JSON output: what a player would see in a file or an HLS URL
  * (codecs, picture size, sample rate, duration, and per-packet timestamps).
  */
 public final class Ffprobe {
@@ -70,23 +72,23 @@ public final class Ffprobe {
     }
 
     private static JsonNode run(List<String> command) throws IOException, InterruptedException {
-        Ffmpeg.requireInstalled();
-        Process process = new ProcessBuilder(command).start();
-        byte[] stdout;
-        byte[] stderr;
-        try (var out = process.getInputStream(); var err = process.getErrorStream()) {
-            // ffprobe's JSON for a 20 s stream is a few hundred kB; read stderr afterwards (it stays tiny at -v error).
-            stdout = out.readAllBytes();
-            stderr = err.readAllBytes();
+        // The JSON for a 20 s stream is a few hundred kB: a file holds it whichever path ffprobe runs on.
+        Path stdout = Files.createTempFile("ffprobe", ".json");
+        Path stderr = Files.createTempFile("ffprobe", ".err");
+        try {
+            Process process = FfmpegHost.get().start(command, stdout, stderr);
+            if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError("ffprobe hung: " + command.get(command.size() - 1));
+            }
+            if (process.exitValue() != 0) {
+                throw new AssertionError("ffprobe failed (exit " + process.exitValue() + ") on "
+                        + command.get(command.size() - 1) + ": " + Files.readString(stderr, StandardCharsets.UTF_8));
+            }
+            return JSON.readTree(stdout.toFile());
+        } finally {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
         }
-        if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("ffprobe hung: " + command.get(command.size() - 1));
-        }
-        if (process.exitValue() != 0) {
-            throw new AssertionError("ffprobe failed (exit " + process.exitValue() + ") on "
-                    + command.get(command.size() - 1) + ": " + new String(stderr, StandardCharsets.UTF_8));
-        }
-        return JSON.readTree(stdout);
     }
 }

@@ -128,6 +128,11 @@ public final class Push implements AutoCloseable {
                 .toList();
     }
 
+    /** The ffmpeg process's id (a host process id on either path: the FFmpeg container shares the host's). */
+    public long pid() {
+        return process.pid();
+    }
+
     public String url() {
         return url;
     }

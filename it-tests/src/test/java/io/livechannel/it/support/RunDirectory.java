@@ -13,7 +13,6 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
-import org.opentest4j.TestAbortedException;
 
 /**
  * A directory per test class ({@code target/it-runs/<Class>}) and per test method under it, kept after the run:
@@ -42,6 +41,11 @@ public final class RunDirectory implements BeforeAllCallback, BeforeEachCallback
         testDir = classDir.resolve(context.getRequiredTestMethod().getName());
         deleteRecursively(testDir);
         Files.createDirectories(testDir);
+    }
+
+    /** The directory every class's directory is in, absolute (the FFmpeg container mounts it). */
+    public static Path root() {
+        return ROOT.toAbsolutePath();
     }
 
     /** The class's directory (for servers shared by the class). */
@@ -82,11 +86,7 @@ public final class RunDirectory implements BeforeAllCallback, BeforeEachCallback
         throw withLogs(throwable);
     }
 
-    /** A failure, enriched with the logs; an aborted test (a failed assumption) stays aborted, as it was thrown. */
     private Throwable withLogs(Throwable failure) {
-        if (failure instanceof TestAbortedException) {
-            return failure;
-        }
         StringBuilder logs = new StringBuilder();
         try (Stream<Path> files = Files.walk(classDir)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
