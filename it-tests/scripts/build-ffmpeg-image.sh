@@ -56,7 +56,9 @@ if $if_missing; then
 fi
 
 rootfs="$(mktemp -d /tmp/ffmpeg-rootfs.XXXXXX)"
-trap 'rm -rf "$rootfs"' EXIT
+# In memory: dpkg syncs every file it unpacks, and the tree is only read once more, by tar.
+mount -t tmpfs -o size=2g,mode=0755 livechannel-ffmpeg-rootfs "$rootfs"
+trap 'umount "$rootfs"; rmdir "$rootfs"' EXIT
 echo "debootstrap $suite from $mirror into $rootfs"
 debootstrap --variant=minbase --include=ffmpeg "$suite" "$rootfs" "$mirror" >"$rootfs.log" 2>&1 \
   || { tail -30 "$rootfs.log" >&2; echo "debootstrap failed; full log: $rootfs.log" >&2; exit 1; }

@@ -148,7 +148,11 @@ public interface FfmpegHost {
         Path out = Files.createTempFile("ffmpeg-version", ".txt");
         try {
             Process process = host.start(List.of("ffmpeg", "-version"), out, out);
-            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException("ffmpeg -version did not end within 60 s on " + host.describe());
+            }
+            if (process.exitValue() != 0) {
                 throw new IOException("ffmpeg -version failed on " + host.describe() + ": " + Files.readString(out));
             }
             return Files.readAllLines(out, StandardCharsets.UTF_8).stream().findFirst().orElse("");

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -31,6 +32,7 @@ class FfmpegHostTest {
     static final RunDirectory run = new RunDirectory();
 
     private static final String IMAGE = "livechannel-test/ffmpeg:5.1";
+    private static final int EXEC_SAMPLES = 10;
     private static final Pattern PEER = Pattern.compile("peer=127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern DPKG_VERSION = Pattern.compile(
             "(?ms)^Package: ffmpeg$.*?^Version: (?:\\d+:)?(\\S+)$");
@@ -103,6 +105,15 @@ class FfmpegHostTest {
         run.record(host.describe() + ": " + version);
 
         assertThat(version).startsWith("ffmpeg version ");
+        long[] millis = new long[EXEC_SAMPLES];
+        for (int i = 0; i < millis.length; i++) {
+            long start = System.nanoTime();
+            FfmpegHost.version(host);
+            millis[i] = (System.nanoTime() - start) / 1_000_000;
+        }
+        Arrays.sort(millis);
+        run.record("ffmpeg -version start to exit through " + host.describe() + ": p50 " + millis[millis.length / 2]
+                + " ms, max " + millis[millis.length - 1] + " ms (" + millis.length + " runs)");
         if (host instanceof FfmpegContainer container) {
             // The container's own root, read from the host: what its package manager installed there.
             long sleeper = container.processIds().get(0);
