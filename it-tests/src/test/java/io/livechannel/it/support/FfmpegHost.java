@@ -6,9 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where the tests' {@code ffmpeg} and {@code ffprobe} run: the binaries on the PATH ({@link #LOCAL}) or one
@@ -148,7 +150,7 @@ public interface FfmpegHost {
         Path out = Files.createTempFile("ffmpeg-version", ".txt");
         try {
             Process process = host.start(List.of("ffmpeg", "-version"), out, out);
-            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IOException("ffmpeg -version did not end within 60 s on " + host.describe());
             }
@@ -167,6 +169,7 @@ public interface FfmpegHost {
     /** The choice, made on first use and kept (or its failure, repeated to every caller). */
     final class Chosen {
         private static final Chosen HOST = new Chosen();
+        private static final Duration IMAGE_BUILD_TIMEOUT = Duration.ofMinutes(20);
 
         private FfmpegHost host;
         private IllegalStateException failure;
@@ -190,12 +193,32 @@ public interface FfmpegHost {
             return host;
         }
 
+        /**
+         * Whether the engine has {@code image}, waiting first while the build named by
+         * {@code $LIVECHANNEL_FFMPEG_IMAGE_BUILD_PID} runs ({@code .ci/run} builds the image beside the other modules'
+         * tests, and the it-tests come later).
+         */
+        private static boolean awaitImage(String image) {
+            Optional<ProcessHandle> build = Optional.ofNullable(System.getenv("LIVECHANNEL_FFMPEG_IMAGE_BUILD_PID"))
+                    .filter(pid -> pid.matches("\\d+")).flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)));
+            if (build.isPresent() && build.get().isAlive() && !FfmpegContainer.imagePresent(image)) {
+                System.out.println("waiting for the build of " + image + " (process " + build.get().pid() + ")");
+                try {
+                    build.get().onExit().orTimeout(IMAGE_BUILD_TIMEOUT.toMinutes(), TimeUnit.MINUTES).join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw new IllegalStateException("the build of " + image + " still runs after "
+                            + IMAGE_BUILD_TIMEOUT, e);
+                }
+            }
+            return FfmpegContainer.imagePresent(image);
+        }
+
         private static FfmpegHost decide() throws IOException {
             Mode mode = Mode.configured();
             String image = FfmpegContainer.image();
             boolean local = onPath("ffmpeg").isPresent() && onPath("ffprobe").isPresent();
             boolean engine = mode != Mode.LOCAL && FfmpegContainer.dockerAvailable();
-            Offer offer = new Offer(engine, engine && FfmpegContainer.imagePresent(image), local);
+            Offer offer = new Offer(engine, engine && awaitImage(image), local);
             FfmpegHost chosen = choose(mode, offer, image) == Mode.CONTAINER
                     ? FfmpegContainer.start(image, RunDirectory.root()) : LOCAL;
             String line = "ffmpeg and ffprobe for the it-tests: " + chosen.describe() + ", " + version(chosen)
