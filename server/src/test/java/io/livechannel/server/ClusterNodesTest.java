@@ -11,6 +11,8 @@ import com.aliyun.oss.model.LiveChannelStat;
 import com.aliyun.oss.model.LiveChannelStatus;
 import com.aliyun.oss.model.LiveChannelTarget;
 import com.aliyun.oss.model.PushflowStatus;
+import io.livechannel.storage.catalog.MetadataStore;
+import io.livechannel.storage.catalog.jdbc.JdbcMetadataStore;
 import io.livechannel.storage.fs.DirectIo;
 import io.livechannel.storage.fs.FsyncPolicy;
 import io.livechannel.storage.s3.S3ProxyServer;
@@ -158,6 +160,11 @@ class ClusterNodesTest {
 
         // enabled again, the channel takes node B's publisher once node A released it: what refused B was A's lease
         ossA.setLiveChannelStatus(BUCKET, CHANNEL, LiveChannelStatus.Enabled);
+        try (MetadataStore catalog = JdbcMetadataStore.openPostgres(url, pg.user(), pg.password())) {
+            // A releases the lease once the kicked publish's writes are stored, which takes a while on a busy machine
+            await("node A's lease released", () -> catalog.leases().find(BUCKET, CHANNEL).orElseThrow().owner(),
+                    owner -> owner == null);
+        }
         Process publisherB2 = push(ossB, "publisher-b2");
         await("Live on node A, from node B's lease", () -> ossA.getLiveChannelStat(BUCKET, CHANNEL),
                 s -> liveWithFigures(s) || !publisherB2.isAlive());

@@ -37,7 +37,9 @@ class PostgresChannelLeasesTest extends ChannelLeasesTest {
     @Override
     MetadataStore openCatalog() {
         url = pg.createDatabase("channel_leases_" + databases.incrementAndGet());
-        return JdbcMetadataStore.openPostgres(url, pg.user(), pg.password());
+        // a call while the database is down fails after the pool wait: the shortest keeps the outage short
+        return JdbcMetadataStore.openPostgres(url, pg.user(), pg.password(),
+                JdbcMetadataStore.Waits.DEFAULT.withPoolWaitMillis(500));
     }
 
     @Test

@@ -37,10 +37,14 @@ class ProtocolSnifferTest {
     private final Recorder http = new Recorder();
     private final Recorder rtmp = new Recorder();
 
+    /** A channel on frozen time, so that only {@code advanceTimeBy} moves the sniffer's deadline closer. */
     private EmbeddedChannel channel() {
         Consumer<ChannelPipeline> httpPipeline = p -> p.addLast("http", http);
         Consumer<ChannelPipeline> rtmpPipeline = p -> p.addLast("rtmp", rtmp);
-        return new EmbeddedChannel(new ProtocolSniffer(httpPipeline, rtmpPipeline, FIRST_BYTE_TIMEOUT));
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.freezeTime(); // before the sniffer is added: that is when it schedules its deadline
+        channel.pipeline().addLast(new ProtocolSniffer(httpPipeline, rtmpPipeline, FIRST_BYTE_TIMEOUT));
+        return channel;
     }
 
     static final Duration FIRST_BYTE_TIMEOUT = Duration.ofSeconds(ProtocolSniffer.DEFAULT_FIRST_BYTE_TIMEOUT_SECONDS);

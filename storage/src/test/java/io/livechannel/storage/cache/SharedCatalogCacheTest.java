@@ -40,8 +40,10 @@ class SharedCatalogCacheTest {
     void open() throws Exception {
         pg = PostgresFixture.start();
         String url = pg.createDatabase("shared");
-        nodeA = new CachingMetadataStore(JdbcMetadataStore.openPostgres(url, pg.user(), pg.password()));
-        nodeB = new CachingMetadataStore(JdbcMetadataStore.openPostgres(url, pg.user(), pg.password()));
+        // calls made while the database is down fail after the pool wait: the shortest keeps the outage short
+        JdbcMetadataStore.Waits waits = JdbcMetadataStore.Waits.DEFAULT.withPoolWaitMillis(500);
+        nodeA = new CachingMetadataStore(JdbcMetadataStore.openPostgres(url, pg.user(), pg.password(), waits));
+        nodeB = new CachingMetadataStore(JdbcMetadataStore.openPostgres(url, pg.user(), pg.password(), waits));
         awaitTrue("both nodes listening", () -> nodeA.caching() && nodeB.caching(), 10_000);
         nodeA.buckets().create(new Bucket("media", BucketAcl.PRIVATE, Instant.EPOCH, List.of()));
     }

@@ -65,6 +65,26 @@ public final class JdbcMetadataStore implements MetadataStore {
      * far above any catalog statement (a day's VoD range reads 1,440 rows).
      */
     static final int SOCKET_TIMEOUT_SECONDS = 30;
+    /**
+     * PostgreSQL: how long a call waits for a pooled connection (at least 500 ms) and how long opening waits for an
+     * unreachable database. The server runs with {@link #DEFAULT}; tests of an outage take shorter ones, so that
+     * what they check (the failure, the recovery) does not wait out the server's patience.
+     */
+    public record Waits(long poolWaitMillis, java.time.Duration startBudget) {
+        public static final Waits DEFAULT = new Waits(POOL_WAIT_MILLIS, START_BUDGET);
+
+        public Waits {
+            if (poolWaitMillis < 500 || startBudget.isNegative()) {
+                throw new IllegalArgumentException("pool wait below 500 ms or negative start budget: "
+                        + poolWaitMillis + " ms, " + startBudget);
+            }
+        }
+
+        public Waits withPoolWaitMillis(long millis) {
+            return new Waits(millis, startBudget);
+        }
+    }
+
     /** PostgreSQL: the advisory lock key of migrations and bootstrap ("lc" + "catalog" in ASCII, no meaning). */
     static final long STARTUP_LOCK = 0x6c63_6361_7461_6cL;
 
@@ -142,9 +162,14 @@ public final class JdbcMetadataStore implements MetadataStore {
      *     message names the URL without its password
      */
     public static JdbcMetadataStore openPostgres(String jdbcUrl, String user, String password) {
-        HikariDataSource pool = new HikariDataSource(poolConfig(jdbcUrl, user, password));
+        return openPostgres(jdbcUrl, user, password, Waits.DEFAULT);
+    }
+
+    /** {@link #openPostgres(String, String, String)} with other {@link Waits} than the server's. */
+    public static JdbcMetadataStore openPostgres(String jdbcUrl, String user, String password, Waits waits) {
+        HikariDataSource pool = new HikariDataSource(poolConfig(jdbcUrl, user, password, waits.poolWaitMillis()));
         try {
-            awaitFirstConnection(new PooledDatabase(pool));
+            awaitFirstConnection(new PooledDatabase(pool), waits.startBudget());
             JdbcMetadataStore store = new JdbcMetadataStore(new PooledDatabase(pool), SqlDialect.POSTGRES,
                     Clock.systemUTC());
             store.login = new PostgresLogin(jdbcUrl, user, password);
@@ -166,8 +191,8 @@ public final class JdbcMetadataStore implements MetadataStore {
      * for its first connection (a cold JVM's first SCRAM login takes seconds on a loaded machine), and a database
      * started together with the nodes comes up a little later; a wrong password or database fails at once.
      */
-    private static void awaitFirstConnection(Database db) {
-        long deadline = System.nanoTime() + START_BUDGET.toNanos();
+    private static void awaitFirstConnection(Database db, java.time.Duration startBudget) {
+        long deadline = System.nanoTime() + startBudget.toNanos();
         while (true) {
             try {
                 db.withConnection("connect to the catalog", connection -> connection.isValid(1));
@@ -176,8 +201,8 @@ public final class JdbcMetadataStore implements MetadataStore {
                 if (System.nanoTime() - deadline >= 0 || refusedLogin(e)) {
                     throw e;
                 }
-                log.info("catalog not reachable yet ({}), retrying until {} s after start",
-                        rootCause(e).getMessage(), START_BUDGET.toSeconds());
+                log.info("catalog not reachable yet ({}), retrying until {} ms after start",
+                        rootCause(e).getMessage(), startBudget.toMillis());
             }
         }
     }
@@ -201,7 +226,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         return root;
     }
 
-    private static HikariConfig poolConfig(String jdbcUrl, String user, String password) {
+    private static HikariConfig poolConfig(String jdbcUrl, String user, String password, long poolWaitMillis) {
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + redacted(jdbcUrl));
         }
@@ -216,11 +241,11 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
         config.setMaximumPoolSize(MAX_POOL_CONNECTIONS);
         config.setMinimumIdle(2);
-        config.setConnectionTimeout(POOL_WAIT_MILLIS);
+        config.setConnectionTimeout(poolWaitMillis);
         // No connection in the constructor: the first call (the migration) reports an unreachable database, as a
         // CatalogUnavailableException like any later call, rather than the pool logging a stack trace.
         config.setInitializationFailTimeout(-1);
-        config.setValidationTimeout(Math.min(1000, POOL_WAIT_MILLIS - 1));
+        config.setValidationTimeout(Math.min(1000, poolWaitMillis - 1));
         config.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_SECONDS);
         config.addDataSourceProperty("socketTimeout", SOCKET_TIMEOUT_SECONDS);
         config.addDataSourceProperty("tcpKeepAlive", true);

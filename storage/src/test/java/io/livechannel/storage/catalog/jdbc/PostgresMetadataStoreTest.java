@@ -94,7 +94,9 @@ class PostgresMetadataStoreTest extends MetadataStoreContractTest {
             closedPort = probe.getLocalPort();
         }
         String unreachable = "jdbc:postgresql://127.0.0.1:" + closedPort + "/catalog?user=lc&password=s3cret";
-        assertThatThrownBy(() -> JdbcMetadataStore.openPostgres(unreachable, null, null))
+        // one attempt: waiting out the server's start budget would report the same failure
+        JdbcMetadataStore.Waits once = new JdbcMetadataStore.Waits(500, java.time.Duration.ZERO);
+        assertThatThrownBy(() -> JdbcMetadataStore.openPostgres(unreachable, null, null, once))
                 .isInstanceOf(CatalogUnavailableException.class)
                 .hasMessageContaining("127.0.0.1:" + closedPort)
                 .hasMessageNotContaining("s3cret");
@@ -105,7 +107,9 @@ class PostgresMetadataStoreTest extends MetadataStoreContractTest {
         String database = pg.createDatabase("refused_login");
         long start = System.nanoTime();
 
-        assertThatThrownBy(() -> JdbcMetadataStore.openPostgres(database, pg.user(), "not-the-password"))
+        // a short pool wait, the server's start budget: a retried login would take the whole budget
+        JdbcMetadataStore.Waits waits = JdbcMetadataStore.Waits.DEFAULT.withPoolWaitMillis(500);
+        assertThatThrownBy(() -> JdbcMetadataStore.openPostgres(database, pg.user(), "not-the-password", waits))
                 .isInstanceOf(io.livechannel.storage.catalog.CatalogException.class)
                 .hasMessageContaining("password")
                 .hasMessageNotContaining("not-the-password");
