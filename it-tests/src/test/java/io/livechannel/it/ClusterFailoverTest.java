@@ -7,6 +7,7 @@ import com.aliyun.oss.model.LiveRecord;
 import com.aliyun.oss.model.PushflowStatus;
 import io.livechannel.it.support.Cluster;
 import io.livechannel.it.support.Cluster.Node;
+import io.livechannel.it.support.Concurrently;
 import io.livechannel.it.support.Ffmpeg;
 import io.livechannel.it.support.Latencies;
 import io.livechannel.it.support.MediaPlaylist;
@@ -19,6 +20,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +90,9 @@ class ClusterFailoverTest {
         Instant started = Instant.now();
         Latencies failovers = new Latencies();
         int owner = 0;
+        // A killed node starts again while the next owner ingests; the next kill waits until it is back.
+        ExecutorService restarter = Executors.newSingleThreadExecutor();
+        Future<?> restarted = CompletableFuture.completedFuture(null);
         try (PlaylistRecorder stored = PlaylistRecorder.start(() -> cluster.storedPlaylist(channel))) {
             Push current = cluster.node(owner).publishWhenAdmitted(channel, LONG_PUSH, FAILOVER_LIMIT, run.testDir());
             try {
@@ -92,6 +100,7 @@ class ClusterFailoverTest {
                     Push ingesting = current;
                     Polling.await("the owner to ingest " + BEFORE_FAULT, Duration.ofSeconds(20),
                             ingesting::sentMedia, sent -> sent.compareTo(BEFORE_FAULT) >= 0);
+                    Concurrently.result(restarted);
                     Node dead = cluster.node(owner);
                     owner = (owner + 1) % 3;
                     dead.kill();
@@ -103,7 +112,10 @@ class ClusterFailoverTest {
                     failovers.add(failover);
                     run.record("kill " + kill + ": " + dead + " SIGKILLed, publish admitted on "
                             + cluster.node(owner) + " after " + failover.toMillis() + " ms");
-                    cluster.startRetrying(dead);
+                    restarted = restarter.submit(() -> {
+                        cluster.startRetrying(dead);
+                        return null;
+                    });
                 }
             } finally {
                 current.close();
@@ -115,6 +127,10 @@ class ClusterFailoverTest {
             stored.await("#EXT-X-ENDLIST after the last publisher", Duration.ofSeconds(20),
                     MediaPlaylist::hasEndList);
             assertMediaSequenceOnlyGoesForward("stored", stored);
+            Concurrently.result(restarted);
+        } finally {
+            restarter.shutdown();
+            restarter.awaitTermination(3, TimeUnit.MINUTES); // a failed test's restart ends before the next test's
         }
         OSS oss = cluster.node(1).oss();
         // GetLiveChannelHistory answers the newest 10 push records (OSS's limit): one per publisher, at most 10.

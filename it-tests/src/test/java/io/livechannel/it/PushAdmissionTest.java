@@ -10,6 +10,7 @@ import com.aliyun.oss.model.LiveChannelStatus;
 import com.aliyun.oss.model.LiveChannelTarget;
 import com.aliyun.oss.model.PushflowStatus;
 import io.livechannel.it.support.AccessKey;
+import io.livechannel.it.support.Concurrently;
 import io.livechannel.it.support.Deployment;
 import io.livechannel.it.support.Ffmpeg;
 import io.livechannel.it.support.MediaPlaylist;
@@ -20,6 +21,9 @@ import io.livechannel.it.support.RunDirectory;
 import io.livechannel.it.support.StoreBackend;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -53,8 +57,19 @@ class PushAdmissionTest {
 
     @BeforeAll
     static void startServers() throws Exception {
-        fileSystem = Deployment.start(StoreBackend.FILE_SYSTEM, run.classDir().resolve("fileSystem"));
-        s3 = Deployment.start(StoreBackend.S3, run.classDir().resolve("s3"));
+        // at once: the two JVMs' start-up is most of the class's set-up time
+        ExecutorService starter = Executors.newSingleThreadExecutor();
+        try {
+            Future<Deployment> s3Start = starter.submit(() -> Deployment.start(StoreBackend.S3,
+                    run.classDir().resolve("s3")));
+            try {
+                fileSystem = Deployment.start(StoreBackend.FILE_SYSTEM, run.classDir().resolve("fileSystem"));
+            } finally {
+                s3 = Concurrently.result(s3Start);
+            }
+        } finally {
+            starter.shutdown();
+        }
     }
 
     @AfterAll

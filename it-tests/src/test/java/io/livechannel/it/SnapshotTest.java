@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.livechannel.it.support.AccessKey;
+import io.livechannel.it.support.Concurrently;
 import io.livechannel.it.support.Deployment;
 import io.livechannel.it.support.Ffmpeg;
 import io.livechannel.it.support.Ffprobe;
@@ -45,6 +46,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -71,6 +75,8 @@ class SnapshotTest {
     private static final int INTERVAL_SECONDS = 2;
     private static final Duration PUSH = Duration.ofSeconds(9);
     private static final double MIN_PSNR_DB = 30;
+    /** Channels checked at a time: beside the second wave's encoders, more would slow them below real time. */
+    private static final int CHECK_THREADS = 2;
     private static final Pattern PSNR = Pattern.compile("average:([0-9.]+|inf)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -112,13 +118,7 @@ class SnapshotTest {
             }
             oss.createLiveChannel(new CreateLiveChannelRequest(BUCKET, "plain", "", LiveChannelStatus.Enabled,
                     new LiveChannelTarget("HLS", 2, 3, "playlist.m3u8")));
-            // two waves of at most four encoders, so that a 2-core machine keeps them near real time
-            pushWave(deployment, CASES.subList(0, 3), true);
-            pushWave(deployment, CASES.subList(3, CASES.size()), false);
-            List<String> stored = new ArrayList<>();
-            for (Case c : CASES) {
-                stored.addAll(checkSnapshots(deployment, c));
-            }
+            List<String> stored = pushAndCheckEveryCase(deployment);
             assertThat(deployment.listObjects(BUCKET, "plain/")).extracting(OSSObjectSummary::getKey)
                     .as("a channel without Snapshot").noneMatch(k -> k.endsWith(".jpg"));
             assertThat(deployment.listObjects(THUMBS, "plain/")).isEmpty();
@@ -167,6 +167,32 @@ class SnapshotTest {
             assertThat(deployment.server().metric("livechannel_snapshots_total", "result=\"stored\""))
                     .isEqualTo(jpegs.size());
             assertThat(deployment.serverLogLines("refused")).as("refused writes").isEmpty();
+        }
+    }
+
+    /**
+     * Pushes the cases in two waves of at most four encoders, so that a 2-core machine keeps them near real time,
+     * and checks each case's snapshots once its wave has ended: the first wave's checks (ffmpeg decoding stored
+     * files, in no real time) run while the second wave pushes. Returns every snapshot as {@code bucket/key}.
+     */
+    private static List<String> pushAndCheckEveryCase(Deployment deployment) throws Exception {
+        ExecutorService checker = Executors.newFixedThreadPool(CHECK_THREADS);
+        try {
+            List<Future<List<String>>> checks = new ArrayList<>();
+            List<Case> firstWave = CASES.subList(0, 3);
+            for (List<Case> wave : List.of(firstWave, CASES.subList(3, CASES.size()))) {
+                pushWave(deployment, wave, wave == firstWave);
+                for (Case c : wave) {
+                    checks.add(checker.submit(() -> checkSnapshots(deployment, c)));
+                }
+            }
+            List<String> stored = new ArrayList<>();
+            for (Future<List<String>> check : checks) {
+                stored.addAll(Concurrently.result(check));
+            }
+            return stored;
+        } finally {
+            checker.shutdownNow();
         }
     }
 

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -134,11 +133,7 @@ public final class Cluster implements AutoCloseable {
                 }
             }
             for (Future<?> start : starts) {
-                try {
-                    start.get();
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception cause ? cause : e;
-                }
+                Concurrently.result(start);
             }
         } finally {
             starter.shutdownNow();
