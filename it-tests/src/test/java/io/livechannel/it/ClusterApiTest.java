@@ -202,6 +202,10 @@ class ClusterApiTest {
         }
         Polling.await("#EXT-X-ENDLIST", Duration.ofSeconds(15), () -> cluster.node(0).playlist(channel),
                 p -> p.isPresent() && p.get().hasEndList());
+        // The push record is written apart from the playlist: its end may land a moment after #EXT-X-ENDLIST.
+        Polling.await("the ended push in the history", Duration.ofSeconds(15),
+                () -> cluster.node(0).oss().getLiveChannelHistory(BUCKET, channel),
+                h -> h.size() == 1 && h.get(0).getEndDate() != null);
         long from = started.getEpochSecond() - 1;
         long to = Instant.now().getEpochSecond() + 1;
         cluster.node(0).oss().generateVodPlaylist(BUCKET, channel, "vod.m3u8", from, to);

@@ -96,6 +96,7 @@ public final class Wiring implements AutoCloseable {
     private Storage storage;
     private Snapshots snapshots;
     private ChannelLeases leases;
+    private HlsPublishListener publishes;
     private Channel httpChannel;
     private Channel rtmpChannel;
     /** Prometheus with {@code --metrics-port}, else an empty composite on which every meter is a no-op. */
@@ -174,14 +175,14 @@ public final class Wiring implements AutoCloseable {
         snapshots = Snapshots.start(storage.objects(), clock, meters,
                 hook == null ? null : new SnapshotWebhook(hook.url(), hook.secret(), clock, meters));
         Set<String> ownHosts = new HashSet<>(config.network().domains());
+        publishes = new HlsPublishListener(storage.writes(), storage.metadata(), storage.catalogUpdates(),
+                storage.catalogExecutor(), counters, clock, meters, config.ingest().segmenterLimits(), leases,
+                snapshots);
         RtmpChannelInitializer rtmp = new RtmpChannelInitializer(new RtmpConfig(
                 RTMP_LIMITS.withReadBatchHold(config.ingest().rtmpReadBatch()),
                 new CatalogPushAuthorizer(storage.metadata(), storage.catalogExecutor(), new PushSignature(clock),
                         counters, leases, snapshots),
-                new HlsPublishListener(storage.writes(), storage.metadata(), storage.catalogUpdates(),
-                        storage.catalogExecutor(), counters, clock, meters, config.ingest().segmenterLimits(), leases,
-                        snapshots),
-                registry, ownHosts, clock));
+                publishes, registry, ownHosts, clock));
         ServerConfig.Connections connections = config.network().connections();
         api = new ApiChannelInitializer(ApiConfig.builder()
                 .domains(config.network().domains()).rtmpPort(config.network().rtmpPort())
@@ -348,6 +349,7 @@ public final class Wiring implements AutoCloseable {
         }
         if (storage != null) {
             storage.drainWrites(SHUTDOWN_WRITE_TIMEOUT);
+            awaitPushRecords();
             releaseLeases();
         }
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -356,6 +358,23 @@ public final class Wiring implements AutoCloseable {
             storage.close();
         }
         log.info("stopped");
+    }
+
+    /**
+     * Waits for the ended publishes' push records: each is queued only once the publish's last writes are stored,
+     * so after the write queue drained, and the catalog refuses updates once it closes.
+     */
+    private void awaitPushRecords() {
+        if (publishes == null) {
+            return;
+        }
+        try {
+            publishes.endsRecorded().get(SHUTDOWN_PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.error("push records of the ended publishes not committed before the catalog closes: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Releases this node's leases once the live path's last catalog updates are committed. */

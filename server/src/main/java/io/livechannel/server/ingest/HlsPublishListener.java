@@ -15,8 +15,10 @@ import io.livechannel.storage.catalog.MetadataStore;
 import io.livechannel.storage.write.ObjectWriteQueue;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +40,8 @@ public final class HlsPublishListener implements PublishListener {
     private final ObjectWriteQueue writes;
     private final MetadataStore metadata;
     private final CatalogBatcher catalogUpdates;
+    /** Ended publishes whose push record's end is not yet committed or failed. */
+    private final Set<CompletableFuture<Void>> endsInFlight = ConcurrentHashMap.newKeySet();
     private final Executor storageExecutor;
     private final PlaylistCountersCache counters;
     private final Clock clock;
@@ -70,6 +74,14 @@ public final class HlsPublishListener implements PublishListener {
         this.segmentListed = Timer.builder(SEGMENT_LISTED_TIMER)
                 .description("from a segment's cut to the stored live playlist that lists it")
                 .publishPercentiles(0.5, 0.99).register(meters);
+    }
+
+    /**
+     * Completes once every publish ended so far has its push record's end committed or failed (server shutdown
+     * waits for it before the catalog closes).
+     */
+    public CompletableFuture<Void> endsRecorded() {
+        return CompletableFuture.allOf(endsInFlight.toArray(CompletableFuture[]::new));
     }
 
     /** The meter name of the cut-to-listed latency. */
@@ -176,7 +188,10 @@ public final class HlsPublishListener implements PublishListener {
                 packager.finish();
                 logDrops();
             } finally {
-                leases.ended(lease, recordEnd(info, output, lease, historyId, clock.instant()));
+                CompletableFuture<Void> end = recordEnd(info, output, lease, historyId, clock.instant());
+                endsInFlight.add(end);
+                end.whenComplete((v, e) -> endsInFlight.remove(end));
+                leases.ended(lease, end);
                 log.debug("{} packaging finished ({}), next media sequence {}", info.logId(), reason,
                         packager.playlistState().nextMediaSequence());
             }
